@@ -1,0 +1,83 @@
+"""User accounts: units, roles and argon2 password hashes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .jsonvalue import Doc
+from .model import Role
+from .store import Store
+from .units import BUREAU_NAME, GOVERNMENT_NAME, unit_by_name
+
+_HASHER = PasswordHasher()
+# A real hash to verify against when the name is unknown, so that a wrong name
+# and a wrong password take the same time.
+_DUMMY_HASH = _HASHER.hash("xietiao-dummy-password")
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    unit: str       # the unit's official name
+    role: Role
+    display: str
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.role in (Role.BUREAU, Role.ADMIN)
+
+
+def user_of(doc: Doc) -> User:
+    return User(str(doc["number"]), str(doc["unit"]), Role(str(doc["role"])), str(doc.get("display") or doc["number"]))
+
+
+def add_user(store: Store, username: str, unit: str, role: str, password: str, *,
+             actor: str = "system", display: str = "") -> User:
+    """Create an account; the unit is named as the mechanism writes it (e.g. 区财政局)."""
+    if not USERNAME.match(username):
+        raise AccountError("用户名只能用2到32个英文字母、数字、下划线、点或减号。")
+    found = unit_by_name(unit)
+    if found is None:
+        raise AccountError(f"没有名为“{unit}”的单位；请使用机制文件中的单位名称，例如“区财政局”。")
+    try:
+        the_role = Role(role)
+    except ValueError:
+        raise AccountError(f"角色“{role}”无效；可选：unit、bureau、leader、admin。") from None
+    if the_role is Role.BUREAU and found.name != BUREAU_NAME:
+        raise AccountError(f"bureau 角色只能属于{BUREAU_NAME}。")
+    if the_role is Role.LEADER and found.name != GOVERNMENT_NAME:
+        raise AccountError(f"leader 角色只能属于{GOVERNMENT_NAME}。")
+    if len(password) < 8:
+        raise AccountError("密码至少8位。")
+    if store.get("user", username) is not None:
+        raise AccountError(f"用户名“{username}”已存在。")
+    doc: Doc = {"number": username, "unit": found.name, "role": the_role.value,
+                "display": display or f"{found.name}{the_role.label if the_role is not Role.UNIT else ''}",
+                "hash": _HASHER.hash(password), "active": True}
+    store.insert("user", doc, actor=actor, action="新建账号")
+    return user_of(doc)
+
+
+def verify_login(store: Store, username: str, password: str) -> User | None:
+    """The user if name and password match; None otherwise, in constant-ish time."""
+    doc = store.get("user", username)
+    stored = str(doc["hash"]) if doc and doc.get("active", True) else _DUMMY_HASH
+    try:
+        _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user_of(doc) if doc else None
+
+
+def get_user(store: Store, username: str) -> User | None:
+    doc = store.get("user", username)
+    return user_of(doc) if doc and doc.get("active", True) else None

@@ -1,0 +1,21 @@
+"""JSON-shaped values as the store keeps them, and a fast copy of them."""
+
+from __future__ import annotations
+
+from typing import Union
+
+JSONValue = Union[None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]]
+Doc = dict[str, JSONValue]
+
+
+def copy_value(value: JSONValue) -> JSONValue:
+    # Faster than copy.deepcopy because JSON has no cycles and few types.
+    if isinstance(value, dict):
+        return {k: copy_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_value(v) for v in value]
+    return value
+
+
+def copy_doc(doc: Doc) -> Doc:
+    return {k: copy_value(v) for k, v in doc.items()}
