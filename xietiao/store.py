@@ -13,6 +13,7 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from .config import DISTRICT_TZ
 from .durable import DirLock, append_durably, atomic_write
 from .jsonvalue import Doc, copy_doc
 
@@ -356,4 +357,4 @@ class Store:
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return datetime.now(DISTRICT_TZ).isoformat(timespec="seconds")

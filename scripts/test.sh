@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Second command: install what the tests need (Chromium and CJK fonts from Debian), then run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
+source scripts/setup.sh test
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+# pytest's 5 means "no tests collected": that is a failure of this script, not a pass.
+exit $status

@@ -1,0 +1,1 @@
+"""Form server: Starlette app, pages for units, the bureau and leaders, JSON API."""

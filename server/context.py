@@ -1,0 +1,103 @@
+"""What every handler needs: the app's state, the current user, and the guards around writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.templating import Jinja2Templates
+
+from xietiao.accounts import User, get_user
+from xietiao.attachments import AttachmentStore
+from xietiao.formdefs import FormDef
+from xietiao.model import Role
+from xietiao.store import Store
+
+from .publisher import Publisher
+from .security import same_origin
+from .sessions import SESSION_COOKIE, LoginThrottle, Session, SessionTable
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+@dataclass
+class AppState:
+    store: Store
+    forms: dict[str, FormDef]
+    site_dir: Path
+    today: Callable[[], date]
+    now: Callable[[], datetime]
+    sessions: SessionTable
+    throttle: LoginThrottle
+    publisher: Publisher
+    attachments: AttachmentStore
+    upload_limit: int
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.xietiao  # type: ignore[no-any-return]
+
+
+def session_of(request: Request) -> Session | None:
+    return state(request).sessions.find(request.cookies.get(SESSION_COOKIE))
+
+
+def current_user(request: Request) -> User | None:
+    session = session_of(request)
+    if session is None:
+        return None
+    return get_user(state(request).store, session.username)
+
+
+class LoginRequired(Exception):
+    """Raised where a page needs a user; turned into a redirect or a 401 at the edge."""
+
+
+def require_user(request: Request, *roles: Role) -> User:
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    if roles and user.role not in roles:
+        deny()
+    return user
+
+
+def deny() -> NoReturn:
+    raise HTTPException(403, "没有权限执行此操作。")
+
+
+def check_write(request: Request, token: str | None) -> None:
+    """CSRF token plus an Origin / Sec-Fetch-Site check on every state-changing request."""
+    session = session_of(request)
+    host = request.headers.get("host", "")
+    if session is None or token != session.csrf or not same_origin(request.headers, host):
+        raise HTTPException(403, "请求校验失败（CSRF）：请刷新页面后重试。")
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/app/login?next={quote(target)}", status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only our own paths: no open redirect after login."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/app/"
+    return value
+
+
+def render(request: Request, name: str, context: dict[str, object], status: int = 200) -> object:
+    user = current_user(request)
+    session = session_of(request)
+    base = {"user": user, "csrf": session.csrf if session else "", "today": state(request).today()}
+    return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)

@@ -1,0 +1,52 @@
+"""Each user's home page: what is due, their records, their agreed items."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from xietiao.accounts import User
+from xietiao.colours import assess
+from xietiao.jsonvalue import Doc
+from xietiao.model import ItemStatus, Role, item_of
+from xietiao.store import Store
+
+from .context import render, require_user, state
+
+FORM_ORDER = ("project", "issue", "material", "progress", "closure")
+
+
+def _my_records(store: Store, user: User) -> list[Doc]:
+    rows: list[Doc] = []
+    for form in FORM_ORDER:
+        if user.role is Role.UNIT:
+            rows += store.all(form, lambda d: d.get("unit") == user.unit)
+        else:
+            rows += store.all(form, lambda d: d.get("status") == "submitted")
+    rows.sort(key=lambda d: str(d.get("updated") or d.get("created")), reverse=True)
+    return rows[:200]
+
+
+def _my_items(store: Store, user: User, request: Request) -> list[tuple[object, object]]:
+    today = state(request).today()
+    docs = store.all("item", lambda d: d.get("lead_unit") == user.unit and d.get("status") != "closed")
+    items = sorted((item_of(d) for d in docs), key=lambda i: i.planned)
+    return [(i, assess(i.planned, i.done, today)) for i in items if i.status is not ItemStatus.CLOSED]
+
+
+async def home(request: Request) -> Response:
+    user = require_user(request)
+    st = state(request)
+    records = await run_in_threadpool(_my_records, st.store, user)
+    items = await run_in_threadpool(_my_items, st.store, user, request) if user.role is Role.UNIT else []
+    returned = [r for r in records if r.get("status") == "returned"]
+    return render(request, "dashboard.html", {
+        "records": records, "returned": returned, "items": items, "forms": st.forms,
+        "publish": st.publisher.status,
+    })  # type: ignore[return-value]
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/app/", home), Route("/app", home)]

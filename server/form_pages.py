@@ -1,0 +1,220 @@
+"""HTML forms rendered from forms/*.yml: new, edit, view with history, return and accept."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from xietiao.accounts import User
+from xietiao.attachments import AttachmentRejected
+from xietiao.formcheck import values_from_form
+from xietiao.formdefs import FieldType, FormDef
+from xietiao.jsonvalue import Doc
+from xietiao.model import Role
+from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, data_versions, diff,
+                                 get_visible, return_record, save)
+from xietiao.units import unit_names
+
+from .context import check_write, render, require_user, state
+from .form_values import Raw, all_attachment_shas, display, group_row_count, raw_from_values
+
+MAX_FIELDS = 600
+
+
+def _form_or_404(request: Request) -> FormDef:
+    form = state(request).forms.get(request.path_params.get("name") or request.path_params.get("form", ""))
+    if form is None:
+        raise HTTPException(404)
+    return form
+
+
+def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
+    store = state(request).store
+    docs = store.all("project", lambda d: user.role is not Role.UNIT or d.get("unit") == user.unit)
+    return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
+
+
+def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: dict[str, list[str]],
+               number: str | None, status: int, fresh: bool) -> Response:
+    return render(request, "form.html", {
+        "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType,
+        "units": unit_names(), "projects": _projects_for(request, user),
+        "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": json,
+        "max_mb": state(request).upload_limit // (1024 * 1024),
+    }, status=status)  # type: ignore[return-value]
+
+
+async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, dict[str, list[str]]]:
+    """The post as strings; uploads stored first and replaced by their references."""
+    posted = await request.form(max_fields=MAX_FIELDS, max_files=20, max_part_size=1024 * 1024)
+    raw: Raw = {}
+    errors: dict[str, list[str]] = {}
+    st = state(request)
+    for key, value in posted.multi_items():
+        if key in ("csrf", "action"):
+            continue
+        if isinstance(value, UploadFile):
+            if not value.filename:
+                continue
+            data = await value.read()
+            field = _attachment_field(form, key)
+            if field is None:
+                errors.setdefault(key, []).append("未知字段")
+                continue
+            accept = set(field.accept or ("pdf", "docx", "xlsx", "png", "jpg"))
+            limit = min((field.max_mb or 10**6) * 1024 * 1024, st.upload_limit)
+            try:
+                ref = await run_in_threadpool(st.attachments.save, data, value.filename, accept, limit)
+            except AttachmentRejected as exc:
+                errors.setdefault(key, []).append(f"“{field.label}”：{exc.message}")
+                continue
+            if not field.multiple:
+                raw[key] = []  # a new file replaces the one kept from before
+            raw.setdefault(key, []).append(json.dumps(ref.to_json(), ensure_ascii=False))
+        else:
+            raw.setdefault(key, []).append(value)
+    return posted, raw, errors
+
+
+def _attachment_field(form: FormDef, key: str) -> object:
+    parts = key.split("-")
+    for f in form.fields():
+        if f.name == parts[0] and f.type is FieldType.ATTACHMENT and len(parts) == 1:
+            return f
+        if f.name == parts[0] and f.type is FieldType.GROUP and len(parts) == 3:
+            return next((c for c in f.fields if c.name == parts[2] and c.type is FieldType.ATTACHMENT), None)
+    return None
+
+
+async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
+    posted, raw, upload_errors = await _read_post(request, form)
+    check_write(request, str(posted.get("csrf") or ""))
+    submit = posted.get("action") == "submit"
+    st = state(request)
+    data = values_from_form(form, raw)
+    try:
+        result = await run_in_threadpool(save, st.store, form, user, data, submit=submit, today=st.today(),
+                                         lookup=StoreLookup(st.store, st.attachments), number=number)
+    except NotFound:
+        raise HTTPException(404) from None
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from None
+    if upload_errors or not result.ok:
+        errors = {**result.errors, **upload_errors}
+        return _form_page(request, user, form, raw, errors, number, 400, fresh=False)
+    done = "submitted" if submit else "saved"
+    return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
+
+
+async def new_record(request: Request) -> Response:
+    user = require_user(request, Role.UNIT, Role.BUREAU, Role.ADMIN)
+    form = _form_or_404(request)
+    if request.method == "POST":
+        return await _save_post(request, user, form, None)
+    return _form_page(request, user, form, {}, {}, None, 200, fresh=True)
+
+
+async def _visible(request: Request, user: User, form: FormDef) -> Doc:
+    try:
+        return await run_in_threadpool(get_visible, state(request).store, form.name,
+                                       request.path_params["number"], user)
+    except NotFound:
+        raise HTTPException(404) from None
+
+
+async def edit_record(request: Request) -> Response:
+    user = require_user(request, Role.UNIT, Role.BUREAU, Role.ADMIN)
+    form = _form_or_404(request)
+    record = await _visible(request, user, form)
+    if request.method == "POST":
+        return await _save_post(request, user, form, str(record["number"]))
+    if record.get("unit") != user.unit or record.get("status") not in ("draft", "returned"):
+        raise HTTPException(403, "这条填报现在不能修改。")
+    raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
+    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False)
+
+
+def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    previous: Doc = {}
+    labels = {f.name: f for f in form.fields()}
+    for version in record.get("versions") or []:  # type: ignore[union-attr]
+        assert isinstance(version, dict)
+        data = version.get("data")
+        changes = []
+        if isinstance(data, dict):
+            for key, before, after in diff(previous, data):
+                f = labels.get(key)
+                if f is not None:
+                    changes.append((f.label, display(f, before), display(f, after)))
+            previous = data
+        rows.append({"v": version, "changes": changes})
+    return rows
+
+
+async def view_record(request: Request) -> Response:
+    user = require_user(request)
+    form = _form_or_404(request)
+    record = await _visible(request, user, form)
+    values = record.get("data") or {}
+    return render(request, "record.html", {
+        "form": form, "record": record, "values": values, "display": display, "T": FieldType,
+        "history": _history(form, record), "versions": len(data_versions(record)),
+        "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
+        "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
+        "done": request.query_params.get("done", ""),
+    })  # type: ignore[return-value]
+
+
+async def review_record(request: Request) -> Response:
+    user = require_user(request, Role.BUREAU, Role.ADMIN)
+    form = _form_or_404(request)
+    posted = await request.form(max_fields=10, max_files=0)
+    check_write(request, str(posted.get("csrf") or ""))
+    number = request.path_params["number"]
+    st = state(request)
+    try:
+        if request.path_params["verb"] == "return":
+            await run_in_threadpool(return_record, st.store, form.name, number, user, str(posted.get("reason") or ""))
+        elif request.path_params["verb"] == "accept":
+            await run_in_threadpool(accept_record, st.store, form.name, number, user, str(posted.get("note") or ""))
+        else:
+            raise HTTPException(404)
+    except NotFound:
+        raise HTTPException(404) from None
+    except NotAllowed as exc:
+        raise HTTPException(409, str(exc)) from None
+    return RedirectResponse(f"/app/records/{form.name}/{number}", status_code=303)
+
+
+async def attachment(request: Request) -> Response:
+    """A file is served only to someone who may see a record that holds it."""
+    user = require_user(request)
+    form = _form_or_404(request)
+    record = await _visible(request, user, form)
+    sha = request.path_params["sha"]
+    if sha not in all_attachment_shas(form, record.get("data") or {}):  # type: ignore[arg-type]
+        raise HTTPException(404)
+    st = state(request)
+    data = await run_in_threadpool(st.attachments.open, sha)
+    from xietiao.attachments import KINDS, sniff
+
+    kind = sniff(data) or "pdf"
+    return Response(data, media_type=KINDS[kind],
+                    headers={"content-disposition": f'attachment; filename="{sha[:12]}.{kind}"'})
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/app/forms/{name}/new", new_record, methods=["GET", "POST"]),
+        Route("/app/records/{form}/{number}", view_record),
+        Route("/app/records/{form}/{number}/edit", edit_record, methods=["GET", "POST"]),
+        Route("/app/records/{form}/{number}/{verb}", review_record, methods=["POST"]),
+        Route("/app/records/{form}/{number}/files/{sha}", attachment),
+    ]

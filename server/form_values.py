@@ -1,0 +1,91 @@
+"""Between stored values and what an HTML form shows: field names, strings, display text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from xietiao.formdefs import FieldDef, FieldType, FormDef
+from xietiao.jsonvalue import JSONValue
+
+T = FieldType
+Raw = dict[str, list[str]]
+
+
+def _strings(f: FieldDef, prefix: str, value: JSONValue, raw: Raw) -> None:
+    name = prefix + f.name
+    if value is None:
+        return
+    if f.type is T.PERSON and isinstance(value, dict):
+        raw[f"{name}-name"] = [str(value.get("name") or "")]
+        raw[f"{name}-phone"] = [str(value.get("phone") or "")]
+    elif f.type is T.YESNO:
+        raw[name] = ["yes" if value is True else "no" if value is False else ""]
+    elif f.type is T.ATTACHMENT:
+        refs = value if isinstance(value, list) else [value]
+        raw[name] = [json.dumps(r, ensure_ascii=False) for r in refs]
+    elif isinstance(value, list):
+        raw[name] = [str(v) for v in value]
+    else:
+        raw[name] = [str(value)]
+
+
+def raw_from_values(form: FormDef, values: Mapping[str, JSONValue]) -> Raw:
+    """Stored values as the strings an HTML form would have posted."""
+    raw: Raw = {}
+    for f in form.fields():
+        value = values.get(f.name)
+        if f.type is T.GROUP:
+            for i, row in enumerate(value if isinstance(value, list) else []):
+                if isinstance(row, dict):
+                    for cell in f.fields:
+                        _strings(cell, f"{f.name}-{i}-", row.get(cell.name), raw)
+        else:
+            _strings(f, "", value, raw)
+    return raw
+
+
+def group_row_count(f: FieldDef, raw: Raw, *, fresh: bool) -> int:
+    """Rows to show: what was posted plus a spare, never fewer than the minimum."""
+    used = {int(k.split("-")[1]) for k in raw if k.startswith(f"{f.name}-") and k.split("-")[1].isdigit()}
+    existing = max(used) + 1 if used else 0
+    wanted = max(existing + 1, f.min_rows or 1, 4 if fresh else 0)
+    return min(wanted, f.max_rows or 50)
+
+
+def display(f: FieldDef, value: JSONValue) -> str:
+    """A stored value as plain text for record pages (the template escapes it)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if f.type is T.YESNO:
+        return "是" if value is True else "否"
+    if f.type is T.PERSON and isinstance(value, dict):
+        return f"{value.get('name', '')}（{value.get('phone', '')}）"
+    if f.type is T.ATTACHMENT:
+        refs = value if isinstance(value, list) else [value]
+        return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict))
+    if f.type is T.DECIMAL:
+        return f"{value} 万元" if "万元" not in f.label else str(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def attachment_refs(value: JSONValue) -> list[dict[str, JSONValue]]:
+    refs = value if isinstance(value, list) else [value]
+    return [r for r in refs if isinstance(r, dict) and isinstance(r.get("sha256"), str)]
+
+
+def all_attachment_shas(form: FormDef, values: Mapping[str, JSONValue]) -> set[str]:
+    shas: set[str] = set()
+    for f in form.fields():
+        value = values.get(f.name)
+        if f.type is T.ATTACHMENT:
+            shas |= {str(r["sha256"]) for r in attachment_refs(value)}
+        elif f.type is T.GROUP and isinstance(value, list):
+            for row in value:
+                if isinstance(row, dict):
+                    for cell in f.fields:
+                        if cell.type is T.ATTACHMENT:
+                            shas |= {str(r["sha256"]) for r in attachment_refs(row.get(cell.name))}
+    return shas

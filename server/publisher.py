@@ -1,0 +1,86 @@
+"""Runs one site publish at a time in the background and reports its stages."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from generator.build import BuildResult, publish
+from xietiao.store import Store
+
+
+@dataclass
+class PublishStatus:
+    running: bool = False
+    stages: list[str] = field(default_factory=list)
+    started: str = ""
+    finished: str = ""
+    ok: bool | None = None
+    error: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    reason: str = ""
+    runs: int = 0
+
+
+class Publisher:
+    def __init__(self, store: Store, site_dir: Path, today: Callable[[], date],
+                 now: Callable[[], datetime]) -> None:
+        self._store = store
+        self._site = site_dir
+        self._today = today
+        self._now = now
+        self._lock = threading.Lock()
+        self._again = False
+        self.status = PublishStatus()
+
+    def request(self, reason: str) -> None:
+        """Start a publish; if one is running, run once more after it (to catch new data)."""
+        with self._lock:
+            if self.status.running:
+                self._again = True
+                return
+            self._begin(reason)
+        threading.Thread(target=self._run, daemon=True, name="publish").start()
+
+    def _begin(self, reason: str) -> None:
+        self.status = PublishStatus(running=True, started=self._now().isoformat(timespec="seconds"),
+                                    reason=reason, runs=self.status.runs)
+
+    def _run(self) -> None:
+        while True:
+            result = self._build()
+            with self._lock:
+                self.status.running = False
+                self.status.ok = result.ok
+                self.status.error = result.error
+                self.status.pages = result.pages
+                self.status.seconds = result.seconds
+                self.status.finished = self._now().isoformat(timespec="seconds")
+                self.status.runs += 1
+                if not self._again:
+                    return
+                self._again = False
+                self._begin("发布期间有新的更改")
+
+    def _build(self) -> BuildResult:
+        try:
+            return publish(self._store, self._site, self._today(), built_at=self._now(),
+                           on_stage=self.status.stages.append)
+        except Exception as exc:  # a bug: keep the old site, say why, keep serving
+            return BuildResult(ok=False, site=self._site, pages=0, seconds=0.0, stages=(),
+                               error=f"内部错误：{exc!r}")
+
+    def wait(self, timeout: float = 120.0) -> PublishStatus:
+        """For tests and the CLI: block until no publish is running."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self.status.running:
+                    return self.status
+            time.sleep(0.05)
+        return self.status

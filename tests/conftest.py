@@ -1,0 +1,64 @@
+"""Shared fixtures: a real store in a temp folder, the real app, logged-in clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from xietiao.accounts import add_user
+from xietiao.config import DISTRICT_TZ
+from xietiao.store import Store
+
+TODAY = date(2026, 11, 28)
+PASSWORD = "test-password-1"
+ACCOUNTS = {
+    "fgj": ("区发展改革局", "bureau"),
+    "leader": ("区政府", "leader"),
+    "admin": ("区发展改革局", "admin"),
+    "dc": ("东城街道", "unit"),
+    "xc": ("西城街道", "unit"),
+    "czj": ("区财政局", "unit"),
+}
+
+
+def fixed_now() -> datetime:
+    return datetime(2026, 11, 28, 10, 0, tzinfo=DISTRICT_TZ)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "data", create=True) as s:
+        for name, (unit, role) in ACCOUNTS.items():
+            add_user(s, name, unit, role, PASSWORD)
+        yield s
+
+
+@pytest.fixture
+def app(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from server.app import create_app
+
+    return create_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now)
+
+
+class Client(TestClient):
+    csrf: str = ""
+
+
+@pytest.fixture
+def client(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    with Client(app, base_url="http://testserver") as c:
+        yield c
+
+
+def login(app, username: str) -> Client:  # type: ignore[no-untyped-def]
+    """A client logged in through the JSON API, carrying its CSRF token."""
+    c = Client(app, base_url="http://testserver")
+    r = c.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    c.csrf = r.json()["csrf"]
+    c.headers["X-CSRF-Token"] = c.csrf
+    return c
