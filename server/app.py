@@ -19,7 +19,7 @@ from xietiao.config import FORMS_DIR
 from xietiao.formdefs import load_forms
 from xietiao.store import Store
 
-from . import api, auth_routes, bureau_routes, dashboard, form_pages
+from . import api, auth_routes, bureau_routes, cycle_routes, dashboard, form_pages, ledger_routes
 from .context import AppState, LoginRequired, login_redirect, render
 from .publisher import Publisher
 from .security import BodyLimit, SecurityHeaders
@@ -46,6 +46,8 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *bureau_routes.routes(),
         *form_pages.routes(),
         *api.routes(),
+        *cycle_routes.routes(),
+        *ledger_routes.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
         Mount("/", StaticFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .accounts import User
+from . import form_rules
 from .formcheck import Lookup, check_submission, is_confidential
 from .formdefs import FormDef
 from .jsonvalue import Doc, JSONValue, copy_value
@@ -73,10 +74,13 @@ def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *,
     if user.role is Role.LEADER:
         raise NotAllowed("区领导账号不填报表单。")
     checked = check_submission(form, data, lookup, complete=submit)
-    if checked.errors:
-        return SaveResult(errors=checked.errors, values=dict(checked.values))
-    status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     values: Doc = dict(checked.values)
+    errors = dict(checked.errors)
+    if submit and not errors:
+        errors = form_rules.extra_errors(form.name, store, user, values)
+    if errors:
+        return SaveResult(errors=errors, values=values)
+    status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     with store.batch():
         if number is None:
             seq = store.next_number(f"{form.prefix}-{today.year}")
@@ -98,6 +102,10 @@ def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *,
                 _add_version(doc, user, status, values, "")
 
             store.update(form.name, number, change, actor=user.username, action=_verb(status, new=False))
+        if submit:
+            saved = store.get(form.name, number)
+            assert saved is not None
+            form_rules.after_submit(form.name, store, user, saved)
     return SaveResult(number=number, values=dict(values))
 
 
