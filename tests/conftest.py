@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -29,11 +30,20 @@ def fixed_now() -> datetime:
     return datetime(2026, 11, 28, 10, 0, tzinfo=DISTRICT_TZ)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "data", create=True) as s:
+@pytest.fixture(scope="session")
+def accounts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding only the test accounts; argon2 is slow, so hash them once."""
+    folder = tmp_path_factory.mktemp("accounts") / "data"
+    with Store(folder, create=True) as s:
         for name, (unit, role) in ACCOUNTS.items():
             add_user(s, name, unit, role, PASSWORD)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path, accounts_dir: Path) -> Iterator[Store]:
+    shutil.copytree(accounts_dir, tmp_path / "data", ignore=shutil.ignore_patterns(".lock"))
+    with Store(tmp_path / "data") as s:
         yield s
 
 
