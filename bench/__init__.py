@@ -1,0 +1,1 @@
+"""Benchmarks: durable writes, load, publishing, size and memory. Figures only, no assertions."""

@@ -1,0 +1,26 @@
+"""`python -m bench [--quick] [--only NAME]`: print every figure as `name: value unit`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import time
+
+from .common import figure
+
+SUITES = ("writes", "load", "publish", "memory")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="xietiao 性能基准")
+    parser.add_argument("--quick", action="store_true", help="缩小规模，两分钟内跑完")
+    parser.add_argument("--only", choices=SUITES, action="append", help="只跑某一项（可重复）")
+    args = parser.parse_args()
+    for name in args.only or SUITES:
+        start = time.perf_counter()
+        importlib.import_module(f"bench.{name}").run(args.quick)
+        figure(f"suite_{name}_seconds", time.perf_counter() - start, "s")
+
+
+if __name__ == "__main__":
+    main()
