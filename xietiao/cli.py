@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     app = create_app(store, site_dir=args.site, today=district_today, now=district_now)
     print(f"服务已启动：http://{args.host}:{args.port}/  （表单与办公页面：/app/）", flush=True)
     # One worker only: the store is owned by this one process (see DESIGN.md).
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="warning", timeout_keep_alive=75)
     store.close()
 
 

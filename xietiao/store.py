@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -65,6 +65,10 @@ class _MemoryStorage(Storage):
         self.data = data
 
 
+def _encode(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass
 class _Partition:
     path: Path
@@ -72,12 +76,24 @@ class _Partition:
     db: TinyDB
     storage: _MemoryStorage
     dirty: bool = False
+    # Each document's JSON text, kept until the document changes: encoding the whole
+    # partition on every write made CPU, not the disk, the limit under load.
+    encoded: dict[str, str] = field(default_factory=dict)
 
     def table_data(self) -> dict[str, Doc]:
         return self.storage.data.setdefault(self.kind, {})
 
+    def forget(self, key: str) -> None:
+        self.encoded.pop(key, None)
+
     def serialise(self) -> bytes:
-        return json.dumps(self.storage.data, ensure_ascii=False, separators=(",", ":")).encode()
+        parts = []
+        for key, doc in self.table_data().items():
+            text = self.encoded.get(key)
+            if text is None:
+                text = self.encoded[key] = _encode(doc)
+            parts.append(f'"{key}":{text}')
+        return ("{" + _encode(self.kind) + ":{" + ",".join(parts) + "}}").encode()
 
 
 def _load_partition(path: Path, kind: str) -> _Partition:
@@ -288,6 +304,7 @@ class Store:
 
     def _touched(self, part: _Partition, key: str, old: Doc | None) -> None:
         part.dirty = True
+        part.forget(key)
         if self._undo is not None:
             self._undo.append((part, key, old))
 
@@ -299,6 +316,7 @@ class Store:
 
     def _roll_back(self) -> None:
         for part, key, old in reversed(self._undo or []):
+            part.forget(key)
             data = part.table_data()
             if old is None:
                 doc = data.pop(key, None)
