@@ -23,6 +23,7 @@ from . import api, auth_routes, bureau_routes, cycle_routes, dashboard, form_pag
 from .context import AppState, LoginRequired, login_redirect, render
 from .publisher import Publisher
 from .security import BodyLimit, SecurityHeaders
+from .site import SiteFiles
 from .sessions import LoginThrottle, SessionTable
 
 JSON_LIMIT = 1024 * 1024
@@ -50,7 +51,7 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *ledger_routes.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
-        Mount("/", StaticFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),
+        Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),
     ]
 
 
@@ -67,7 +68,8 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": message}, status_code=exc.status_code)
     if not request.url.path.startswith("/app"):
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title>"
-                            f"<p>{exc.status_code}：没有找到这个页面。<a href='/'>返回首页</a></p>",
+                            f"<p>{exc.status_code}：没有找到这个页面（站点可能尚未发布）。"
+                            "<a href='/'>站点首页</a> · <a href='/app/'>办公页面</a></p>",
                             status_code=exc.status_code)
     return render(request, "error.html", {"status": exc.status_code, "message": message},
                   status=exc.status_code)  # type: ignore[return-value]

@@ -149,9 +149,10 @@ def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
         data = version.get("data")
         changes = []
         if isinstance(data, dict):
-            for key, before, after in diff(previous, data):
-                f = labels.get(key)
-                if f is not None:
+            changed = {key: (before, after) for key, before, after in diff(previous, data)}
+            for key, f in labels.items():  # in the form's own order
+                if key in changed:
+                    before, after = changed[key]
                     changes.append((f.label, display(f, before), display(f, after)))
             previous = data
         rows.append({"v": version, "changes": changes})

@@ -37,10 +37,18 @@ class Publisher:
         self._lock = threading.Lock()
         self._again = False
         self.status = PublishStatus()
+        # Callbacks wait for the first run that starts after they were given: only it has their data.
+        self._pending: list[Callable[[PublishStatus], None]] = []
+        self._hooks: list[Callable[[PublishStatus], None]] = []
 
-    def request(self, reason: str) -> None:
-        """Start a publish; if one is running, run once more after it (to catch new data)."""
+    def request(self, reason: str, on_done: Callable[[PublishStatus], None] | None = None) -> None:
+        """Start a publish; if one is running, run once more after it (to catch new data).
+
+        `on_done` is called with the status when that publish finishes, ok or not.
+        """
         with self._lock:
+            if on_done is not None:
+                self._pending.append(on_done)
             if self.status.running:
                 self._again = True
                 return
@@ -50,22 +58,34 @@ class Publisher:
     def _begin(self, reason: str) -> None:
         self.status = PublishStatus(running=True, started=self._now().isoformat(timespec="seconds"),
                                     reason=reason, runs=self.status.runs)
+        self._hooks, self._pending = self._pending, []
 
     def _run(self) -> None:
         while True:
             result = self._build()
             with self._lock:
-                self.status.running = False
                 self.status.ok = result.ok
                 self.status.error = result.error
                 self.status.pages = result.pages
                 self.status.seconds = result.seconds
                 self.status.finished = self._now().isoformat(timespec="seconds")
                 self.status.runs += 1
+                hooks, self._hooks = self._hooks, []
+            self._call(hooks)
+            with self._lock:
+                self.status.running = False
                 if not self._again:
                     return
                 self._again = False
                 self._begin("发布期间有新的更改")
+
+    def _call(self, hooks: list[Callable[[PublishStatus], None]]) -> None:
+        # Before `running` turns false, so whoever waits for the publish sees the hooks' effects.
+        for hook in hooks:
+            try:
+                hook(self.status)
+            except Exception as exc:  # a hook's bug must not stop the publisher
+                self.status.stages.append(f"发布后处理出错：{exc!r}")
 
     def _build(self) -> BuildResult:
         try:
