@@ -1,4 +1,4 @@
-"""The `xietiao` command line: init, demo, build, serve, user add."""
+"""The `xietiao` command line: init, demo, build, serve, user add, backup, restore."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     for username, password, role, unit in summary.logins[:6]:
         print(f"  登录 {username:<8} 密码 {password}  （{unit}，{role}）")
     if len(summary.logins) > 6:
-        print(f"  其余各单位账号名为单位代码（如 czj=区财政局、dc=东城街道），密码相同。")
+        print("  其余各单位账号名为单位代码（如 czj=区财政局、dc=东城街道），密码相同。")
 
 
 def cmd_build(args: argparse.Namespace) -> None:
@@ -84,6 +84,27 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     print(f"已新建账号 {user.username}（{user.unit}，{user.role.label}）")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from .backup import BackupError, backup
+
+    try:
+        path = backup(args.data, args.to)
+    except BackupError as exc:
+        raise CommandFailed(str(exc)) from None
+    print(f"备份已写入 {path}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from .backup import BackupError, restore
+
+    try:
+        counts = restore(args.archive, args.data)
+    except (BackupError, StoreError) as exc:
+        raise CommandFailed(str(exc)) from None
+    shown = "，".join(f"{k} {v}" for k, v in counts.items())
+    print(f"已从 {args.archive} 恢复到 {args.data}（{shown}）")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="xietiao", description="区重大项目协调例会系统")
     sub = top.add_subparsers(dest="command", required=True)
@@ -112,6 +133,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True, help="单位名称，按机制文件的写法，如 区财政局")
     p.add_argument("--role", required=True, choices=["unit", "bureau", "leader", "admin"])
     p.add_argument("--password", required=True)
+    p = command("backup", cmd_backup, "备份数据目录（服务运行时也可执行，得到某一时刻的一致副本）")
+    p.add_argument("--to", type=Path, default=Path("backups"), help="备份存放目录（默认 ./backups）")
+    p = command("restore", cmd_restore, "把备份恢复到一个空的数据目录，并检查每个文件都能读取")
+    p.add_argument("archive", type=Path)
     return top
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -76,3 +78,18 @@ class DirLock:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
+
+
+@contextmanager
+def flush_guard(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """Writers hold this shared while a batch reaches disk; a backup holds it exclusive.
+
+    So a backup copies the files between two batches, never halfway through one,
+    even while the server keeps running in another process.
+    """
+    with open(folder / ".flush.lock", "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

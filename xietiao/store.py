@@ -6,118 +6,20 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-
 from .config import DISTRICT_TZ
-from .durable import DirLock, append_durably, atomic_write
+from .durable import DirLock, append_durably, atomic_write, flush_guard
 from .jsonvalue import Doc, copy_doc
+from .partition import (PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError, load_partition,
+                        partition_key)
 
-# How each kind of record is split into files. Kinds that grow without bound are
-# split by year or month so that a write rewrites one small file, never history.
-PARTITIONING: dict[str, str] = {
-    "user": "single",
-    "counter": "single",
-    "setting": "single",
-    "project": "year",
-    "issue": "year",
-    "material": "year",
-    "meeting": "year",
-    "item": "year",
-    "closure": "year",
-    "supervision": "year",
-    "snapshot": "year",
-    "progress": "month",
-    "login": "single",
-}
-
-RESTORE_HINT = "请从备份恢复（xietiao restore），或将该文件移出数据目录后重试。"
-
-
-class StoreError(RuntimeError):
-    """A problem with the data directory that the operator must fix."""
-
-
-class CorruptDataFile(StoreError):
-    def __init__(self, path: Path, why: str) -> None:
-        super().__init__(f"数据文件 {path} 已损坏或格式不对：{why}。未改动任何文件。{RESTORE_HINT}")
-        self.path = path
+__all__ = ["PARTITIONING", "RESTORE_HINT", "CorruptDataFile", "Store", "StoreError", "WriteFailed", "now_iso"]
 
 
 class WriteFailed(StoreError):
     """The change could not be made durable; it was not saved."""
-
-
-class _MemoryStorage(Storage):
-    """TinyDB storage whose truth is in memory; the Store decides when it reaches disk."""
-
-    def __init__(self, data: dict[str, dict[str, Doc]]) -> None:
-        self.data = data
-
-    def read(self) -> dict[str, dict[str, Doc]]:
-        return self.data
-
-    def write(self, data: dict[str, dict[str, Doc]]) -> None:
-        self.data = data
-
-
-def _encode(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass
-class _Partition:
-    path: Path
-    kind: str
-    db: TinyDB
-    storage: _MemoryStorage
-    dirty: bool = False
-    # Each document's JSON text, kept until the document changes: encoding the whole
-    # partition on every write made CPU, not the disk, the limit under load.
-    encoded: dict[str, str] = field(default_factory=dict)
-
-    def table_data(self) -> dict[str, Doc]:
-        return self.storage.data.setdefault(self.kind, {})
-
-    def forget(self, key: str) -> None:
-        self.encoded.pop(key, None)
-
-    def serialise(self) -> bytes:
-        parts = []
-        for key, doc in self.table_data().items():
-            text = self.encoded.get(key)
-            if text is None:
-                text = self.encoded[key] = _encode(doc)
-            parts.append(f'"{key}":{text}')
-        return ("{" + _encode(self.kind) + ":{" + ",".join(parts) + "}}").encode()
-
-
-def _load_partition(path: Path, kind: str) -> _Partition:
-    data: dict[str, dict[str, Doc]] = {kind: {}}
-    if path.exists():
-        try:
-            data = json.loads(path.read_bytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CorruptDataFile(path, f"不是有效的 JSON（{exc}）") from None
-        if not isinstance(data, dict) or set(data) != {kind} or not isinstance(data[kind], dict):
-            raise CorruptDataFile(path, f"顶层应只有表 “{kind}”")
-        for key, doc in data[kind].items():
-            if not key.isdigit() or not isinstance(doc, dict) or not isinstance(doc.get("number"), str):
-                raise CorruptDataFile(path, f"第 {key} 条记录缺少编号")
-    storage = _MemoryStorage(data)
-    db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
-    return _Partition(path, kind, db, storage)
-
-
-def partition_key(kind: str, created: str) -> str:
-    rule = PARTITIONING[kind]
-    if rule == "single":
-        return "all"
-    return created[:4] if rule == "year" else created[:7]
 
 
 class Store:
@@ -133,9 +35,9 @@ class Store:
         self._dirlock.acquire()
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()
-        self._parts: dict[tuple[str, str], _Partition] = {}
+        self._parts: dict[tuple[str, str], Partition] = {}
         self._index: dict[tuple[str, str], tuple[str, int]] = {}
-        self._undo: list[tuple[_Partition, str, Doc | None]] | None = None
+        self._undo: list[tuple[Partition, str, Doc | None]] | None = None
         self._journal: list[Doc] = []
         self._depth = 0
         self._gen = 0
@@ -153,7 +55,7 @@ class Store:
             if not folder.is_dir():
                 continue
             for path in sorted(folder.glob("*.json")):
-                part = _load_partition(path, kind)
+                part = load_partition(path, kind)
                 self._parts[(kind, path.stem)] = part
                 for key, doc in part.table_data().items():
                     self._index[(kind, doc["number"])] = (path.stem, int(key))
@@ -295,14 +197,14 @@ class Store:
 
     # -- internals --------------------------------------------------------
 
-    def _partition(self, kind: str, key: str) -> _Partition:
+    def _partition(self, kind: str, key: str) -> Partition:
         part = self._parts.get((kind, key))
         if part is None:
-            part = _load_partition(self.root / kind / f"{key}.json", kind)
+            part = load_partition(self.root / kind / f"{key}.json", kind)
             self._parts[(kind, key)] = part
         return part
 
-    def _touched(self, part: _Partition, key: str, old: Doc | None) -> None:
+    def _touched(self, part: Partition, key: str, old: Doc | None) -> None:
         part.dirty = True
         part.forget(key)
         if self._undo is not None:
@@ -343,9 +245,10 @@ class Store:
                     p.dirty = False
                 journal, self._journal = self._journal, []
             try:
-                for path, data in payloads:
-                    atomic_write(path, data)
-                self._append_journal(journal)
+                with flush_guard(self.root, exclusive=False):
+                    for path, data in payloads:
+                        atomic_write(path, data)
+                    self._append_journal(journal)
             except OSError as exc:
                 self._forget_unsaved(dirty)
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc
@@ -358,14 +261,14 @@ class Store:
         for month, lines in by_month.items():
             append_durably(self.root / "journal" / f"{month}.jsonl", ("\n".join(lines) + "\n").encode())
 
-    def _forget_unsaved(self, dirty: list[_Partition]) -> None:
+    def _forget_unsaved(self, dirty: list[Partition]) -> None:
         # Memory ran ahead of disk: go back to what is on disk, and fail every
         # writer that was waiting, since their changes are gone with it.
         with self._lock:
             self._failed_upto = self._gen
             for part in list(self._parts.values()):
                 if part in dirty or part.dirty:
-                    fresh = _load_partition(part.path, part.kind)
+                    fresh = load_partition(part.path, part.kind)
                     self._parts[(part.kind, part.path.stem)] = fresh
             self._index = {}
             for (kind, key), part in self._parts.items():
