@@ -22,7 +22,8 @@ from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_recor
 from xietiao.units import unit_names
 
 from .context import check_write, render, require_user, state
-from .form_values import Raw, all_attachment_shas, display, group_row_count, raw_from_values
+from .form_values import (Raw, all_attachment_shas, display, group_row_count, kept_attachment_name,
+                          raw_from_values)
 
 MAX_FIELDS = 600
 
@@ -45,7 +46,7 @@ def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: di
     return render(request, "form.html", {
         "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType,
         "units": unit_names(), "projects": _projects_for(request, user),
-        "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": json,
+        "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": kept_attachment_name,
         "max_mb": state(request).upload_limit // (1024 * 1024),
     }, status=status)  # type: ignore[return-value]
 

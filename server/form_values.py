@@ -89,3 +89,12 @@ def all_attachment_shas(form: FormDef, values: Mapping[str, JSONValue]) -> set[s
                         if cell.type is T.ATTACHMENT:
                             shas |= {str(r["sha256"]) for r in attachment_refs(row.get(cell.name))}
     return shas
+
+
+def kept_attachment_name(posted: str) -> str:
+    """The file name in a posted attachment reference, or "" when the post is not one of ours."""
+    try:
+        ref = json.loads(posted)
+    except ValueError:
+        return ""
+    return str(ref.get("name") or "") if isinstance(ref, dict) and isinstance(ref.get("sha256"), str) else ""

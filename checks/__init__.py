@@ -1,0 +1,1 @@
+"""Reliability and security checks that print figures: crash, fuzz, access (see README)."""
