@@ -10,9 +10,10 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from xietiao.colours import zh_date
 from xietiao.deadlines import Deadline, days_used, meeting_day, meeting_deadlines, submissions_due
 from xietiao.jsonvalue import Doc
-from xietiao.meetings import get_meeting, previous_meeting, status_of
+from xietiao.meetings import get_meeting, mark_published, previous_meeting, status_of
 from xietiao.model import MeetingStatus
 from xietiao.permissions import RoleRefused
 from xietiao.store import Store
@@ -20,6 +21,7 @@ from xietiao.submissions import NotAllowed, NotFound
 from xietiao.workdays import CalendarFileError, WorkCalendar, load_calendar
 
 from .context import check_write, state
+from .publisher import PublishStatus
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,12 @@ def calendar_warning(cal: WorkCalendar, problem: str, days: list[date]) -> str:
     return "\n".join(m for m in (problem, cal.warning(days) or "") if m)
 
 
-def view_of(store: Store, doc: Doc, cal: WorkCalendar, today: date) -> MeetingView:
-    previous = previous_meeting(store, doc)
+def view_of(store: Store, doc: Doc, cal: WorkCalendar, today: date, *,
+            previous: Doc | None | bool = True) -> MeetingView:
+    """The meeting with its deadlines; pass `previous` when the caller already knows it."""
+    if previous is True:
+        previous = previous_meeting(store, doc)
+    assert previous is None or isinstance(previous, dict)
     return MeetingView(doc, status_of(doc), previous, tuple(meeting_deadlines(doc, previous, cal, today)),
                        submissions_due(doc, previous, cal, today))
 
@@ -90,5 +96,23 @@ def all_projects(store: Store) -> list[tuple[str, str]]:
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
 
 
-def is_not_found(exc: Exception) -> bool:
-    return isinstance(exc, (NotFound, KeyError))
+def zh(value: object) -> str:
+    """A date or an ISO date/time as pages show it; blank stays blank."""
+    if isinstance(value, date):
+        return zh_date(value)
+    text = str(value or "")
+    if len(text) < 10:
+        return text
+    day = zh_date(date.fromisoformat(text[:10]))
+    return f"{day} {text[11:16]}" if len(text) > 10 else day
+
+
+def publish_after_approval(request: Request, number: str, title: str) -> None:
+    """Rebuild the site now; the publish that includes the approval marks the meeting published."""
+    st = state(request)
+
+    def done(status: PublishStatus) -> None:
+        if status.ok:
+            mark_published(st.store, number, st.now(), actor="publisher")
+
+    st.publisher.request(f"纪要审定：{title}", on_done=done)

@@ -11,6 +11,8 @@ from xietiao.accounts import User
 from xietiao.colours import assess
 from xietiao.jsonvalue import Doc
 from xietiao.model import ItemStatus, Role, item_of
+from xietiao.ledger_view import month_of, owed_reports
+from xietiao.snapshots import ensure_month_end_snapshots
 from xietiao.store import Store
 
 from .context import render, require_user, state
@@ -39,12 +41,17 @@ def _my_items(store: Store, user: User, request: Request) -> list[tuple[object, 
 async def home(request: Request) -> Response:
     user = require_user(request)
     st = state(request)
+    today = st.today()
+    # History must not have holes: the first page load after a month ends records it.
+    await run_in_threadpool(ensure_month_end_snapshots, st.store, today)
     records = await run_in_threadpool(_my_records, st.store, user)
-    items = await run_in_threadpool(_my_items, st.store, user, request) if user.role is Role.UNIT else []
+    is_unit = user.role is Role.UNIT
+    items = await run_in_threadpool(_my_items, st.store, user, request) if is_unit else []
+    owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
     returned = [r for r in records if r.get("status") == "returned"]
     return render(request, "dashboard.html", {
         "records": records, "returned": returned, "items": items, "forms": st.forms,
-        "publish": st.publisher.status,
+        "publish": st.publisher.status, "owed": owed, "owed_month": month_of(today),
     })  # type: ignore[return-value]
 
 

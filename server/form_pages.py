@@ -118,7 +118,10 @@ async def new_record(request: Request) -> Response:
     form = _form_or_404(request)
     if request.method == "POST":
         return await _save_post(request, user, form, None)
-    return _form_page(request, user, form, {}, {}, None, 200, fresh=True)
+    # Links such as "file this month's report" pass the item: prefill top-level fields only.
+    names = {f.name for f in form.fields() if f.type is not FieldType.GROUP}
+    raw: Raw = {k: [v[:200]] for k, v in request.query_params.items() if k in names}
+    return _form_page(request, user, form, raw, {}, None, 200, fresh=True)
 
 
 async def _visible(request: Request, user: User, form: FormDef) -> Doc:

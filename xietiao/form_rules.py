@@ -27,8 +27,8 @@ class FormRule:
 def _table() -> dict[str, FormRule]:
     # Imported here because those modules import the submission machinery themselves.
     table: dict[str, FormRule] = {}
-    # (meeting cycle) from .issuelist import ISSUE_RULE; table["issue"] = ISSUE_RULE
-    # (ledger) from .ledger import PROGRESS_RULE, CLOSURE_RULE; table["progress"] = PROGRESS_RULE; table["closure"] = CLOSURE_RULE
+    from .issuelist import ISSUE_RULE; table["issue"] = ISSUE_RULE  # (meeting cycle)
+    from .ledger import CLOSURE_RULE, PROGRESS_RULE; table["progress"] = PROGRESS_RULE; table["closure"] = CLOSURE_RULE
     return table
 
 

@@ -1,0 +1,134 @@
+"""Building blocks shared by pages: tables, the item table, the basis line, the progress timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from xietiao.colours import zh_date
+from xietiao.model import AgreedItem, ItemStatus
+
+from .links import Links, badge, zh
+from .markdown_safe import Md, html_text, md
+from .sitedata import Progress, SiteData
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: list[list[Md]]
+
+    def markdown(self, empty: str = "暂无。") -> Md:
+        """A Markdown table; cells are Md already, and never hold a line break."""
+        if not self.rows:
+            return Md(empty)
+        lines = ["| " + " | ".join(md(h) for h in self.headers) + " |",
+                 "|" + " --- |" * len(self.headers)]
+        for row in self.rows:
+            assert all("\n" not in c for c in row), "a table cell must stay on one line"
+            lines.append("| " + " | ".join(row) + " |")
+        return Md("\n".join(lines))
+
+
+def iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def basis_line(site: SiteData, built_at: datetime) -> Md:
+    """Which approved minutes the page reflects and when it was built (raw HTML, not indexed)."""
+    m = site.latest
+    built = f"{zh_date(built_at.date())} {built_at:%H:%M}"
+    if m is None:
+        what = "尚无已审定的会议纪要"
+    else:
+        approved = iso_date(m.approved)
+        what = (f"{m.doc_number or m.title}（{zh_date(m.date)}召开"
+                + (f"，{zh_date(approved)}审定）" if approved else "）"))
+    return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；'
+              f"生成时间：{html_text(built)}</p>")
+
+
+def item_state(item: AgreedItem) -> Md:
+    if item.status is ItemStatus.CLOSED:
+        return Md(f"已销号（{zh(item.done)}）") if item.done else Md("已销号")
+    return Md(item.status.label)
+
+
+Cell = Callable[[SiteData, AgreedItem, Links], Md]
+
+
+def _project_cell(site: SiteData, i: AgreedItem, links: Links) -> Md:
+    project = site.projects.get(i.project)
+    return links.project(i.project, project.name) if project else Md("—")
+
+
+ITEM_COLUMNS: dict[str, tuple[str, Cell]] = {
+    "number": ("编号", lambda s, i, l: l.meeting(i.meeting, i.number)),
+    "meeting": ("会议", lambda s, i, l: l.meeting(i.meeting)),
+    "project": ("项目", _project_cell),
+    "content": ("议定事项", lambda s, i, l: md(i.content)),
+    "lead": ("牵头单位", lambda s, i, l: l.unit(i.lead_unit)),
+    "co": ("配合单位", lambda s, i, l: Md("、".join(l.unit(u) for u in i.co_units)) or Md("—")),
+    "person": ("责任人", lambda s, i, l: md(i.person.name) if i.person.name else Md("—")),
+    "planned": ("计划节点", lambda s, i, l: zh(i.planned)),
+    "state": ("状态", lambda s, i, l: item_state(i)),
+    "colour": ("三色", lambda s, i, l: badge(s.assessments[i.number].colour) if i.status.is_open else Md("—")),
+    "late": ("说明", lambda s, i, l: md(s.assessments[i.number].reason) if i.status.is_open else Md("—")),
+}
+
+
+def item_table(site: SiteData, items: Iterable[AgreedItem], links: Links, columns: tuple[str, ...]) -> Table:
+    cells = [ITEM_COLUMNS[c][1] for c in columns]
+    rows = [[cell(site, item, links) for cell in cells] for item in items]
+    return Table(tuple(ITEM_COLUMNS[c][0] for c in columns), rows)
+
+
+def open_sorted(site: SiteData, items: Iterable[AgreedItem]) -> list[AgreedItem]:
+    """Open items, the worst colour first, then by planned node."""
+    opened = [i for i in items if i.status.is_open]
+    return sorted(opened, key=lambda i: (-site.assessments[i.number].colour.severity, i.planned, i.number))
+
+
+def closed_newest_first(items: Iterable[AgreedItem]) -> list[AgreedItem]:
+    return sorted((i for i in items if not i.status.is_open), key=lambda i: i.number, reverse=True)
+
+
+def month_label(month: str) -> str:
+    year, _, mon = month.partition("-")
+    return f"{int(year)}年{int(mon)}月" if year.isdigit() and mon.isdigit() else month
+
+
+def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
+    """Monthly progress of the items, newest month first, as one raw HTML block.
+
+    It is kept out of the search index (data-search-exclude): 30,000 monthly reports over
+    five years would be most of the index, and the decisions are what readers search.
+    """
+    entries: list[tuple[str, AgreedItem, Progress]] = []
+    for item in items:
+        entries += [(r.month, item, r) for r in site.progress.get(item.number, [])]
+    if not entries:
+        return Md("尚无月度进展报告。")
+    entries.sort(key=lambda e: (e[0], e[1].number), reverse=True)
+    parts = ['<div class="xt-timeline" data-search-exclude>']
+    month = None
+    for m, item, r in entries:
+        if m != month:
+            parts.append(("</ul>" if month is not None else "") + f'<p class="xt-month">{html_text(month_label(m))}</p><ul>')
+            month = m
+        parts.append(_timeline_entry(item, r, links))
+    parts.append("</ul></div>")
+    return Md("\n".join(parts))
+
+
+def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
+    head = f'<a href="{links.url(f"meetings/{item.meeting}.md")}">{html_text(item.number)}</a> {html_text(r.status)}'
+    if r.percent is not None:
+        head += f"（{r.percent}%）"
+    lines = [head] + [f"{label}：{html_text(value)}" for label, value in
+                      (("进展", r.progress), ("下一步", r.next_steps), ("困难", r.difficulties)) if value]
+    return "<li>" + "<br>".join(lines) + "</li>"

@@ -1,0 +1,58 @@
+"""Jinja2 templates to Markdown files; every value is escaped unless the generator marked it Md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .markdown_safe import Md, md, md_block
+from .pages import Page
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _finalize(value: object) -> str:
+    # Escape by default: a template cannot forget to escape user text, because
+    # only values the generator built itself (Md) go out as they are.
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise TypeError(f"模板收到未格式化的值 {value!r}：请在 pages.py 中先格式化")
+    if isinstance(value, (str, int)):
+        return md(value)
+    raise TypeError(f"模板不能直接输出 {type(value).__name__} 类型的值")
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["block"] = md_block
+    return env
+
+
+class Renderer:
+    """Renders pages; confidential project names that slipped into free text are blanked."""
+
+    def __init__(self, secret_names: Iterable[str] = ()) -> None:
+        self.env = environment()
+        forms = {str(md(n)) for n in secret_names if n.strip()}
+        self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) \
+            if forms else None
+
+    def render(self, page: Page) -> str:
+        text = self.env.get_template(page.template).render(page.context)
+        return self._secret.sub("【涉密内容已隐去】", text) if self._secret else text
+
+    def write(self, pages: Iterable[Page], docs: Path) -> int:
+        count = 0
+        for page in pages:
+            target = docs / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.render(page), encoding="utf-8")
+            count += 1
+        return count

@@ -1,0 +1,77 @@
+"""Word downloads of a meeting: the topic call, the meeting notice, the minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from xietiao import docs_meeting
+from xietiao.deadlines import step_day
+from xietiao.issuelist import data_of
+from xietiao.jsonvalue import Doc
+from xietiao.meetings import HELD_OR_LATER, plan_issue_docs, projects_named, status_of
+from xietiao.model import MeetingStatus, Role
+from xietiao.store import Store
+
+from .context import require_user, state
+from .cycle_common import calendar, meeting_or_404, project_names, view_of
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+APPROVED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
+
+
+def _call(store: Store, doc: Doc, today: date) -> bytes:
+    cal, _ = calendar(store)
+    view = view_of(store, doc, cal, today)
+    return docs_meeting.call_notice(doc, view.submit_by, step_day(doc, "call_opened") or today)
+
+
+def _notice(store: Store, doc: Doc, today: date) -> bytes:
+    if not doc.get("issues") and not doc.get("projects"):
+        raise HTTPException(409, "建议方案尚未拟定，还不能生成会议通知。")
+    numbers = [str(p) for p in doc.get("projects") or []]  # type: ignore[union-attr]
+    names = project_names(store, numbers)
+    issues = []
+    for issue in plan_issue_docs(store, doc):
+        d = data_of(issue)
+        project = str(d.get("project") or "")
+        issues.append(docs_meeting.IssueLine(str(issue["number"]), names.get(project, project),
+                                             str(d.get("kind") or ""), str(d.get("urgency") or ""),
+                                             str(d.get("ask") or "")))
+    projects = [docs_meeting.ProjectLine(n, names[n]) for n in numbers]
+    return docs_meeting.meeting_notice(doc, projects, issues, step_day(doc, "plan_approved") or today)
+
+
+def _minutes(store: Store, doc: Doc, today: date) -> bytes:
+    if status_of(doc) not in HELD_OR_LATER:
+        raise HTTPException(409, "例会召开后才能生成会议纪要。")
+    names = project_names(store, projects_named(doc))
+    return docs_meeting.minutes_docx(doc, names, draft=status_of(doc) not in APPROVED)
+
+
+MAKERS: dict[str, tuple[str, Callable[[Store, Doc, date], bytes]]] = {
+    "call": ("call", _call), "notice": ("notice", _notice), "minutes": ("minutes", _minutes),
+}
+
+
+async def download(request: Request) -> Response:
+    require_user(request, Role.BUREAU, Role.ADMIN, Role.LEADER)
+    doc = await meeting_or_404(request)
+    kind = request.path_params["kind"]
+    if kind not in MAKERS:
+        raise HTTPException(404)
+    st = state(request)
+    data = await run_in_threadpool(MAKERS[kind][1], st.store, doc, st.today())
+    # The file name is built from our own meeting number, never from anything a user typed.
+    name = f"{MAKERS[kind][0]}-{doc['number']}.docx"
+    return Response(data, media_type=DOCX, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/app/cycle/{number}/{kind}.docx", download)]
