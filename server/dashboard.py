@@ -20,12 +20,17 @@ from .context import render, require_user, state
 FORM_ORDER = ("project", "issue", "material", "progress", "closure")
 
 
+# Monthly reports need no acceptance: the bureau reads them per unit on /app/reports.
+REVIEWED_FORMS = ("project", "issue", "material", "closure")
+
+
 def _my_records(store: Store, user: User) -> list[Doc]:
     rows: list[Doc] = []
-    for form in FORM_ORDER:
-        if user.role is Role.UNIT:
+    if user.role is Role.UNIT:
+        for form in FORM_ORDER:
             rows += store.all(form, lambda d: d.get("unit") == user.unit)
-        else:
+    else:
+        for form in REVIEWED_FORMS:
             rows += store.all(form, lambda d: d.get("status") == "submitted")
     rows.sort(key=lambda d: str(d.get("updated") or d.get("created")), reverse=True)
     return rows[:200]
