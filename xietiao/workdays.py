@@ -47,6 +47,12 @@ def _package_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
+def _official_workday(day: date) -> bool:
+    # The package scans its whole table on each call (~60 µs); pages ask about the same days often.
+    return bool(chinese_calendar.is_workday(day))
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Working days: override file first, then chinesecalendar, then weekends only."""
@@ -69,7 +75,7 @@ class WorkCalendar:
         if day in self.workdays:
             return True
         if _package_knows(day.year):
-            return bool(chinese_calendar.is_workday(day))
+            return _official_workday(day)
         return day.weekday() < 5
 
     def add_workdays(self, day: date, n: int) -> date:
