@@ -11,7 +11,7 @@ from xietiao.model import AgreedItem, ItemStatus
 
 from .links import Links, badge, zh
 from .markdown_safe import Md, html_text, md
-from .sitedata import Progress, SiteData
+from .views import Progress, SiteData
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
     month = None
     for m, item, r in entries:
         if m != month:
-            parts.append(("</ul>" if month is not None else "") + f'<p class="xt-month">{html_text(month_label(m))}</p><ul>')
+            close = "</ul>" if month is not None else ""
+            parts.append(f'{close}<p class="xt-month">{html_text(month_label(m))}</p><ul>')
             month = m
         parts.append(_timeline_entry(item, r, links))
     parts.append("</ul></div>")

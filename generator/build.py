@@ -20,6 +20,7 @@ from xietiao.store import Store
 from .pages import site_pages
 from .render import Renderer
 from .searchdict import dictionary_words, write_user_dict
+from .searchdocs import search_entries, write_entries
 from .sitedata import read_site_data
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,8 +93,8 @@ def publish(store: Store, site_dir: Path, today: date, *, on_stage: Callable[[st
             shutil.rmtree(out, ignore_errors=True)
             stages.finish()
             why = str(exc) if isinstance(exc, BuildFailed) else f"写入文件失败（{exc}）"
-            return BuildResult(False, site_dir, 0, _since(started), tuple(stages.done),
-                               f"{why}。网站仍为上一版本。")
+            kept = "网站仍为上一版本" if site_dir.exists() else "网站尚未发布"
+            return BuildResult(False, site_dir, 0, _since(started), tuple(stages.done), f"{why}。{kept}。")
         except BaseException:
             shutil.rmtree(out, ignore_errors=True)
             raise
@@ -114,17 +115,19 @@ def _build(store: Store, today: date, built_at: datetime, staging: Path, out: Pa
     stages.next(STAGE_PAGES)
     docs = staging / "docs"
     shutil.copytree(CONTENT, docs)
-    Renderer(site.secret_names).write(site_pages(site, built_at), docs)
-    user_dict = staging / "jieba-user.txt"
+    renderer = Renderer(site.secret_names)
+    renderer.write(site_pages(site, built_at), docs)
+    # Outside docs/: neither file is part of the site.
+    user_dict, entries = staging / "jieba-user.txt", staging / "search-entries.json"
     write_user_dict(dictionary_words(p.name for p in site.projects.values()), user_dict)
+    write_entries(search_entries(site, renderer.redact), entries)
     pages = sum(1 for _ in docs.rglob("*.md"))
-    _run_mkdocs(staging, docs, out, user_dict, cache, stages)
+    _run_mkdocs(staging, [str(CONFIG), str(docs), str(out), str(user_dict), str(cache), str(entries)], stages)
     return pages
 
 
-def _run_mkdocs(staging: Path, docs: Path, out: Path, user_dict: Path, cache: Path, stages: _Stages) -> None:
-    command = [sys.executable, "-m", "generator.sitebuild", str(CONFIG), str(docs), str(out),
-               str(user_dict), str(cache)]
+def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
+    command = [sys.executable, "-m", "generator.sitebuild", *args]
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath()}
     errors = staging / "stderr.txt"
     with errors.open("w+", encoding="utf-8") as err:
@@ -140,8 +143,13 @@ def _run_mkdocs(staging: Path, docs: Path, out: Path, user_dict: Path, cache: Pa
             code = proc.wait()
         finally:
             watchdog.cancel()
+            if proc.poll() is None:     # we are leaving on an exception: do not leave it running
+                proc.kill()
+                proc.wait()
         err.seek(0)
         message = err.read().strip()
+    if code < 0:
+        raise BuildFailed(f"站点构建超过 {BUILD_TIMEOUT} 秒未完成或被终止（信号 {-code}）")
     if code != 0:
         last = message.splitlines()[-3:] if message else [f"退出码 {code}"]
         raise BuildFailed("站点构建失败：" + " ".join(last))

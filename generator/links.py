@@ -71,6 +71,11 @@ class Links:
         unit = unit_by_name(name)
         return self.to(md(unit.name), f"units/{unit.code}.md") if unit else md(name)
 
+    def unit_page(self, name: str) -> Md | None:
+        """A link to the unit's own page, or None for a name that is not a known unit."""
+        unit = unit_by_name(name)
+        return self.to(Md("单位页面"), f"units/{unit.code}.md") if unit else None
+
     def filter(self, label: str, param: str) -> Md:
         """A link to the project list filtered on this category, town or unit."""
         if not label:

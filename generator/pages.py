@@ -15,11 +15,12 @@ from .blocks import (Table, basis_line, closed_newest_first, iso_date, item_tabl
                      timeline)
 from .links import Links, badge, key_for, keyed, zh
 from .markdown_safe import Md, md, md_heading
-from .sitedata import SiteData
+from .views import SiteData
 from .svg import trend_chart
 
 DUE_DAYS = 30
 HOME_ROWS = 50
+LEDGER_CLOSED_DAYS = 365    # the ledger lists items closed within a year; unit pages keep them all
 GRID_NAME = 14      # characters of a project's name shown in its cell of the board
 
 
@@ -148,13 +149,19 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
 def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("ledger.md")
     cols = ("number", "project", "content", "planned", "state", "colour")
-    groups = [{"unit": links.unit(name),
-               "open": item_table(site, open_sorted(site, site.by_unit[name]), links, cols),
-               "closed": item_table(site, closed_newest_first(site.by_unit[name]), links, cols)}
-              for name in _unit_order(site.by_unit)]
+    since = site.today - timedelta(days=LEDGER_CLOSED_DAYS)
+    groups = []
+    for name in _unit_order(site.by_unit):
+        closed = closed_newest_first(site.by_unit[name])
+        recent = [i for i in closed if i.done is None or i.done >= since]
+        groups.append({"unit": links.unit(name), "older": len(closed) - len(recent),
+                       "page": links.unit_page(name),
+                       "open": item_table(site, open_sorted(site, site.by_unit[name]), links, cols),
+                       "closed": item_table(site, recent, links, cols)})
     total_open = sum(1 for i in site.items.values() if i.status.is_open)
     return Page("ledger.md", "ledger.md.j2", common | {
-        "groups": groups, "open": total_open, "closed": len(site.items) - total_open})
+        "groups": groups, "open": total_open, "closed": len(site.items) - total_open,
+        "closed_days": LEDGER_CLOSED_DAYS})
 
 
 def _unit_order(names: dict[str, object]) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .markdown_safe import Md, md, md_block
+from .markdown_safe import Md, html_text, md, md_block
 from .pages import Page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,13 +40,16 @@ class Renderer:
 
     def __init__(self, secret_names: Iterable[str] = ()) -> None:
         self.env = environment()
-        forms = {str(md(n)) for n in secret_names if n.strip()}
+        # The names as they appear in Markdown, in raw HTML and as typed.
+        forms = {f for n in secret_names if n.strip() for f in (n, str(md(n)), str(html_text(n)))}
         self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) \
             if forms else None
 
-    def render(self, page: Page) -> str:
-        text = self.env.get_template(page.template).render(page.context)
+    def redact(self, text: str) -> str:
         return self._secret.sub("【涉密内容已隐去】", text) if self._secret else text
+
+    def render(self, page: Page) -> str:
+        return self.redact(self.env.get_template(page.template).render(page.context))
 
     def write(self, pages: Iterable[Page], docs: Path) -> int:
         count = 0

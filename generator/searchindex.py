@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .searchdict import Segmenter
+from .searchdocs import merge_entries
 
 # Bump when segmentation or the entry layout changes: every cached entry is then redone.
 CACHE_VERSION = 2
@@ -87,9 +88,14 @@ def segment_entry(seg: Segmenter, title: str, text: str) -> Entry:
     return [title_out, text_out, "\u200b".join(kept)]
 
 
-def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache) -> IndexStats:
-    """Rewrite Material's search_index.json with segmented text and a `subwords` field."""
+def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache, entries: Path | None = None) -> IndexStats:
+    """Rewrite Material's search_index.json with segmented text and a `subwords` field.
+
+    `entries` (searchdocs.py) are added first: the generated pages' own entries.
+    """
     data = json.loads(index_file.read_text("utf-8"))
+    if entries is not None:
+        merge_entries(data, entries)
     fresh = 0
     for doc in data["docs"]:
         title, text = doc.get("title", ""), doc.get("text", "")

@@ -1,6 +1,6 @@
 """The MkDocs build and search segmentation, run in a child process by build.py.
 
-Usage: python -m generator.sitebuild CONFIG DOCS SITE USER_DICT CACHE_DIR
+Usage: python -m generator.sitebuild CONFIG DOCS SITE USER_DICT CACHE_DIR ENTRIES
 
 A child process keeps MkDocs' and jieba's global state, logging and memory out of the
 long-running server. It prints "STAGE <name>" when a stage starts and "INDEX <json>"
@@ -31,8 +31,8 @@ def _stage(name: str) -> None:
     print(f"STAGE {name}", flush=True)
 
 
-def build_site(config_file: Path, docs: Path, site: Path) -> list[str]:
-    """Run MkDocs; returns the warnings (strict mode turns them into a failure)."""
+def build_site(config_file: Path, docs: Path, site: Path) -> None:
+    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from material.plugins.search import plugin as search_plugin
@@ -41,36 +41,32 @@ def build_site(config_file: Path, docs: Path, site: Path) -> list[str]:
     # afterwards with a cache (searchindex.py), so the plugin's own segmentation is off.
     assert hasattr(search_plugin, "jieba"), "Material 的搜索插件已改版：请检查 generator/sitebuild.py"
     search_plugin.jieba = None
-    collect = _Collect()
-    logging.getLogger("mkdocs").addHandler(collect)
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site))
-    build(config)
-    return collect.messages
+    build(load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site)))
 
 
 def main(argv: list[str]) -> int:
-    config_file, docs, site, user_dict, cache_dir = map(Path, argv)
+    config_file, docs, site, user_dict, cache_dir, entries = map(Path, argv)
     from mkdocs.exceptions import MkDocsException
 
+    from .offline import NotSealed, seal
     from .searchdict import Segmenter, read_user_dict
     from .searchindex import SegmentCache, segment_index
 
     _stage(STAGE_BUILD)
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
     try:
-        warnings = build_site(config_file, docs, site)
-    except (MkDocsException, SystemExit) as exc:
-        details = "；".join(getattr(logging.getLogger("mkdocs").handlers[-1], "messages", [])[-5:])
-        print(f"MkDocs 构建失败：{exc}；{details}", file=sys.stderr)
+        build_site(config_file, docs, site)
+        seal(site)
+    except (MkDocsException, SystemExit, NotSealed) as exc:
+        print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
-    if warnings:
-        print("MkDocs 警告：" + "；".join(warnings[:5]), file=sys.stderr)
     _stage(STAGE_INDEX)
     import jieba
 
     words = read_user_dict(user_dict)
     cache = SegmentCache(cache_dir, words, jieba.__version__)
-    stats = segment_index(site / "search" / "search_index.json", Segmenter(words), cache)
+    stats = segment_index(site / "search" / "search_index.json", Segmenter(words), cache, entries)
     cache.save()
     print("INDEX " + json.dumps(stats.__dict__), flush=True)
     return 0

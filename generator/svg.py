@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from xietiao.colours import Colour
 
 from .markdown_safe import Md
-from .sitedata import TrendPoint
+from .views import TrendPoint
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40

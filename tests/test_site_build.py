@@ -109,6 +109,8 @@ def seed(store: Store) -> None:
                  "2026-12-15")
         add_item(store, "2026-10-02", "P-2026-0002", "区财政局落实财政预算资金", "区财政局（区国资办）",
                  "2026-10-30", status="closed", done="2026-10-28")
+        add_item(store, "2026-10-03", "P-2026-0002", "很早以前已销号的资金事项", "区财政局", "2025-08-30",
+                 status="closed", done="2025-09-01")
         add_item(store, "2026-11-01", "P-2026-0001", "请区自然资源和规划分局加快办理用地预审手续",
                  "区自然资源和规划分局", "2026-10-15")
         add_item(store, "2026-12-01", "P-2026-0001", "DRAFTITEMX 未审定纪要中的事项", "区经信局", "2026-12-30")
@@ -212,6 +214,8 @@ def test_ledger_units_and_board(built) -> None:  # type: ignore[no-untyped-def]
     ledger = page(site, "ledger")
     assert ledger.index("区财政局") < ledger.index("区自然资源和规划分局")   # official unit order
     assert "落实财政预算资金" in ledger                       # alias 区财政局（区国资办） grouped under 区财政局
+    assert "很早以前已销号的资金事项" not in ledger and "另有更早销号的 1 项" in ledger
+    assert "很早以前已销号的资金事项" in page(site, "units/czj")   # the unit page keeps every item
     unit = page(site, "units/zrzy")
     assert "用地预审滞后" in unit and "督办函" in unit         # must explain
     board = page(site, "board")
