@@ -33,6 +33,15 @@ def main() -> int:
     failed |= bool(access.wrong)
     for line in access.wrong[:20]:
         print(f"  {line}", file=sys.stderr)
+    from .audit import run_audit
+
+    audit = run_audit()
+    print("\n".join(audit.lines()), flush=True)
+    failed |= audit.failed
+    for line in audit.vulnerable + audit.below_floor:
+        print(f"  {line}", file=sys.stderr)
+    if not audit.service_reachable:
+        print("  提示：漏洞数据库不可达，本次只核对了项目自定的安全底线版本。", file=sys.stderr)
     print("checks_result: " + ("FAILED" if failed else "ok"))
     return 1 if failed else 0
 

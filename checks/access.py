@@ -46,19 +46,25 @@ ROLES = ("anonymous", *ACCOUNTS)
 
 # -- the policy: one row per route and method --------------------------------------------------
 #
-# who:    the roles that may use the route at all; anyone else gets 403 (anonymous: 303 to the
-#         login page for HTML, 401 for the API).
-# scope:  all        every allowed role may use it on every existing record;
-#         own        a unit only on its own records (another unit's number answers 404);
-#         part       a unit only on agreed items it leads or helps with (else 404);
-#         owner-edit only the owning unit, and only while the record is a draft or returned
-#                    (locked: 403; the bureau and admins: 403; another unit: 404).
-# number: what the {name}/{form}/{number} in the path names, filled with dc's records and with
-#         a guessed number that belongs to nobody (always 404 for those who may use the route).
-# write:  csrf       a POST must be refused (403, nothing changed) without the token or from a
-#                    foreign Origin, even for a role that may use it;
-#         origin     public POST with no session yet (login): a foreign Origin is refused.
-# last:   ends the session or starts a site build, so it runs after every other cell.
+# who:     the roles that may use the route at all; anyone else gets 403 (anonymous: 303 to the
+#          login page for HTML, 401 for the API).
+# scope:   all        every allowed role may use it on every existing record;
+#          own        a unit only on its own records (another unit's number answers 404);
+#          part       a unit only on agreed items it leads or helps with (else 404);
+#          owner-edit only the owning unit, and only while the record is a draft or returned
+#                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
+# number:  what {name}/{form}/{number} in the path names, filled with dc's records and with a
+#          guessed number that belongs to nobody (404 for those who may use the route; the bureau's
+#          empty post may instead be refused for a missing reason, as it sees everything anyway).
+# choices: the values tried for the route's other parameter ({verb}, {kind}, {step}).
+# body:    for /api/forms/{name}: "new" posts a draft, "edit" names a record in the body.
+# write:   csrf       a POST must be refused (403, nothing changed, no file stored) without the
+#                     token or from a foreign Origin, even for a role that may use it;
+#          origin     public POST with no session yet (login): a foreign Origin is refused.
+# last:    ends the session or starts a site build, so it runs after every other cell.
+#
+# Always: HEAD answers like GET (it must never act as a post); no 5xx; no response to xc or to
+# anonymous shows dc's numbers or words; a refused post changes no record and stores no file.
 
 PUBLIC = frozenset({"anonymous", "unit", "bureau", "leader", "admin"})
 ANY = frozenset({"unit", "bureau", "leader", "admin"})

@@ -14,7 +14,7 @@ from xietiao.formdefs import FormDef
 from xietiao.formschema import json_schema
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
-from xietiao.submissions import NotAllowed, NotFound, StoreLookup, get_visible, save
+from xietiao.submissions import NotAllowed, NotFound, NotYours, StoreLookup, get_visible, save
 
 from .context import check_write, require_user, state
 from .openapi import openapi_document
@@ -86,7 +86,8 @@ async def submit_form(request: Request) -> Response:
     except NotFound:
         return _error("没有找到这条记录。", 404)
     except NotAllowed as exc:
-        return _error(str(exc), 403 if user.role is Role.LEADER else 409)
+        refused = user.role is Role.LEADER or isinstance(exc, NotYours)
+        return _error(str(exc), 403 if refused else 409)
     if not result.ok:
         return JSONResponse({"errors": result.errors}, status_code=422)
     return JSONResponse({"number": result.number, "status": "submitted" if action == "submit" else "draft"},

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from xietiao.accounts import User, verify_login
 
 from .context import check_write, render, safe_next, session_of, state
+from .security import same_origin
 from .sessions import SESSION_COOKIE, SESSION_SECONDS
 
 BAD_LOGIN = "用户名或密码错误。"
@@ -39,9 +41,11 @@ def _set_cookie(request: Request, response: Response, username: str) -> str:
 
 
 async def login_page(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "login.html", {"next": safe_next(request.query_params.get("next")),
                                               "error": "", "username": ""})  # type: ignore[return-value]
+    if not same_origin(request.headers, request.headers.get("host", "")):
+        raise HTTPException(403, "登录请求来自其他站点，已拒绝。")
     form = await request.form(max_fields=10, max_files=0)
     username = str(form.get("username") or "")[:64]
     password = str(form.get("password") or "")[:256]
@@ -66,6 +70,8 @@ async def logout(request: Request) -> Response:
 
 
 async def api_login(request: Request) -> Response:
+    if not same_origin(request.headers, request.headers.get("host", "")):
+        return JSONResponse({"error": "登录请求来自其他站点，已拒绝。"}, status_code=403)
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError):

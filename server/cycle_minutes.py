@@ -53,7 +53,7 @@ async def minutes_page(request: Request) -> Response:
     user = require_user(request, Role.BUREAU, Role.ADMIN)
     doc = await meeting_or_404(request)
     form = minutes_form(plan_issues(doc))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = draft_values(doc)
         return await _page(request, doc, raw_from_values(form, values), {}, fresh=not values.get("agreed"))
     post = await posted(request, MAX_FIELDS)

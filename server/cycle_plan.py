@@ -48,7 +48,7 @@ async def _page(request: Request, doc: Doc, chosen: Plan | None = None, errors: 
 async def plan_page(request: Request) -> Response:
     user: User = require_user(request, Role.BUREAU, Role.ADMIN)
     doc = await meeting_or_404(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return await _page(request, doc)
     form = await posted(request, MAX_FIELDS)
     chosen = Plan(tuple(str(v) for v in form.getlist("projects")), tuple(str(v) for v in form.getlist("issues")),

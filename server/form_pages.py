@@ -54,6 +54,8 @@ def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: di
 async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, dict[str, list[str]]]:
     """The post as strings; uploads stored first and replaced by their references."""
     posted = await request.form(max_fields=MAX_FIELDS, max_files=20, max_part_size=1024 * 1024)
+    # Check the request before storing any upload: a forged post must leave nothing behind.
+    check_write(request, str(posted.get("csrf") or ""))
     raw: Raw = {}
     errors: dict[str, list[str]] = {}
     st = state(request)
@@ -95,7 +97,6 @@ def _attachment_field(form: FormDef, key: str) -> object:
 
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
     posted, raw, upload_errors = await _read_post(request, form)
-    check_write(request, str(posted.get("csrf") or ""))
     submit = posted.get("action") == "submit"
     st = state(request)
     data = values_from_form(form, raw)

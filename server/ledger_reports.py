@@ -66,7 +66,7 @@ def _page(request: Request, typed: dict[str, str], errors: dict[str, list[str]],
 
 async def supervision_page(request: Request) -> Response:
     user = require_user(request, *READERS)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return await run_in_threadpool(_page, request, _prefill(request), {})
     if not user.is_bureau:
         deny()

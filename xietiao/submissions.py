@@ -22,6 +22,10 @@ class NotAllowed(Exception):
     """The user may not do this to this record; the message is for the user."""
 
 
+class NotYours(NotAllowed):
+    """The record belongs to another unit (the bureau may see it, but not edit it)."""
+
+
 class NotFound(Exception):
     """No such record, or one the user may not see (both look the same to them)."""
 
@@ -93,7 +97,7 @@ def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *,
         else:
             current = get_visible(store, form.name, number, user)
             if current.get("unit") != user.unit:
-                raise NotAllowed("只能修改本单位的填报。")
+                raise NotYours("只能修改本单位的填报。")
             if current.get("status") not in EDITABLE:
                 raise NotAllowed("已提交的填报已锁定；如需修改，请联系区发展改革局退回。")
 
