@@ -16,7 +16,7 @@ from xietiao.attachments import AttachmentRejected
 from xietiao.formcheck import values_from_form
 from xietiao.formdefs import FieldType, FormDef
 from xietiao.jsonvalue import Doc
-from xietiao.model import Role
+from xietiao.model import IssueState, Role
 from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, data_versions, diff,
                                  get_visible, return_record, save)
 from xietiao.units import unit_names
@@ -175,6 +175,7 @@ async def view_record(request: Request) -> Response:
         "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
         "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
         "done": request.query_params.get("done", ""),
+        "list_states": {s.value: s.label for s in IssueState},
     })  # type: ignore[return-value]
 
 
