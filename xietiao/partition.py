@@ -103,8 +103,13 @@ def load_partition(path: Path, kind: str) -> Partition:
     return Partition(path, kind, db, storage)
 
 
+# Records of a form added later (forms/*.yml is the low-code part) are split by month.
+DEFAULT_PARTITIONING = "month"
+NOT_RECORDS = {"journal", "attachments"}
+
+
 def partition_key(kind: str, created: str) -> str:
-    rule = PARTITIONING[kind]
+    rule = PARTITIONING.get(kind, DEFAULT_PARTITIONING)
     if rule == "single":
         return "all"
     return created[:4] if rule == "year" else created[:7]

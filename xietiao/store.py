@@ -12,8 +12,8 @@ from pathlib import Path
 from .config import DISTRICT_TZ
 from .durable import DirLock, append_durably, atomic_write, flush_guard
 from .jsonvalue import Doc, copy_doc
-from .partition import (PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError, load_partition,
-                        partition_key)
+from .partition import (NOT_RECORDS, PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError,
+                        load_partition, partition_key)
 
 __all__ = ["PARTITIONING", "RESTORE_HINT", "CorruptDataFile", "Store", "StoreError", "WriteFailed", "now_iso"]
 
@@ -50,10 +50,10 @@ class Store:
             raise
 
     def _load_all(self) -> None:
-        for kind in PARTITIONING:
+        kinds = [f.name for f in sorted(self.root.iterdir()) if f.is_dir() and f.name not in NOT_RECORDS
+                 and not f.name.startswith(".")]
+        for kind in kinds:
             folder = self.root / kind
-            if not folder.is_dir():
-                continue
             for path in sorted(folder.glob("*.json")):
                 part = load_partition(path, kind)
                 self._parts[(kind, path.stem)] = part
