@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+import subprocess
+import sys
 import time
 
 from .common import figure
@@ -18,7 +19,10 @@ def main() -> None:
     args = parser.parse_args()
     for name in args.only or SUITES:
         start = time.perf_counter()
-        importlib.import_module(f"bench.{name}").run(args.quick)
+        # Each suite in its own process: peak-memory figures then belong to that suite alone.
+        flags = ["--quick"] if args.quick else []
+        subprocess.run([sys.executable, "-c", f"import bench.{name} as m; m.run({args.quick})", *flags],
+                       check=True)
         figure(f"suite_{name}_seconds", time.perf_counter() - start, "s")
 
 

@@ -87,7 +87,7 @@ def run_scale(scale: str) -> None:
             figure(f"publish_after_meeting_stage_{scale}_{name}", seconds, "s")
         figure(f"site_pages_{scale}", pages, "pages")
         figure(f"site_bytes_per_page_{scale}", per_page, "KB")
-        figure(f"build_peak_rss_so_far_{scale}", peak, "MB")
+        figure(f"build_peak_rss_{scale}", peak, "MB")
 
 
 def run(quick: bool) -> None:

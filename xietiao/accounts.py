@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -14,6 +15,9 @@ from .store import Store
 from .units import BUREAU_NAME, GOVERNMENT_NAME, unit_by_name
 
 _HASHER = PasswordHasher()
+# Each argon2 check takes 64 MB for a moment: a burst of logins at a deadline must not
+# take gigabytes, so at most this many run at once (one per core of the machine we target).
+_HASHING = threading.BoundedSemaphore(2)
 # A real hash to verify against when the name is unknown, so that a wrong name
 # and a wrong password take the same time.
 _DUMMY_HASH = _HASHER.hash("xietiao-dummy-password")
@@ -72,7 +76,8 @@ def verify_login(store: Store, username: str, password: str) -> User | None:
     doc = store.get("user", username)
     stored = str(doc["hash"]) if doc and doc.get("active", True) else _DUMMY_HASH
     try:
-        _HASHER.verify(stored, password)
+        with _HASHING:
+            _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     return user_of(doc) if doc else None
