@@ -37,7 +37,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> Md:
     for k in range(5):
         value = top * k // 4
         y = TOP + plot_h - plot_h * k / 4
-        parts.append(f'<line class="xt-grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
+        parts.append(f'<line class="xt-gridline" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
                      f'<text class="xt-axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
     label_every = max(1, round(len(points) / 12))
     for i, p in enumerate(points):
