@@ -23,6 +23,7 @@ class AuditReport:
         return [f"audit_packages_checked: {self.audited} packages",
                 f"audit_vulnerable: {len(self.vulnerable)} packages",
                 f"audit_service: {'reachable' if self.service_reachable else 'unreachable'}",
+                f"audit_security_floors_checked: {len(FLOORS)} packages",
                 f"audit_below_security_floor: {len(self.below_floor)} packages"]
 
     @property

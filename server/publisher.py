@@ -68,7 +68,7 @@ class Publisher:
                 self.status.error = result.error
                 self.status.pages = result.pages
                 self.status.seconds = result.seconds
-                self.status.finished = self._now().isoformat(timespec="seconds")
+                self.status.finished = self._now().strftime("%Y-%m-%d %H:%M:%S")
                 self.status.runs += 1
                 hooks, self._hooks = self._hooks, []
             self._call(hooks)
