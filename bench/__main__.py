@@ -9,7 +9,7 @@ import time
 
 from .common import figure
 
-SUITES = ("writes", "load", "publish", "memory")
+SUITES = ("writes", "load", "publish", "segmenters", "memory")
 
 
 def main() -> None:

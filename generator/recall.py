@@ -14,6 +14,7 @@ piece matches one of its tokens, which is stricter.
 from __future__ import annotations
 
 import bisect
+import logging
 import json
 import random
 import re
@@ -120,6 +121,7 @@ def sample_words(texts: Iterable[tuple[str, str]], count: int, seed: int = 7) ->
     """
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     pairs: set[tuple[str, str]] = set()
     for text, page in texts:
