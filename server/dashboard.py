@@ -8,14 +8,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from xietiao.accounts import User
+from xietiao.meetings import all_meetings, status_of
 from xietiao.colours import assess
 from xietiao.jsonvalue import Doc
-from xietiao.model import ItemStatus, Role, item_of
+from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
 from xietiao.ledger_view import month_of, owed_reports
 from xietiao.snapshots import ensure_month_end_snapshots
 from xietiao.store import Store
 
 from .context import render, require_user, state
+from .cycle_common import MeetingView, calendar, view_of
 
 FORM_ORDER = ("project", "issue", "material", "progress", "closure")
 
@@ -43,6 +45,16 @@ def _my_items(store: Store, user: User, request: Request) -> list[tuple[object, 
     return [(i, assess(i.planned, i.done, today)) for i in items if i.status is not ItemStatus.CLOSED]
 
 
+def _topic_calls(store: Store, request: Request) -> tuple[list[MeetingView], MeetingView | None]:
+    """Meetings whose call for topics is open (with the day to propose by), else the next one planned."""
+    today = state(request).today()
+    cal, _ = calendar(store)
+    coming = [m for m in all_meetings(store) if status_of(m) in (MeetingStatus.PLANNED, MeetingStatus.CALL_OPEN)]
+    open_calls = [view_of(store, m, cal, today) for m in coming if status_of(m) is MeetingStatus.CALL_OPEN]
+    planned = [m for m in coming if status_of(m) is MeetingStatus.PLANNED]
+    return open_calls, (view_of(store, planned[0], cal, today) if planned and not open_calls else None)
+
+
 async def home(request: Request) -> Response:
     user = require_user(request)
     st = state(request)
@@ -53,9 +65,11 @@ async def home(request: Request) -> Response:
     is_unit = user.role is Role.UNIT
     items = await run_in_threadpool(_my_items, st.store, user, request) if is_unit else []
     owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
+    calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
     returned = [r for r in records if r.get("status") == "returned"]
     return render(request, "dashboard.html", {
         "records": records, "returned": returned, "items": items, "forms": st.forms,
+        "calls": calls, "next_planned": next_planned, "today": today,
         "publish": st.publisher.status, "owed": owed, "owed_month": month_of(today),
     })  # type: ignore[return-value]
 

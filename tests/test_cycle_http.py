@@ -228,6 +228,18 @@ def test_the_call_deadline_counts_working_days(app, store, cycle) -> None:  # ty
     assert "尚未收录" not in page.text
 
 
+def test_units_see_the_topic_call_on_their_dashboard(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
+    before = cycle["dc"].get("/app/").text
+    assert "尚未发布议题征集通知" in before and "议题征集：" not in before
+    _post(cycle["fgj"], f"/app/cycle/{MEETING}/open-call")
+    after = cycle["dc"].get("/app/").text
+    # Proposals are due a working day before the list: Tuesday the 24th, counted from Friday the 20th.
+    assert "议题征集：2026年第12次重大项目协调例会" in after
+    assert "2026年11月24日" in after and "已过申报期限" in after
+    assert 'href="/app/forms/issue/new"' in after
+    assert "议题征集" not in cycle["fgj"].get("/app/").text    # the bureau runs the call from its cycle page
+
+
 def _unpublished_year() -> int:
     """2027 today; whichever year the calendar package has no data for once it learns 2027."""
     from xietiao.workdays import WorkCalendar

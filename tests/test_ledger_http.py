@@ -139,6 +139,7 @@ def test_owed_reports_section_renders() -> None:
     html = TEMPLATES.get_template("_owed_reports.html").render(
         owed=[{"number": "2026-10-01", "content": "<b>完成报批</b>", "planned": "2026-12-31"}], owed_month="2026-11")
     assert "2026年11月" in html and "2026-10-01" in html and "&lt;b&gt;" in html
+    assert 'href="/app/forms/progress/new?item=2026-10-01"' in html     # the report form opens prefilled
     assert "均已报送" in TEMPLATES.get_template("_owed_reports.html").render(owed=[], owed_month="2026-11")
 
 
