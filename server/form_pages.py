@@ -16,6 +16,7 @@ from xietiao.attachments import AttachmentRejected
 from xietiao.formcheck import values_from_form
 from xietiao.formdefs import FieldType, FormDef
 from xietiao.jsonvalue import Doc
+from xietiao.ledger_view import report_prefill
 from xietiao.model import IssueState, Role
 from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, data_versions, diff,
                                  get_visible, return_record, save)
@@ -122,6 +123,11 @@ async def new_record(request: Request) -> Response:
     # Links such as "file this month's report" pass the item: prefill top-level fields only.
     names = {f.name for f in form.fields() if f.type is not FieldType.GROUP}
     raw: Raw = {k: [v[:200]] for k, v in request.query_params.items() if k in names}
+    if form.name == "progress" and raw.get("item") and user.role is Role.UNIT:
+        # A monthly report starts from the unit's report of last month, dated this month.
+        st = state(request)
+        carried = await run_in_threadpool(report_prefill, st.store, raw["item"][0], user.unit, st.today())
+        raw = {**{k: [v] for k, v in carried.items() if k in names}, **raw}
     return _form_page(request, user, form, raw, {}, None, 200, fresh=True)
 
 

@@ -54,6 +54,20 @@ def test_unit_reports_asks_to_close_with_evidence_and_the_bureau_closes(app, sto
     assert "已销号" in detail and "批复已核实。" in detail and "销号" in detail
 
 
+def test_next_months_report_starts_from_the_last_one(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    make_item(store, "2026-10-01", lead="东城街道")
+    dc, xc = login(app, "dc"), login(app, "xc")
+    empty = dc.get("/app/forms/progress/new?item=2026-10-01").text
+    assert 'value="2026-11"' in empty and "土地报批材料已报市局" not in empty   # nothing filed yet: only the month
+    assert _file_progress(dc, "2026-10-01", month="2026-10").status_code == 303  # type: ignore[attr-defined]
+    page = dc.get("/app/forms/progress/new?item=2026-10-01").text
+    # The tests' today is in November: the new report is for November and carries October's text.
+    assert 'value="2026-11"' in page and "土地报批材料已报市局" in page and 'value="80"' in page
+    assert re.search(r'<option[^>]*selected[^>]*>按计划推进', page)
+    # Another unit gets no text from a report that is not its own.
+    assert "土地报批材料已报市局" not in xc.get("/app/forms/progress/new?item=2026-10-01").text
+
+
 def test_refusals_over_http(app, store: Store) -> None:  # type: ignore[no-untyped-def]
     make_item(store, "2026-10-01", lead="东城街道")
     dc, xc, fgj, leader = login(app, "dc"), login(app, "xc"), login(app, "fgj"), login(app, "leader")

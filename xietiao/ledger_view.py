@@ -220,3 +220,17 @@ def item_journal(store: Store, number: str) -> list[Doc]:
 
 def month_of(day: date) -> str:
     return day.isoformat()[:7]
+
+
+# What carries over from one month's report to the next: the unit edits rather than retypes.
+CARRIED = ("status", "progress", "next_steps", "difficulties", "percent")
+
+
+def report_prefill(store: Store, number: str, unit: str, today: date) -> dict[str, str]:
+    """Values for a new monthly report on an item: this month, and the unit's last report's text."""
+    values = {"item": number, "month": month_of(today)}
+    mine = [d for d in item_reports(store, number) if d.get("unit") == unit]
+    if mine:
+        last = _data(mine[0])
+        values.update({k: str(last[k]) for k in CARRIED if last.get(k) not in (None, "")})
+    return values
