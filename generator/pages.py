@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from xietiao.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
 from xietiao.colours import Colour
-from xietiao.model import Meeting
+from xietiao.model import AgreedItem, Meeting
 from xietiao.units import UNITS, unit_by_name
 
 from .blocks import (Table, basis_line, closed_newest_first, iso_date, item_table, month_label, open_sorted,
@@ -20,7 +20,9 @@ from .svg import trend_chart
 
 DUE_DAYS = 30
 HOME_ROWS = 50
-LEDGER_CLOSED_DAYS = 365    # the ledger lists items closed within a year; unit pages keep them all
+# The ledger and unit pages list items closed within a year; older ones go to one page per unit
+# and year, so that no page grows with the length of the district's history.
+LEDGER_CLOSED_DAYS = 365
 GRID_NAME = 14      # characters of a project's name shown in its cell of the board
 
 
@@ -43,7 +45,7 @@ def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
     yield ledger_page(site, common)
     yield units_index(site, common)
     for unit in UNITS:
-        yield unit_page(site, unit.name, common)
+        yield from unit_pages(site, unit.name, common)
     yield board_page(site, common)
 
 
@@ -149,12 +151,10 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
 def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("ledger.md")
     cols = ("number", "project", "content", "planned", "state", "colour")
-    since = site.today - timedelta(days=LEDGER_CLOSED_DAYS)
     groups = []
     for name in _unit_order(site.by_unit):
-        closed = closed_newest_first(site.by_unit[name])
-        recent = [i for i in closed if i.done is None or i.done >= since]
-        groups.append({"unit": links.unit(name), "older": len(closed) - len(recent),
+        recent, older = closed_split(site, site.by_unit[name])
+        groups.append({"unit": links.unit(name), "older": sum(len(v) for v in older.values()),
                        "page": links.unit_page(name),
                        "open": item_table(site, open_sorted(site, site.by_unit[name]), links, cols),
                        "closed": item_table(site, recent, links, cols)})
@@ -162,6 +162,19 @@ def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
     return Page("ledger.md", "ledger.md.j2", common | {
         "groups": groups, "open": total_open, "closed": len(site.items) - total_open,
         "closed_days": LEDGER_CLOSED_DAYS})
+
+
+def closed_split(site: SiteData, items: list[AgreedItem]) -> tuple[list[AgreedItem], dict[int, list[AgreedItem]]]:
+    """Closed items: those closed within LEDGER_CLOSED_DAYS, and the older ones by year, newest first."""
+    since = site.today - timedelta(days=LEDGER_CLOSED_DAYS)
+    recent: list[AgreedItem] = []
+    older: dict[int, list[AgreedItem]] = {}
+    for i in closed_newest_first(items):
+        if i.done is None or i.done >= since:
+            recent.append(i)
+        else:
+            older.setdefault(i.done.year, []).append(i)
+    return recent, dict(sorted(older.items(), reverse=True))
 
 
 def _unit_order(names: dict[str, object]) -> list[str]:
@@ -189,7 +202,23 @@ def unit_overview(site: SiteData, links: Links) -> Table:
                   "需说明"), rows)
 
 
-def unit_page(site: SiteData, name: str, common: dict[str, object]) -> Page:
+def unit_pages(site: SiteData, name: str, common: dict[str, object]) -> Iterator[Page]:
+    """The unit's page, and one page per year for items it closed before the last year."""
+    unit = unit_by_name(name)
+    assert unit is not None
+    recent, older = closed_split(site, site.by_unit.get(name, []))
+    yield unit_page(site, name, common, recent, older)
+    cols = ("number", "project", "content", "planned", "state", "colour")
+    for year, items in older.items():
+        path = f"units/{unit.code}-{year}.md"
+        links = Links(path)
+        yield Page(path, "unit_closed.md.j2", common | {
+            "name": md_heading(name), "year": year, "back": links.unit(name),
+            "closed": item_table(site, items, links, cols)})
+
+
+def unit_page(site: SiteData, name: str, common: dict[str, object], recent: list[AgreedItem],
+              older: dict[int, list[AgreedItem]]) -> Page:
     unit = unit_by_name(name)
     assert unit is not None
     path = f"units/{unit.code}.md"
@@ -207,7 +236,9 @@ def unit_page(site: SiteData, name: str, common: dict[str, object]) -> Page:
         "name": md_heading(name), "kind": Md(unit.kind.label),
         "late": item_table(site, late, links, cols + ("late",)),
         "open": item_table(site, opened, links, cols),
-        "closed": item_table(site, closed_newest_first(items), links, cols),
+        "closed": item_table(site, recent, links, cols), "closed_days": LEDGER_CLOSED_DAYS,
+        "archives": Md("、".join(links.to(Md(f"{year}年（{len(v)} 项）"), f"units/{unit.code}-{year}.md")
+                                for year, v in older.items())),
         "explain": Table(("方式", "日期", "涉及事项", "说明", "在哪次例会说明"), explain),
         "projects": Table(("编号", "项目名称", "三色"), projects),
     })

@@ -215,7 +215,11 @@ def test_ledger_units_and_board(built) -> None:  # type: ignore[no-untyped-def]
     assert ledger.index("区财政局") < ledger.index("区自然资源和规划分局")   # official unit order
     assert "落实财政预算资金" in ledger                       # alias 区财政局（区国资办） grouped under 区财政局
     assert "很早以前已销号的资金事项" not in ledger and "另有更早销号的 1 项" in ledger
-    assert "很早以前已销号的资金事项" in page(site, "units/czj")   # the unit page keeps every item
+    czj = page(site, "units/czj")
+    # Closed more than a year ago: on the unit's page for that year, linked from the unit page.
+    assert "很早以前已销号的资金事项" not in czj and 'href="../czj-2025/"' in czj and "2025年（1 项）" in czj
+    archive = page(site, "units/czj-2025")
+    assert "很早以前已销号的资金事项" in archive and "2025年销号的事项" in archive
     unit = page(site, "units/zrzy")
     assert "用地预审滞后" in unit and "督办函" in unit         # must explain
     board = page(site, "board")
