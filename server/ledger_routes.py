@@ -45,6 +45,10 @@ def zh(value: object) -> str:
         return str(value)
 
 
+# Rows per page: the whole five-year ledger on one page is megabytes; the Excel export has every row.
+PAGE_ROWS = 300
+
+
 def _filter(request: Request) -> LedgerFilter:
     q = request.query_params
     return parse_filter(q.get("unit", ""), q.get("status", ""), q.get("colour", ""))
@@ -66,10 +70,16 @@ async def ledger_page(request: Request) -> Response:
     await run_in_threadpool(_refresh_history, request)
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
     counts = {c: sum(1 for r in rows if r.colour is c) for c in Colour}
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    asked = request.query_params.get("page", "1")
+    page = min(int(asked), pages) if asked.isascii() and asked.isdigit() and int(asked) > 0 else 1
+    query = _query(flt)
     return render(request, "ledger.html", {
-        "rows": rows, "flt": flt, "query": _query(flt), "units": UNITS, "statuses": STATUS_CHOICES,
+        "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "total": len(rows), "page": page, "pages": pages,
+        "per_page": PAGE_ROWS,
+        "flt": flt, "query": query, "units": UNITS, "statuses": STATUS_CHOICES,
         "colours": list(Colour), "counts": counts, "can_act": user.is_bureau, "zh": zh, "S": ItemStatus,
-        "back": f"/app/ledger?{_query(flt)}", "code_of": code_of,
+        "back": f"/app/ledger?{query}" + (f"&page={page}" if page > 1 else ""), "code_of": code_of,
     })  # type: ignore[return-value]
 
 

@@ -178,3 +178,27 @@ def test_supervision_form(app, store: Store) -> None:  # type: ignore[no-untyped
     r = leader.post("/app/supervision", data={"csrf": leader.csrf, "kind": "约谈"})
     assert r.status_code == 403
     assert "督办函" in fgj.get("/app/ledger/2026-09-01").text
+
+
+def test_a_long_ledger_is_paged_and_the_export_keeps_every_row(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from server.ledger_routes import PAGE_ROWS
+
+    count = PAGE_ROWS + 5
+    with store.batch():
+        for k in range(count):
+            make_item(store, f"2026-{k // 90 + 1:02d}-{k % 90 + 1:02d}")
+    fgj = login(app, "fgj")
+    first = fgj.get("/app/ledger").text
+    assert len(_numbers(first)) == PAGE_ROWS and "第 1 / 2 页" in first and 'page=2">下一页' in first
+    assert f'<strong id="ledger-count">{count}</strong>' in first
+    second = fgj.get("/app/ledger?page=2").text
+    assert len(_numbers(second)) == 5 and "上一页" in second and "下一页" not in second
+    assert not set(_numbers(first)) & set(_numbers(second))
+    assert len(_numbers(fgj.get("/app/ledger?page=99").text)) == 5      # past the end: the last page
+    assert len(_numbers(fgj.get("/app/ledger?page=x").text)) == PAGE_ROWS
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(fgj.get("/app/ledger.xlsx").content)).active
+    assert sheet.max_row - 1 == count
