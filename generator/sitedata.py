@@ -183,7 +183,8 @@ def _read_progress(store: Store, forms: dict[str, FormDef], site: SiteData) -> N
 def _read_materials(store: Store, forms: dict[str, FormDef], site: SiteData) -> None:
     latest: dict[str, tuple[str, MaterialSummary]] = {}
     for doc in store.all("material"):
-        if is_confidential(doc) or text(doc, "status") not in FILED:
+        # Only material the bureau accepted: what a unit merely filed has not been checked by anyone.
+        if is_confidential(doc) or text(doc, "status") != SubmissionStatus.ACCEPTED.value:
             continue
         # Materials are where secrets live: keep only what the form declares public.
         d = redact(forms["material"], _data(doc))
@@ -192,7 +193,7 @@ def _read_materials(store: Store, forms: dict[str, FormDef], site: SiteData) -> 
             continue
         stamp = text(doc, "updated") or text(doc, "created")
         summary = MaterialSummary(text(doc, "number"), text(d, "overview"), text(d, "progress"),
-                                  text(d, "problems"), text(d, "asks"))
+                                  text(d, "problems"), text(d, "ask"))
         if project not in latest or stamp > latest[project][0]:
             latest[project] = (stamp, summary)
     site.materials = {p: s for p, (_, s) in latest.items()}

@@ -14,9 +14,10 @@ from xietiao.formdefs import FormDef
 from xietiao.formschema import json_schema
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
-from xietiao.submissions import NotAllowed, NotFound, NotYours, StoreLookup, get_visible, save
+from xietiao.submissions import NotAllowed, NotFound, NotYours, get_visible, save
 
 from .context import check_write, require_user, state
+from .form_pages import file_lookup
 from .openapi import openapi_document
 
 
@@ -43,6 +44,8 @@ async def _json_body(request: Request) -> Mapping[str, object] | JSONResponse:
         return _error("请求体须为 UTF-8 编码。", 400)
     except (json.JSONDecodeError, ValueError) as exc:
         return _error(f"请求体不是有效的 JSON：{exc}。", 400)
+    except RecursionError:
+        return _error("请求体嵌套层次过深。", 400)
     if not isinstance(body, dict):
         return _error("请求体须为 JSON 对象。", 400)
     return body
@@ -82,7 +85,7 @@ async def submit_form(request: Request) -> Response:
     try:
         result = await run_in_threadpool(
             save, st.store, form, user, data, submit=action == "submit", today=st.today(),
-            lookup=StoreLookup(st.store, st.attachments), number=number)
+            lookup=file_lookup(request, user, form.name, number), number=number)
     except NotFound:
         return _error("没有找到这条记录。", 404)
     except NotAllowed as exc:

@@ -74,7 +74,7 @@ async def api_login(request: Request) -> Response:
         return JSONResponse({"error": "登录请求来自其他站点，已拒绝。"}, status_code=403)
     try:
         body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return JSONResponse({"error": "请求体不是有效的 JSON。"}, status_code=400)
     if not isinstance(body, dict) or not isinstance(body.get("username"), str) \
             or not isinstance(body.get("password"), str):

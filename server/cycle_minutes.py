@@ -13,7 +13,7 @@ from xietiao.formcheck import values_from_form
 from xietiao.formdefs import FieldType
 from xietiao.issuelist import data_of
 from xietiao.jsonvalue import Doc
-from xietiao.meetings import InvalidInput, plan_issue_docs, save_minutes
+from xietiao.meetings import InvalidInput, minutes_revision, plan_issue_docs, save_minutes
 from xietiao.minutes import draft_values, minutes_form, plan_issues
 from xietiao.model import MeetingStatus, Role
 from xietiao.store import Store
@@ -39,13 +39,14 @@ def _context(store: Store, doc: Doc, today: object) -> dict[str, object]:
 
 
 async def _page(request: Request, doc: Doc, raw: Raw, errors: dict[str, list[str]], *, fresh: bool,
-                error: str = "", status: int = 200) -> Response:
+                error: str = "", status: int = 200, revision: int | None = None) -> Response:
     st = state(request)
     ctx = await run_in_threadpool(_context, st.store, doc, st.today())
     form = minutes_form(plan_issues(doc))
     return render(request, "cycle_minutes.html", {
         **ctx, "form": form, "raw": raw, "errors": errors, "T": FieldType, "json": json, "error": error,
         "rows": lambda f: group_row_count(f, raw, fresh=fresh), "saved": request.query_params.get("saved") == "1",
+        "revision": revision if revision is not None else minutes_revision(doc),
     }, status=status)  # type: ignore[return-value]
 
 
@@ -59,19 +60,22 @@ async def minutes_page(request: Request) -> Response:
     post = await posted(request, MAX_FIELDS)
     raw: Raw = {}
     for key, value in post.multi_items():
-        if key not in ("csrf", "action") and isinstance(value, str):
+        if key not in ("csrf", "action", "revision") and isinstance(value, str):
             raw.setdefault(key, []).append(value)
     submit = post.get("action") == "submit"
+    seen = str(post.get("revision") or "")
+    seen_revision = int(seen) if seen.isascii() and seen.isdigit() else None
     st = state(request)
     number = str(doc["number"])
     try:
         await run_in_threadpool(lambda: save_minutes(st.store, user, number, values_from_form(form, raw),
-                                                     st.now(), submit=submit))
+                                                     st.now(), submit=submit, seen_revision=seen_revision))
     except InvalidInput as exc:
         return await _page(request, doc, raw, exc.errors, fresh=False,
-                           error=f"有 {len(exc.errors)} 处需要修改，请查看下方标红的字段。未保存任何内容。", status=400)
+                           error=f"有 {len(exc.errors)} 处需要修改，请查看下方标红的字段。未保存任何内容。", status=400,
+                           revision=seen_revision)
     except NotAllowed as exc:
-        return await _page(request, doc, raw, {}, fresh=False, error=str(exc), status=409)
+        return await _page(request, doc, raw, {}, fresh=False, error=str(exc), status=409, revision=seen_revision)
     if submit:
         return RedirectResponse(f"/app/cycle/{number}", status_code=303)
     return RedirectResponse(f"/app/cycle/{number}/minutes?saved=1", status_code=303)

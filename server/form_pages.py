@@ -18,11 +18,11 @@ from xietiao.formdefs import FieldType, FormDef
 from xietiao.jsonvalue import Doc
 from xietiao.ledger_view import report_prefill
 from xietiao.model import IssueState, Role
-from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, data_versions, diff,
-                                 get_visible, return_record, save)
+from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, check_only, data_versions, diff,
+                                 get_visible, record_holds_file, return_record, save, version_of)
 from xietiao.units import unit_names
 
-from .context import check_write, render, require_user, state
+from .context import check_write, render, require_user, session_of, state
 from .form_values import (Raw, all_attachment_shas, display, group_row_count, kept_attachment_name,
                           raw_from_values)
 
@@ -43,9 +43,9 @@ def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
 
 
 def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: dict[str, list[str]],
-               number: str | None, status: int, fresh: bool) -> Response:
+               number: str | None, status: int, fresh: bool, version: int | None = None) -> Response:
     return render(request, "form.html", {
-        "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType,
+        "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType, "version": version,
         "units": unit_names(), "projects": _projects_for(request, user),
         "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": kept_attachment_name,
         "max_mb": state(request).upload_limit // (1024 * 1024),
@@ -61,7 +61,7 @@ async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, di
     errors: dict[str, list[str]] = {}
     st = state(request)
     for key, value in posted.multi_items():
-        if key in ("csrf", "action"):
+        if key in ("csrf", "action", "version"):
             continue
         if isinstance(value, UploadFile):
             if not value.filename:
@@ -78,6 +78,9 @@ async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, di
             except AttachmentRejected as exc:
                 errors.setdefault(key, []).append(f"“{field.label}”：{exc.message}")
                 continue
+            session = session_of(request)
+            if session is not None:
+                session.uploads.add(ref.sha256)
             if not field.multiple:
                 raw[key] = []  # a new file replaces the one kept from before
             raw.setdefault(key, []).append(json.dumps(ref.to_json(), ensure_ascii=False))
@@ -96,21 +99,43 @@ def _attachment_field(form: FormDef, key: str) -> object:
     return None
 
 
+def file_lookup(request: Request, user: User, form: str, number: str | None) -> StoreLookup:
+    """The checker's lookup; a unit may refer only to files it uploaded or its record already holds."""
+    st = state(request)
+    if user.role in (Role.BUREAU, Role.ADMIN):
+        return StoreLookup(st.store, st.attachments)
+    session = session_of(request)
+    uploads = session.uploads if session is not None else set()
+    record = st.store.get(form, number) if number else None
+    mine = record if record is not None and record.get("unit") == user.unit else None
+    return StoreLookup(st.store, st.attachments,
+                       may_use=lambda sha: sha in uploads or record_holds_file(mine, sha))
+
+
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
     posted, raw, upload_errors = await _read_post(request, form)
     submit = posted.get("action") == "submit"
+    seen = str(posted.get("version") or "")
+    seen_version = int(seen) if seen.isascii() and seen.isdigit() else None
     st = state(request)
     data = values_from_form(form, raw)
+    lookup = file_lookup(request, user, form.name, number)
+    if upload_errors:
+        # A refused file means the post is incomplete: nothing is saved, every problem is shown,
+        # and the files that were accepted stay in the form so they need not be sent again.
+        result = await run_in_threadpool(check_only, form, data, lookup, submit=submit)
+        return _form_page(request, user, form, raw, {**result.errors, **upload_errors}, number, 400,
+                          fresh=False, version=seen_version)
     try:
         result = await run_in_threadpool(save, st.store, form, user, data, submit=submit, today=st.today(),
-                                         lookup=StoreLookup(st.store, st.attachments), number=number)
+                                         lookup=lookup, number=number, seen_version=seen_version)
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from None
-    if upload_errors or not result.ok:
-        errors = {**result.errors, **upload_errors}
-        return _form_page(request, user, form, raw, errors, number, 400, fresh=False)
+    if not result.ok:
+        return _form_page(request, user, form, raw, result.errors, number, 400, fresh=False,
+                          version=seen_version)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
 
@@ -148,7 +173,8 @@ async def edit_record(request: Request) -> Response:
     if record.get("unit") != user.unit or record.get("status") not in ("draft", "returned"):
         raise HTTPException(403, "这条填报现在不能修改。")
     raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
-    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False)
+    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False,
+                      version=version_of(record))
 
 
 def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:

@@ -185,6 +185,22 @@ def test_minutes_errors_shown_per_field_nothing_saved(app, store, cycle) -> None
     assert store.get("meeting", MEETING)["agreed"] == []  # type: ignore[index]
 
 
+def test_a_second_editor_of_the_minutes_does_not_overwrite_the_first(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
+    q1 = _to_held(cycle, store)
+    first, second = cycle["fgj"], login(app, "fgj")
+    url = f"/app/cycle/{MEETING}/minutes"
+    opened = re.search(r'name="revision" value="(\d+)"', second.get(url).text).group(1)  # type: ignore[union-attr]
+    mine = _minutes_post(cycle["p1"], cycle["p2"], q1, action="draft")
+    assert _post(first, url, {**mine, "revision": opened}).status_code == 200  # type: ignore[attr-defined]
+    theirs = {**mine, "revision": opened, "minutes": "乙写的纪要正文"}
+    r = _post(second, url, theirs)
+    assert r.status_code == 409 and "已被他人保存过" in r.text and "乙写的纪要正文" in r.text  # type: ignore[attr-defined]
+    assert store.get("meeting", MEETING)["minutes"] != "乙写的纪要正文"  # type: ignore[index]
+    fresh = re.search(r'name="revision" value="(\d+)"', second.get(url).text).group(1)  # type: ignore[union-attr]
+    assert _post(second, url, {**theirs, "revision": fresh}).status_code == 200  # type: ignore[attr-defined]
+    assert store.get("meeting", MEETING)["minutes"] == "乙写的纪要正文"  # type: ignore[index]
+
+
 def test_leader_sends_minutes_back_and_draft_is_kept(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
     q1 = _to_held(cycle, store)
     fgj, leader = cycle["fgj"], cycle["leader"]

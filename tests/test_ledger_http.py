@@ -202,3 +202,78 @@ def test_a_long_ledger_is_paged_and_the_export_keeps_every_row(app, store: Store
 
     sheet = openpyxl.load_workbook(io.BytesIO(fgj.get("/app/ledger.xlsx").content)).active
     assert sheet.max_row - 1 == count
+
+
+def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    make_item(store, "2026-10-01")
+    dc = login(app, "dc")
+    r = dc.post("/app/forms/closure/new", data={
+        "csrf": dc.csrf, "action": "draft", "item": "2026-10-01", "solved": "已取得用地批复。"},
+        files={"evidence": ("批复.exe", b"MZ\x90\x00" + b"\x00" * 64, "application/octet-stream")},
+        follow_redirects=False)
+    assert r.status_code == 400 and "已取得用地批复。" in r.text
+    assert store.all("closure") == []                     # not even a draft
+    assert 'action="/app/forms/closure/new"' in r.text    # sending it again makes one record, not two
+
+
+def test_two_clerks_on_one_draft_the_later_save_is_refused(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    make_item(store, "2026-10-01")
+    first, second = login(app, "dc"), login(app, "dc")
+    r = first.post("/app/forms/progress/new", data={"csrf": first.csrf, "action": "draft", "item": "2026-10-01",
+                                                      "progress": "初稿"}, follow_redirects=False)
+    number = r.headers["location"].split("/")[4].split("?")[0]
+    url = f"/app/records/progress/{number}/edit"
+    page_a, page_b = first.get(url).text, second.get(url).text
+    version = re.search(r'name="version" value="(\d+)"', page_a).group(1)  # type: ignore[union-attr]
+    assert f'name="version" value="{version}"' in page_b
+    ok = first.post(url, data={"csrf": first.csrf, "action": "draft", "version": version, "item": "2026-10-01",
+                               "progress": "甲改的"}, follow_redirects=False)
+    assert ok.status_code == 303
+    late = second.post(url, data={"csrf": second.csrf, "action": "draft", "version": version, "item": "2026-10-01",
+                                  "progress": "乙改的"}, follow_redirects=False)
+    assert late.status_code == 400 and "已被他人保存过" in late.text and "乙改的" in late.text
+    assert store.get("progress", number)["data"]["progress"] == "甲改的"  # type: ignore[index]
+
+
+def test_reports_sent_at_once_for_one_item_and_month_make_one(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    make_item(store, "2026-10-01")
+    clients = [login(app, "dc") for _ in range(6)]
+    codes: list[int] = []
+    start = threading.Barrier(len(clients))
+
+    def send(c: Client) -> None:
+        start.wait()
+        codes.append(_file_progress(c, "2026-10-01").status_code)  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    filed = [d for d in store.all("progress") if d["status"] == "submitted"]
+    assert len(filed) == 1 and sorted(codes) == [303] + [400] * 5
+
+
+def test_a_file_is_reachable_only_by_who_uploaded_it(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import json
+
+    make_item(store, "2026-10-01", lead="东城街道")
+    make_item(store, "2026-10-02", lead="西城街道")
+    dc, xc = login(app, "dc"), login(app, "xc")
+    assert _ask_closure(dc, "2026-10-01").status_code == 303  # type: ignore[attr-defined]
+    ref = {"sha256": hashlib.sha256(PDF).hexdigest(), "name": "用地批复.pdf", "size": len(PDF),
+           "mime": "application/pdf"}
+    # 西城 learned the hash of 东城's evidence: naming it in its own request gets it nowhere.
+    r = xc.post("/app/forms/closure/new", data={
+        "csrf": xc.csrf, "action": "draft", "item": "2026-10-02", "solved": "x", "done": "2026-11-25",
+        "evidence": json.dumps(ref, ensure_ascii=False)}, follow_redirects=False)
+    assert r.status_code == 400 and "文件未找到" in r.text
+    r = xc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-02", "evidence": [ref]}})
+    assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
+    assert store.all("closure", lambda d: d["unit"] == "西城街道") == []
+    # 东城 itself, in the same session that uploaded it, may keep referring to it.
+    r = dc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-01", "evidence": [ref]}})
+    assert r.status_code == 201, r.text

@@ -83,6 +83,23 @@ def test_unknown_and_duplicate_fields_are_refused(app) -> None:  # type: ignore[
     assert r.status_code == 400 and "重复" in r.json()["error"]
 
 
+def test_broken_text_and_deep_nesting_are_refused_and_writing_goes_on(app) -> None:  # type: ignore[no-untyped-def]
+    dc = login(app, "dc")
+    # JSON can spell half of a UTF-16 pair; no file can hold it, so the field is refused.
+    r = dc.post("/api/forms/project", content=b'{"action": "draft", "data": {"name": "bad \\ud800 name"}}',
+                headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "无法识别的字符" in r.json()["errors"]["name"][0]
+    status, body = _submit(dc, "project", PROJECT)
+    assert status == 201, body                     # and the store goes on saving
+    r = dc.post("/api/forms/project", content=b'{"action": "draft", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "error" in r.json()
+    anon = Client(app, base_url="http://testserver")
+    r = anon.post("/api/login", content=b'{"username": "dc", "password": "\\udfff"}',
+                  headers={"content-type": "application/json"})
+    assert r.status_code == 401
+
+
 def test_oversized_json_is_refused_before_reading(app) -> None:  # type: ignore[no-untyped-def]
     dc = login(app, "dc")
     r = dc.post("/api/forms/project", content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
@@ -203,3 +220,18 @@ def test_security_headers_on_app_pages(client: Client) -> None:
 def test_health(client: Client) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["records"] >= 6
+
+
+def test_material_only_from_the_projects_own_unit(app) -> None:  # type: ignore[no-untyped-def]
+    dc, xc = login(app, "dc"), login(app, "xc")
+    status, body = _submit(dc, "project", PROJECT)
+    assert status == 201, body
+    material = {"project": body["number"], "overview": "概况", "progress": "已开工", "problems": "用地指标不足",
+                "coordination": "已对接区自然资源和规划分局", "ask": "请协调用地指标", "lead_unit": "东城街道",
+                "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
+                "goals": [{"node": "开工", "task": "主体工程开工", "planned": "2027-06-30"}], "confidential": False}
+    status, refused = _submit(xc, "material", {**material, "lead_unit": "西城街道"})
+    assert status == 422, refused
+    assert "不由本单位负责" in refused["errors"]["project"][0], refused  # type: ignore[index]
+    status, filed = _submit(dc, "material", material)
+    assert status == 201, filed

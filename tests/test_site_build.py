@@ -81,13 +81,13 @@ def add_progress(store: Store, number: str, item: str, text: str, *, confidentia
 
 
 def add_material(store: Store, number: str, project: str, progress: str, secret_notes: str, *,
-                 confidential: bool = False) -> None:
+                 confidential: bool = False, status: str = "accepted", created: str = CREATED) -> None:
     data = {"project": project, "overview": "材料概况", "progress": progress, "problems": "用地指标不足",
-            "coordination_so_far": "已对接", "asks": "请协调用地指标", "responsible_unit": "区经信局",
-            "coordinating_units": [], "persons": [], "goals": [], "attachments": [],
+            "coordination": "已对接", "ask": "请区里协调新增用地指标", "lead_unit": "区经信局",
+            "co_units": [], "persons": [], "goals": [], "attachments": [],
             "secret_notes": secret_notes, "confidential": confidential}
-    store.insert("material", form_doc("material", number, "区经信局", data, status="submitted",
-                                      confidential=confidential), actor="test", action="材料")
+    store.insert("material", form_doc("material", number, "区经信局", data, status=status,
+                                      confidential=confidential, created=created), actor="test", action="材料")
 
 
 def seed(store: Store) -> None:
@@ -116,6 +116,9 @@ def seed(store: Store) -> None:
         add_item(store, "2026-12-01", "P-2026-0001", "DRAFTITEMX 未审定纪要中的事项", "区经信局", "2026-12-30")
         add_progress(store, "R-2026-0001", "2026-11-01", "已提交用地预审材料，等待审查")
         add_material(store, "M-2026-0001", "P-2026-0001", "厂房基础已完成", "仅供会上参阅的说明")
+        # Filed but not yet accepted by the bureau: not on the site.
+        add_material(store, "M-2026-0009", "P-2026-0001", "未经受理的材料说法", "—", status="submitted",
+                     created="2026-11-01T09:00:00+08:00")     # newer than the accepted one
         store.insert("supervision", {"number": "S-2026-0001", "kind": "督办函", "unit": "区自然资源和规划分局",
                                      "items": ["2026-11-01"], "date": "2026-11-20", "note": "用地预审滞后",
                                      "must_explain": True, "explain_at": "2026-11", "created": CREATED},
@@ -196,7 +199,8 @@ def test_project_page_shows_colour_reasons_milestones_items_progress(built) -> N
     assert "已提交用地预审材料" in html and "2026年11月" in html   # monthly progress
     assert "用地指标尚未落实" in html                            # the issue
     assert "王五" in html and "13800000000" not in html         # persons, without phone numbers
-    assert "厂房基础已完成" in html                              # material summary
+    assert "厂房基础已完成" in html and "请区里协调新增用地指标" in html   # accepted material, with its ask
+    assert "未经受理的材料说法" not in html
     assert "仅供会上参阅的说明" not in html                      # its 涉密 field
 
 

@@ -173,3 +173,90 @@ def test_killed_writer_leaves_loadable_files(tmp_path: Path) -> None:
     with Store(tmp_path / "d") as store:
         stored = store.count("project")
     assert stored >= acknowledged
+
+
+def _two_file_batch(store: Store, n: int) -> None:
+    """One batch writing two files: the record and its numbering counter."""
+    with store.batch():
+        value = store.next_number("P-2026")
+        store.insert("project", _project(value), actor="t", action="登记")
+    assert value == n
+
+
+def test_power_cut_between_the_files_of_a_batch_is_finished_at_restart(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    with Store(data, create=True) as store:
+        _two_file_batch(store, 1)
+    # A child writes the next batch and loses power right after the first file is in place.
+    script = textwrap.dedent(f"""
+        import os
+        from xietiao.store import Store
+        real, seen = os.replace, []
+        def replace_then_die(src, dst):
+            real(src, dst)
+            if not str(dst).endswith(".redo"):
+                os._exit(9)
+        s = Store({str(data)!r})
+        os.replace = replace_then_die
+        with s.batch():
+            v = s.next_number("P-2026")
+            s.insert("project", {{"number": f"P-2026-{{v:04d}}", "data": {{}}, "created": "2026-03-01T10:00:00+08:00"}},
+                     actor="t", action="登记")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    assert (data / ".batch.redo").exists()
+    with Store(data) as store:
+        # Both halves of the cut batch are there: the record and the counter that numbered it.
+        assert [d["number"] for d in store.all("project")] == ["P-2026-0001", "P-2026-0002"]
+        assert store.get("counter", "P-2026")["value"] == 2  # type: ignore[index]
+        _two_file_batch(store, 3)
+    assert not (data / ".batch.redo").exists()
+
+
+def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "d"
+    store = Store(data, create=True)
+    _two_file_batch(store, 1)
+    real, calls = os.replace, []
+
+    def second_fails(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:          # the redo file, the first file, then the second fails
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    with pytest.raises(WriteFailed, match="重启服务"):
+        _two_file_batch(store, 2)
+    monkeypatch.undo()
+    with pytest.raises(WriteFailed, match="重启服务"):
+        store.insert("project", _project(9), actor="t", action="登记")
+    store.close()
+    with Store(data) as again:
+        assert [d["number"] for d in again.all("project")] == ["P-2026-0001", "P-2026-0002"]
+        assert again.get("counter", "P-2026")["value"] == 2  # type: ignore[index]
+
+
+def test_a_value_that_cannot_be_stored_fails_only_its_own_write(tmp_path: Path) -> None:
+    with Store(tmp_path / "d", create=True) as store:
+        with pytest.raises(ValueError, match="无法保存的字符"):
+            store.insert("project", {"number": "P-2026-0001", "data": {"name": "bad \ud800"}}, actor="t", action="登记")
+        assert store.get("project", "P-2026-0001") is None
+        store.insert("project", _project(2), actor="t", action="登记")
+        with pytest.raises(ValueError):
+            store.update("project", "P-2026-0002", lambda d: d.update(name="\udfff"), actor="t", action="改")
+        assert store.get("project", "P-2026-0002")["data"] == {"name": "项目2"}  # type: ignore[index]
+    with Store(tmp_path / "d") as again:
+        assert [d["number"] for d in again.all("project")] == ["P-2026-0002"]
+
+
+def test_a_damaged_redo_file_is_named_and_nothing_is_touched(tmp_path: Path) -> None:
+    with Store(tmp_path / "d", create=True) as store:
+        store.insert("project", _project(1), actor="t", action="登记")
+    before = (tmp_path / "d" / "project" / "2026.json").read_bytes()
+    (tmp_path / "d" / ".batch.redo").write_bytes(b"XIETIAO-REDO 1\n[[\"project/2026.json\", 999]]\n{}")
+    with pytest.raises(CorruptDataFile, match=r"\.batch\.redo"):
+        Store(tmp_path / "d")
+    assert (tmp_path / "d" / "project" / "2026.json").read_bytes() == before

@@ -75,6 +75,8 @@ def verify_login(store: Store, username: str, password: str) -> User | None:
     """The user if name and password match; None otherwise, in constant-ish time."""
     doc = store.get("user", username)
     stored = str(doc["hash"]) if doc and doc.get("active", True) else _DUMMY_HASH
+    # A password that is not valid Unicode text (a lone surrogate from JSON) matches nothing.
+    password = password.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     try:
         with _HASHING:
             _HASHER.verify(stored, password)

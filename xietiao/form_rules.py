@@ -29,6 +29,7 @@ def _table() -> dict[str, FormRule]:
     table: dict[str, FormRule] = {}
     from .issuelist import ISSUE_RULE; table["issue"] = ISSUE_RULE  # (meeting cycle)
     from .ledger import CLOSURE_RULE, PROGRESS_RULE; table["progress"] = PROGRESS_RULE; table["closure"] = CLOSURE_RULE
+    from .material_rules import MATERIAL_RULE; table["material"] = MATERIAL_RULE
     return table
 
 

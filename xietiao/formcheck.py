@@ -74,6 +74,9 @@ def _string(f: FieldDef, raw: object, *, multiline: bool = False) -> str:
         raise _Invalid(f"{_q(f)}只能填一个值")
     if not isinstance(raw, str):
         raise _Invalid(f"{_q(f)}须为文字")
+    if any(unicodedata.category(c) == "Cs" for c in raw):
+        # JSON can carry half of a UTF-16 pair ("\ud800"); no file can store it.
+        raise _Invalid(f"{_q(f)}含有无法识别的字符（常见于从其他系统复制的乱码），请删除后重新输入")
     return clean_text(raw, multiline=multiline)
 
 

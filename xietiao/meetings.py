@@ -235,13 +235,26 @@ def mark_held(store: Store, user: User, number: str, held_on: date, today: date,
         return doc, nxt
 
 
+def minutes_revision(doc: Doc) -> int:
+    """How many times the minutes draft was saved: the page carries it to detect a second editor."""
+    value = doc.get("revision")
+    return value if isinstance(value, int) else 0
+
+
 def save_minutes(store: Store, user: User, number: str, data: Mapping[str, object], now: datetime, *,
-                 submit: bool) -> Doc:
-    """Save the draft (stays 已召开) or send it for approval (纪要待审定); nothing is saved on an error."""
+                 submit: bool, seen_revision: int | None = None) -> Doc:
+    """Save the draft (stays 已召开) or send it for approval (纪要待审定); nothing is saved on an error.
+
+    With `seen_revision` (the draft's revision when the page was opened), a draft that someone
+    else saved in between is not overwritten.
+    """
     require_bureau(user, "起草会议纪要")
     with store.batch():
         doc = get_meeting(store, number)
         require_status(doc, (M.HELD,), "修改纪要代拟稿")
+        if seen_revision is not None and minutes_revision(doc) != seen_revision:
+            raise NotAllowed("纪要代拟稿在您打开之后已被他人保存过。为免覆盖，本次未保存："
+                             "请复制您改动的内容，刷新页面查看最新稿后再修改。")
         checked = minutes.check_minutes(store, doc, data, complete=submit)
         if checked.errors:
             raise InvalidInput(checked.errors)
@@ -250,6 +263,7 @@ def save_minutes(store: Store, user: User, number: str, data: Mapping[str, objec
         def fill(d: Doc) -> None:
             minutes.apply_draft(store, d, values)
             d["doc_number"] = doc_number_for(number)
+            d["revision"] = minutes_revision(d) + 1
 
         if not submit:
             return store.update("meeting", number, fill, actor=user.username, action="保存纪要代拟稿")

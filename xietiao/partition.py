@@ -76,6 +76,16 @@ class Partition:
     def forget(self, key: str) -> None:
         self.encoded.pop(key, None)
 
+    def encode_now(self, key: str) -> None:
+        """Encode one changed document at once, so that a value that cannot be stored
+        (a lone surrogate from JSON's \\ud800) fails its own batch, not the next flush."""
+        text = _encode(self.table_data()[key])
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"记录中有无法保存的字符（{exc.reason}）") from None
+        self.encoded[key] = text
+
     def serialise(self) -> bytes:
         parts = []
         for key, doc in self.table_data().items():

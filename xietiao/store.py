@@ -12,6 +12,7 @@ from pathlib import Path
 from .config import DISTRICT_TZ
 from .durable import DirLock, append_durably, atomic_write, flush_guard
 from .jsonvalue import Doc, copy_doc
+from .redo import clear_redo, replay_redo, write_redo
 from .partition import (NOT_RECORDS, PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError,
                         load_partition, partition_key)
 
@@ -43,7 +44,9 @@ class Store:
         self._gen = 0
         self._durable = 0
         self._failed_upto = 0
+        self._broken = ""       # set when a committed batch could not be put in place: restart to finish it
         try:
+            replay_redo(self.root)      # a batch cut off by a crash is finished before anything is read
             self._load_all()
         except BaseException:
             self._dirlock.release()
@@ -119,6 +122,8 @@ class Store:
         """Group writes: all of them are durable when the block ends, or none is kept."""
         with self._lock:
             outer = self._depth == 0
+            if outer and self._broken:
+                raise WriteFailed(self._broken)
             if outer:
                 self._undo = []
                 self._journal_mark = len(self._journal)
@@ -151,6 +156,7 @@ class Store:
             doc_id = part.db.table(kind).insert(copy_doc(doc))
             self._index[(kind, number)] = (part.path.stem, doc_id)
             self._touched(part, str(doc_id), None)
+            part.encode_now(str(doc_id))
             self._note(actor, action, kind, number)
             return copy_doc(doc)
 
@@ -174,6 +180,7 @@ class Store:
 
             part.db.table(kind).update(replace, doc_ids=[where[1]])
             self._touched(part, str(where[1]), old)
+            part.encode_now(str(where[1]))
             self._note(actor, action, kind, number)
             return copy_doc(new)
 
@@ -240,16 +247,34 @@ class Store:
             with self._lock:
                 target = self._gen
                 dirty = [p for p in self._parts.values() if p.dirty]
-                payloads = [(p.path, p.serialise()) for p in dirty]
+                try:
+                    payloads = [(p.path, p.serialise()) for p in dirty]
+                except ValueError as exc:
+                    self._forget_unsaved(dirty)
+                    raise WriteFailed(f"保存失败：{exc}，本次修改未保存。") from exc
                 for p in dirty:
                     p.dirty = False
                 journal, self._journal = self._journal, []
+            several = len(payloads) > 1
+            committed = False
             try:
                 with flush_guard(self.root, exclusive=False):
+                    if several:
+                        # Files are replaced one by one; the redo file makes the group all-or-nothing.
+                        write_redo(self.root, payloads)
+                        committed = True
                     for path, data in payloads:
                         atomic_write(path, data)
+                    if several:
+                        clear_redo(self.root)
                     self._append_journal(journal)
             except OSError as exc:
+                if committed:
+                    # Some files may already be new and others old; the redo file on disk holds
+                    # them all. Writing on would build on a split batch: stop until a restart.
+                    self._broken = (f"写入磁盘出错（{exc}）。为保证数据完整，服务已停止接受修改；请检查磁盘空间后"
+                                    "重启服务，重启时会补完最后一次保存，之后请核对该次保存的内容。")
+                    raise WriteFailed(self._broken) from exc
                 self._forget_unsaved(dirty)
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc
             self._durable = target

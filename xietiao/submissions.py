@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,9 +46,11 @@ class SaveResult:
 class StoreLookup(Lookup):
     """Answers the form checker's questions about units, projects and attachments."""
 
-    def __init__(self, store: Store, attachment_exists: object = None) -> None:
+    def __init__(self, store: Store, attachment_exists: object = None,
+                 may_use: Callable[[str], bool] | None = None) -> None:
         self._store = store
         self._attachments = attachment_exists
+        self._may_use = may_use
 
     def unit_exists(self, name: str) -> bool:
         return unit_by_name(name) is not None
@@ -56,7 +60,14 @@ class StoreLookup(Lookup):
 
     def attachment_exists(self, sha256: str) -> bool:
         check = getattr(self._attachments, "exists", None)
+        if self._may_use is not None and not self._may_use(sha256):
+            return False    # said the same way as a missing file: whether it exists is not told
         return bool(check(sha256)) if callable(check) else False
+
+
+def record_holds_file(record: Doc | None, sha256: str) -> bool:
+    """Whether any version of the record refers to this file (its own attachments may be kept)."""
+    return record is not None and f'"{sha256}"' in json.dumps(record, ensure_ascii=False)
 
 
 def can_see(user: User, record: Doc) -> bool:
@@ -72,20 +83,45 @@ def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
     return record
 
 
+STALE = "_stale"     # the error key for "someone saved this record after you opened it"
+
+
+def check_only(form: FormDef, data: Mapping[str, object], lookup: Lookup, *, submit: bool) -> SaveResult:
+    """The field checks alone, for a post that cannot be saved anyway (e.g. a refused upload)."""
+    checked = check_submission(form, data, lookup, complete=submit)
+    return SaveResult(errors=dict(checked.errors), values=dict(checked.values))
+
+
+def version_of(record: Doc) -> int:
+    versions = record.get("versions")
+    return len(versions) if isinstance(versions, list) else 0
+
+
 def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *, submit: bool,
-         today: date, lookup: Lookup, number: str | None = None) -> SaveResult:
-    """Save a draft or submit; nothing is stored unless the whole check passes."""
+         today: date, lookup: Lookup, number: str | None = None, seen_version: int | None = None) -> SaveResult:
+    """Save a draft or submit; nothing is stored unless the whole check passes.
+
+    `seen_version` is the record's version when the user opened it: if someone saved it since,
+    nothing is stored and the user is told (two clerks of one unit editing one draft).
+    """
     if user.role is Role.LEADER:
         raise NotAllowed("区领导账号不填报表单。")
     checked = check_submission(form, data, lookup, complete=submit)
     values: Doc = dict(checked.values)
-    errors = dict(checked.errors)
-    if submit and not errors:
-        errors = form_rules.extra_errors(form.name, store, user, values)
-    if errors:
-        return SaveResult(errors=errors, values=values)
+    if checked.errors:
+        return SaveResult(errors=dict(checked.errors), values=values)
     status = SubmissionStatus.SUBMITTED if submit else SubmissionStatus.DRAFT
     with store.batch():
+        # Inside the batch: the rules look at other records (one report per item and month, ...),
+        # and no other writer may slip in between the look and the write.
+        errors = form_rules.extra_errors(form.name, store, user, values) if submit else {}
+        if number is not None and seen_version is not None:
+            current = get_visible(store, form.name, number, user)
+            if version_of(current) != seen_version:
+                errors[STALE] = ["这条填报在您打开之后已被他人保存过。为免覆盖，本次未保存："
+                                 "请复制您填写的内容，刷新页面查看最新版本后再修改。"]
+        if errors:
+            return SaveResult(errors=errors, values=values)
         if number is None:
             seq = store.next_number(f"{form.prefix}-{today.year}")
             number = record_number(form.prefix, today.year, seq)
@@ -128,10 +164,6 @@ def accept_record(store: Store, form: str, number: str, user: User, note: str = 
 
 def _transition(store: Store, form: str, number: str, user: User, to: SubmissionStatus,
                 note: str, verb: str) -> Doc:
-    current = get_visible(store, form, number, user)
-    if current.get("status") != SubmissionStatus.SUBMITTED.value:
-        raise NotAllowed(f"只有“已提交”的填报才能{verb}；当前状态：{SubmissionStatus(current['status']).label}。")
-
     def change(doc: Doc) -> None:
         doc["status"] = to.value
         if to is SubmissionStatus.RETURNED:
@@ -141,7 +173,12 @@ def _transition(store: Store, form: str, number: str, user: User, to: Submission
             versions.append({"version": len(versions) + 1, "status": to.value, "data": None,
                              "at": _now(), "by": user.username, "note": note})
 
-    return store.update(form, number, change, actor=user.username, action=verb)
+    # Look and change in one batch: an accept and a return clicked at once cannot both pass.
+    with store.batch():
+        current = get_visible(store, form, number, user)
+        if current.get("status") != SubmissionStatus.SUBMITTED.value:
+            raise NotAllowed(f"只有“已提交”的填报才能{verb}；当前状态：{SubmissionStatus(current['status']).label}。")
+        return store.update(form, number, change, actor=user.username, action=verb)
 
 
 def _require_bureau(user: User) -> None:
