@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +12,9 @@ from pathlib import Path
 
 from generator.build import BuildResult, publish
 from xietiao.store import Store
+
+
+_log = logging.getLogger("xietiao.publish")
 
 
 @dataclass
@@ -92,6 +96,7 @@ class Publisher:
             return publish(self._store, self._site, self._today(), built_at=self._now(),
                            on_stage=self.status.stages.append)
         except Exception as exc:  # a bug: keep the old site, say why, keep serving
+            _log.exception("发布时出现内部错误（原站点仍在线）")   # the traceback goes to the server's log
             return BuildResult(ok=False, site=self._site, pages=0, seconds=0.0, stages=(),
                                error=f"内部错误：{exc!r}")
 

@@ -210,6 +210,9 @@ def test_meeting_page_has_plan_minutes_discussion_and_item_states(built) -> None
     assert "道路提升工程初步设计审查" in html and "已销号" in html
     html = page(site, "meetings/2026-11")
     assert "会议听取了项目推进情况汇报" in html and "自然资源部门表示将优先保障" in html
+    # The plan's issues are a real table, not pipes run into the list of projects above them.
+    plan = html.split("会议方案</h2>", 1)[1].split("<h2", 1)[0]
+    assert "<table>" in plan and "| 议题 |" not in plan
     assert "区发展改革局" in html and "区行政中心3号会议室" in html
 
 
