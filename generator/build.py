@@ -76,11 +76,14 @@ def publish(store: Store, site_dir: Path, today: date, *, on_stage: Callable[[st
     started = time.perf_counter()
     site_dir = Path(site_dir).absolute()
     root = site_dir.parent
-    versions, cache = root / ".site-versions", root / ".build-cache"
+    # Named after the site: two sites in one folder (a copy, a test build) never share or prune
+    # each other's versions.
+    name = site_dir.name
+    versions, cache = root / f".{name}-versions", root / f".{name}-build-cache"
     stages = _Stages(on_stage)
     versions.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
-    with _exclusive(root / ".publish.lock"):
+    with _exclusive(root / f".{name}-publish.lock"):
         for stale in cache.glob("staging-*"):     # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         stamp = _stamp(built_at, versions)

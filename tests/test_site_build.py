@@ -283,7 +283,7 @@ def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> N
     assert after != before
     versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir())
     assert versions == sorted({Path(before).name, Path(after).name})
-    cache = site.parent / ".build-cache" / "segments.json"
+    cache = site.parent / ".site-build-cache" / "segments.json"
     assert cache.is_file()
     assert dict(result.stages)["分词索引"] < dict(first.stages)["分词索引"]
     assert "2026年11月28日 16:00" in page(site, "")
@@ -318,3 +318,15 @@ def test_first_publish_over_a_plain_folder(tmp_path: Path) -> None:
     assert old.is_symlink() and "城东智慧产业园一期" in (old / "projects/P-2026-0001/index.html").read_text("utf-8")
     kept = [p for p in (tmp_path / ".site-versions").iterdir() if p.name.endswith("-before")]
     assert len(kept) == 1 and (kept[0] / "index.html").read_text("utf-8") == "旧站点"
+
+
+def test_two_sites_in_one_folder_keep_each_other_alive(tmp_path: Path) -> None:
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)
+        for k in range(4):     # more builds than the number of versions kept
+            for name in ("site", "site-copy"):
+                result = publish(store, tmp_path / name, TODAY, built_at=datetime(2026, 11, 28, 10, k))
+                assert result.ok, result.error
+    for name in ("site", "site-copy"):
+        assert (tmp_path / name / "index.html").is_file(), name
+        assert Path(os.readlink(tmp_path / name)).parent.name == f".{name}-versions"
