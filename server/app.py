@@ -75,6 +75,10 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
                   status=exc.status_code)  # type: ignore[return-value]
 
 
+# A form may carry several attachments, each up to the per-file limit (checked file by file).
+FILES_PER_POST = 4
+
+
 def create_app(store: Store, *, site_dir: Path, today: Callable[[], date], now: Callable[[], datetime],
                forms_dir: Path = FORMS_DIR, upload_mb: int = DEFAULT_UPLOAD_MB) -> Starlette:
     """The whole server. A bad form definition raises FormDefinitionError before anything starts."""
@@ -84,7 +88,8 @@ def create_app(store: Store, *, site_dir: Path, today: Callable[[], date], now: 
     app = Starlette(
         routes=_routes(site_dir),
         middleware=[Middleware(SecurityHeaders),
-                    Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=upload_limit + 64 * 1024)],
+                    Middleware(BodyLimit, json_limit=JSON_LIMIT,
+                               upload_limit=FILES_PER_POST * upload_limit + 64 * 1024)],
         exception_handlers={LoginRequired: _on_login_required, HTTPException: _on_http_error},
     )
     app.state.xietiao = AppState(

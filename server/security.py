@@ -60,9 +60,10 @@ class BodyLimit:
         headers = Headers(scope=scope)
         is_upload = headers.get("content-type", "").startswith("multipart/")
         limit = self.upload_limit if is_upload else self.json_limit
+        page = not str(scope.get("path", "")).startswith("/api/")
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            await _too_large(send, limit)
+            await _too_large(send, limit, page=page)
             return
         seen = 0
         refused = False
@@ -81,18 +82,26 @@ class BodyLimit:
             await self.app(scope, counting_receive, send)
         except BodyTooLarge:
             if refused:
-                await _too_large(send, limit)
+                await _too_large(send, limit, page=page)
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = f'{{"error": "请求内容过大：上限 {limit // (1024 * 1024)} MB。"}}'.encode()
+async def _too_large(send: Send, limit: int, *, page: bool = False) -> None:
+    mb = limit // (1024 * 1024)
+    if page:
+        # A form posted from the browser gets a page a clerk can act on, not a JSON line.
+        text = (f"<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>文件过大</title>"
+                f"<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>提交的内容过大，未保存</h1>"
+                f"<p>一次提交的文件合计不能超过 {mb} MB。请用浏览器的“后退”回到表单（已填写的文字通常仍在），"
+                f"去掉或压缩较大的文件后重新提交。</p><p><a href=\"/app/\">回到工作台</a></p></body></html>")
+        body, kind = text.encode(), b"text/html; charset=utf-8"
+    else:
+        body, kind = f'{{"error": "请求内容过大：上限 {mb} MB。"}}'.encode(), b"application/json; charset=utf-8"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 

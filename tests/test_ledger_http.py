@@ -277,3 +277,20 @@ def test_a_file_is_reachable_only_by_who_uploaded_it(app, store: Store) -> None:
     # 东城 itself, in the same session that uploaded it, may keep referring to it.
     r = dc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-01", "evidence": [ref]}})
     assert r.status_code == 201, r.text
+
+
+def test_a_file_over_the_limit_is_refused_at_its_field_with_the_form_kept(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    make_item(store, "2026-10-01")
+    dc = login(app, "dc")
+    big = PDF + b"0" * (app.state.xietiao.upload_limit + 1)
+    r = dc.post("/app/forms/closure/new", data={"csrf": dc.csrf, "action": "submit", "item": "2026-10-01",
+                                                "solved": "已取得用地批复。"},
+                files={"evidence": ("批复.pdf", big, "application/pdf")}, follow_redirects=False)
+    assert r.status_code == 400 and "已取得用地批复。" in r.text and "MB" in r.text
+    assert 'data-upload-mb="20"' in r.text and "附件每个不超过 20 MB" in r.text
+    assert store.all("closure") == []
+    # Far past what a form can carry: a page in Chinese, not a JSON line.
+    huge = dc.post("/app/forms/closure/new", content=b"x", headers={
+        "content-type": "multipart/form-data; boundary=b", "content-length": str(10**9)})
+    assert huge.status_code == 413 and "text/html" in huge.headers["content-type"] and "后退" in huge.text
+    assert "附件每个不超过" not in dc.get("/app/forms/progress/new").text    # no attachment field, no such hint

@@ -99,6 +99,11 @@ class FormDef:
         for section in self.sections:
             yield from section.fields
 
+    @property
+    def has_attachments(self) -> bool:
+        return any(f.type is FieldType.ATTACHMENT or any(c.type is FieldType.ATTACHMENT for c in f.fields)
+                   for f in self.fields())
+
     def field(self, name: str) -> FieldDef:
         for f in self.fields():
             if f.name == name:

@@ -3,6 +3,25 @@ document.addEventListener("DOMContentLoaded", () => {
   // Refresh the publish status while a publish runs.
   const box = document.getElementById("publish-status");
   if (box && box.dataset.running === "yes") setTimeout(() => location.reload(), 1500);
+  // A file over the limit is refused here, before the whole form is sent and lost to a 413.
+  document.querySelectorAll('input[type="file"]').forEach((input) => {
+    const form = input.closest("form");
+    const limits = [input.dataset.maxMb, form && form.dataset.uploadMb].filter(Boolean).map(Number);
+    if (!limits.length) return;
+    const mb = Math.min(...limits);
+    const note = document.createElement("p");
+    note.className = "error";
+    note.hidden = true;
+    input.after(note);
+    input.addEventListener("change", () => {
+      const big = Array.from(input.files).filter((f) => f.size > mb * 1024 * 1024);
+      note.hidden = big.length === 0;
+      if (big.length) {
+        note.textContent = `文件“${big.map((f) => f.name).join("、")}”超过 ${mb} MB，不能上传：请压缩或拆分后再选。`;
+        input.value = "";
+      }
+    });
+  });
   // Show conditional fields only when their condition holds.
   document.querySelectorAll("[data-when-field]").forEach((wrap) => {
     const name = wrap.dataset.whenField, want = wrap.dataset.whenEquals;
