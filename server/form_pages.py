@@ -103,12 +103,12 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     """The checker's lookup; a unit may refer only to files it uploaded or its record already holds."""
     st = state(request)
     if user.role in (Role.BUREAU, Role.ADMIN):
-        return StoreLookup(st.store, st.attachments)
+        return StoreLookup(st.store, st.attachments, today=st.today())
     session = session_of(request)
     uploads = session.uploads if session is not None else set()
     record = st.store.get(form, number) if number else None
     mine = record if record is not None and record.get("unit") == user.unit else None
-    return StoreLookup(st.store, st.attachments,
+    return StoreLookup(st.store, st.attachments, today=st.today(),
                        may_use=lambda sha: sha in uploads or record_holds_file(mine, sha))
 
 

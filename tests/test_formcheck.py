@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,28 @@ def test_date(raw: object, ok: bool) -> None:
 
 def test_date_range() -> None:
     assert one(DATE, "2019-12-31") == (None, ["“计划日期”不能早于 2020-01-01"])
+
+
+class KnownOn(Known):
+    """A lookup that also knows the day of the submission."""
+
+    def today(self) -> date:
+        return date(2026, 11, 28)
+
+
+def test_no_later_than_today_for_dates_and_months() -> None:
+    form = define("""
+- {name: d, type: date, label: 办结日期, max: today}
+- {name: m, type: month, label: 报告月份, max: today}
+""")
+    assert (form.field("d").maximum, form.field("m").maximum) == ("today", "today")
+    got = check_submission(form, {"d": "2026-11-29", "m": "2026-12"}, KnownOn(), complete=False)
+    assert got.errors == {"d": ["“办结日期”不能晚于今天"], "m": ["“报告月份”不能晚于本月"]}
+    fine = check_submission(form, {"d": "2026-11-28", "m": "2026-11"}, KnownOn(), complete=False)
+    assert fine.ok and fine.values == {"d": "2026-11-28", "m": "2026-11"}
+    # A lookup that does not know the day checks nothing against it.
+    assert check_submission(form, {"d": "2099-01-01"}, Known(), complete=False).ok
+    assert "提交当日" in json.dumps(json_schema(form), ensure_ascii=False)
 
 
 MONTH = define("- {name: v, type: month, label: 报告月份, max: '2030-12'}")

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .attachments import KINDS
-from .formdefs import Bound, Condition, FieldDef, FieldType, Problem
+from .formdefs import TODAY, Bound, Condition, FieldDef, FieldType, Problem
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -75,6 +75,8 @@ class Reader:
         return value
 
     def order(self, key: str, low: object, high: object, names: str) -> None:
+        if TODAY in (low, high):
+            return      # a moving bound: nothing to compare at load time
         if low is not None and high is not None and low > high:  # type: ignore[operator]
             self.bad(key, f"{names} 下限 {low} 大于上限 {high}", "调换两个值，或改正其中之一")
 
@@ -87,6 +89,8 @@ def _bound(r: Reader, node: dict[object, object], key: str, name: str, ftype: Fi
     value = node.get(name)
     if value is None:
         return None
+    if ftype in (T.DATE, T.MONTH) and value == TODAY:
+        return TODAY
     try:
         if ftype is T.INTEGER and type(value) is int:
             return value
@@ -100,7 +104,7 @@ def _bound(r: Reader, node: dict[object, object], key: str, name: str, ftype: Fi
             return value
     except (ValueError, InvalidOperation):
         pass
-    example = {T.INTEGER: "100", T.DECIMAL: "0.5", T.DATE: "2026-01-01", T.MONTH: '"2026-01"'}[ftype]
+    example = {T.INTEGER: "100", T.DECIMAL: "0.5", T.DATE: "2026-01-01 或 today", T.MONTH: '"2026-01" 或 today'}[ftype]
     r.bad(_join(key, name), f"{name} 的值 {value!r} 不是 {ftype.value} 类型的值", f"例如 {name}: {example}")
     return None
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from .attachments import BIDI_CONTROLS, KIND_BY_MIME, SHA256, accepted_text, clean_name
-from .formdefs import Bound, FieldDef, FieldType, FormDef, is_filled
+from .formdefs import TODAY, Bound, FieldDef, FieldType, FormDef, is_filled
 from .jsonvalue import JSONValue
 
 T = FieldType
@@ -93,11 +93,24 @@ def _unique(f: FieldDef, items: list[str]) -> None:
         raise _Invalid(f"{_q(f)}有重复项")
 
 
-def _in_range(f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于") -> None:
-    if f.minimum is not None and value < f.minimum:  # type: ignore[operator]
-        raise _Invalid(f"{_q(f)}不能{early} {f.minimum}")
-    if f.maximum is not None and value > f.maximum:  # type: ignore[operator]
-        raise _Invalid(f"{_q(f)}不能{late} {f.maximum}")
+def _in_range(f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于",
+              lookup: Lookup | None = None) -> None:
+    for bound, beyond, word in ((f.minimum, lambda v, b: v < b, early), (f.maximum, lambda v, b: v > b, late)):
+        shown: object = bound
+        if bound == TODAY:
+            today = _today(lookup)
+            if today is None:
+                continue
+            bound, shown = (today, "今天") if f.type is FieldType.DATE else (today.isoformat()[:7], "本月")
+        if bound is not None and beyond(value, bound):
+            raise _Invalid(f"{_q(f)}不能{word}{'' if shown in ('今天', '本月') else ' '}{shown}")
+
+
+def _today(lookup: Lookup | None) -> date | None:
+    """The day of the submission, from lookups that know it (the store's does)."""
+    get = getattr(lookup, "today", None)
+    value = get() if callable(get) else None
+    return value if isinstance(value, date) else None
 
 
 def _text(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
@@ -148,7 +161,7 @@ def _date(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
         day = None
     if day is None:
         raise _Invalid(f"{_q(f)}不是有效日期（格式：2026-11-28）")
-    _in_range(f, day, early="早于", late="晚于")
+    _in_range(f, day, early="早于", late="晚于", lookup=lookup)
     return text
 
 
@@ -157,7 +170,7 @@ def _month(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
     if text and not _MONTH.fullmatch(text):
         raise _Invalid(f"{_q(f)}不是有效月份（格式：2026-11）")
     if text:
-        _in_range(f, text, early="早于", late="晚于")
+        _in_range(f, text, early="早于", late="晚于", lookup=lookup)
     return text or None
 
 

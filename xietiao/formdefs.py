@@ -30,6 +30,8 @@ class FieldType(str, Enum):
 # A bound is compared with the checked value of the same type; months stay "YYYY-MM"
 # strings because that fixed-width form sorts correctly as text.
 Bound = int | Decimal | date | str
+# `max: today` on a date or month field: no later than the day (or month) of the submission.
+TODAY = "today"
 Scalar = str | int | bool
 
 

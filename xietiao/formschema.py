@@ -82,7 +82,8 @@ def _described(f: FieldDef, schema: Schema) -> Schema:
     out: Schema = {"title": f.label}
     notes = [f.help] if f.help else []
     if f.type in (T.DATE, T.MONTH) and (f.minimum or f.maximum):
-        notes.append(f"范围：{f.minimum or '不限'} 至 {f.maximum or '不限'}")
+        shown = {None: "不限", "today": "提交当日"}
+        notes.append(f"范围：{shown.get(f.minimum, f.minimum)} 至 {shown.get(f.maximum, f.maximum)}")  # type: ignore[arg-type]
     if f.confidential:
         notes.append("涉密字段，不会发布到内网站点")
     if notes:

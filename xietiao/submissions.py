@@ -47,10 +47,15 @@ class StoreLookup(Lookup):
     """Answers the form checker's questions about units, projects and attachments."""
 
     def __init__(self, store: Store, attachment_exists: object = None,
-                 may_use: Callable[[str], bool] | None = None) -> None:
+                 may_use: Callable[[str], bool] | None = None, today: date | None = None) -> None:
         self._store = store
         self._attachments = attachment_exists
         self._may_use = may_use
+        self._today = today
+
+    def today(self) -> date | None:
+        """The day of the submission, for fields with `max: today`."""
+        return self._today
 
     def unit_exists(self, name: str) -> bool:
         return unit_by_name(name) is not None
