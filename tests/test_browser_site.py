@@ -102,3 +102,26 @@ def test_search_recall_over_words_from_meeting_pages(demo_site: tuple[Store, Pat
     recall = hits / len(words)
     print(f"\nsearch_recall_chromium: {recall:.1%} of {len(words)} words; missed: {misses}")
     assert recall >= 0.9
+
+
+def test_project_list_filters_live_in_the_address_and_survive_back(demo_site: tuple[Store, Path]) -> None:
+    store, site = demo_site
+    with live_server(store, site, TODAY) as (base, _app), chromium_page() as page:
+        page.goto(f"{base}/projects/")
+        colour = page.locator(".xt-tools select").first
+        options = colour.locator("option").all_inner_texts()
+        assert options == ["全部", "正常", "滞后", "严重滞后"]       # by severity, not by code point
+        colour.select_option(label="严重滞后")
+        assert re.search(r"[?&]colour=red\b", page.url)
+        visible = page.locator("article table tbody tr:not([hidden])")
+        red = visible.count()
+        assert 0 < red < page.locator("article table tbody tr").count()
+        assert all(t == "严重滞后" for t in page.locator("article table tbody tr:not([hidden]) td:nth-child(3)")
+                   .all_inner_texts())
+        visible.first.locator("a").first.click()
+        page.wait_for_url(re.compile(r".*/projects/P-\d{4}-\d{4}/"))
+        page.go_back()
+        page.wait_for_load_state()
+        assert page.locator(".xt-tools select").first.input_value() == "red"
+        assert page.locator("article table tbody tr:not([hidden])").count() == red
+        shot(page, "site-04-projects-filtered")

@@ -50,6 +50,16 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var count = document.createElement("span");
 
+    function remember() {
+      // The filters go into the address, so a filtered view can be shared and Back returns to it.
+      var query = new URLSearchParams(window.location.search);
+      selects.forEach(function (s) {
+        if (s.select.value) query.set(s.param, s.select.value); else query.delete(s.param);
+      });
+      var text = query.toString();
+      history.replaceState(null, "", window.location.pathname + (text ? "?" + text : "") + window.location.hash);
+    }
+
     function apply() {
       var shown = 0;
       rows.forEach(function (row) {
@@ -73,15 +83,16 @@
       all.value = "";
       all.textContent = "全部";
       select.appendChild(all);
-      var seen = {};
+      var seen = {}, order = {};
       rows.forEach(function (row) {
         var cell = row.cells[column];
         var key = cellKey(cell);
         if (key && !seen[key]) {
           seen[key] = cell.textContent.trim();
+          order[key] = sortKey(cell);    // colours by severity (data-s), the rest by text
         }
       });
-      Object.keys(seen).sort(function (a, b) { return compare(seen[a], seen[b]); }).forEach(function (key) {
+      Object.keys(seen).sort(function (a, b) { return compare(order[a], order[b]); }).forEach(function (key) {
         var option = document.createElement("option");
         option.value = key;
         option.textContent = seen[key];
@@ -90,14 +101,17 @@
       if (params.has(parts[1]) && seen[params.get(parts[1])] !== undefined) {
         select.value = params.get(parts[1]);
       }
-      select.addEventListener("change", apply);
+      // Not restored by the browser on Back behind the script's back: the address says what is chosen.
+      select.autocomplete = "off";
+      select.addEventListener("change", function () { remember(); apply(); });
       label.appendChild(select);
       tools.appendChild(label);
-      selects.push({ column: column, select: select });
+      selects.push({ column: column, select: select, param: parts[1] });
     });
     tools.appendChild(count);
     marker.appendChild(tools);
     apply();
+    window.addEventListener("pageshow", apply);    // a page kept in the back-forward cache
   }
 
   function setUp() {
