@@ -66,6 +66,15 @@ def display(f: FieldDef, value: JSONValue) -> str:
         return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict))
     if f.type is T.DECIMAL:
         return f"{value} 万元" if "万元" not in f.label else str(value)
+    if f.type is T.GROUP and isinstance(value, list):
+        # One line per row, each cell shown by its own type: "开工：主体工程开工，2026-06-30".
+        rows = []
+        for row in value:
+            if isinstance(row, dict):
+                cells = [(f"{c.label} " if c.type in (T.DATE, T.MONTH) else "") + display(c, row.get(c.name))
+                         for c in f.fields if row.get(c.name) not in (None, "", [])]
+                rows.append("，".join(cells))
+        return "；".join(f"{k}. {r}" for k, r in enumerate(rows, 1)) or "—"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
