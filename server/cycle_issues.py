@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlencode
 
@@ -55,7 +57,9 @@ def _context(store: Store, meeting: str, choice: str, today: date) -> dict[str, 
 async def _render(request: Request, meeting: str, choice: str, error: str = "", status: int = 200) -> Response:
     st = state(request)
     ctx = await run_in_threadpool(_context, st.store, meeting, choice, st.today())
-    return render(request, "issues.html", {**ctx, "error": error}, status=status)  # type: ignore[return-value]
+    done = done_message(request.query_params) if not error else ""
+    return render(request, "issues.html", {**ctx, "error": error, "done": done},  # type: ignore[return-value]
+                  status=status)
 
 
 async def issues_page(request: Request) -> Response:
@@ -91,8 +95,24 @@ async def issue_action(request: Request) -> Response:
         raise HTTPException(404) from None
     except NotAllowed as exc:  # the list as it was filtered, with the reason on top
         return await _render(request, meeting, choice or "open", str(exc), refusal_status(exc))
-    query = urlencode({k: v for k, v in (("meeting", meeting), ("state", choice)) if v})
-    return RedirectResponse("/app/issues" + (f"?{query}" if query else ""), status_code=303)
+    # Say what was done: a merged or returned issue leaves the filtered list, which alone looks like a loss.
+    target = fields.get("into", "") if verb == "merge" else fields.get("to", "") if verb == "carry" else ""
+    query = urlencode({k: v for k, v in (("meeting", meeting), ("state", choice), ("done", verb),
+                                         ("n", request.path_params["number"]), ("t", target)) if v})
+    return RedirectResponse(f"/app/issues?{query}", status_code=303)
+
+
+DONE = {"accept": "已纳入清单", "return": "已退回申报单位", "merge": "已并入 {t}", "carry": "已顺延到例会 {t}",
+        "city": "已标记为需市级协调"}
+NUMBER = re.compile(r"[A-Z]-\d{4}-\d{4}|\d{4}-\d{2}", re.ASCII)
+
+
+def done_message(query: Mapping[str, str]) -> str:
+    """The line that confirms the last action; built from fixed words, never from the address's text."""
+    verb, number, target = query.get("done", ""), query.get("n", ""), query.get("t", "")
+    if verb not in DONE or not NUMBER.fullmatch(number) or (target and not NUMBER.fullmatch(target)):
+        return ""
+    return f"议题 {number} " + DONE[verb].format(t=target) + "。"
 
 
 def routes() -> list[BaseRoute]:

@@ -290,9 +290,15 @@ def test_issue_list_merge_carry_and_city(app, store, cycle) -> None:  # type: ig
     a = _submit(dc, "issue", _issue(cycle["p1"], "一般", "请协调用地。"))
     b = _submit(dc, "issue", _issue(cycle["p1"], "一般", "请协调用地（重复）。"))
     c = _submit(xc, "issue", _issue(cycle["p2"], "紧急", "请协调资金。"))
-    _post(fgj, f"/app/issues/{a}/accept")
-    _post(fgj, f"/app/issues/{b}/merge", {"into": a})
+    accepted = _post(fgj, f"/app/issues/{a}/accept")
+    assert f"议题 {a} 已纳入清单。" in accepted.text  # type: ignore[attr-defined]
+    unchosen = _post(fgj, f"/app/issues/{b}/merge", {"into": ""})
+    assert unchosen.status_code == 409 and "请先在“并入”下拉框中选择" in unchosen.text  # type: ignore[attr-defined]
+    merged = _post(fgj, f"/app/issues/{b}/merge", {"into": a})
+    assert f"议题 {b} 已并入 {a}。" in merged.text  # type: ignore[attr-defined]
     _post(fgj, f"/app/issues/{c}/carry", {"to": ""})
+    # The confirmation is made of fixed words: text put in the address is not shown.
+    assert "钓鱼" not in fgj.get("/app/issues?done=accept&n=钓鱼文字").text
     _post(fgj, f"/app/issues/{a}/city", {"note": "涉及市级审批权限。"})
     states = {n: store.get("issue", n)["list_state"] for n in (a, b, c)}  # type: ignore[index]
     assert states == {a: "city", b: "merged", c: "carried"}

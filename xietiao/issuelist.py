@@ -164,11 +164,13 @@ def merge(store: Store, user: User, number: str, into: str, note: str = "") -> D
         doc = _get(store, number)
         _require_state(doc, (S.PROPOSED, S.ACCEPTED, S.CARRIED), "合并")
         into = into.strip()
+        if not into:
+            raise NotAllowed("请先在“并入”下拉框中选择要并入的议题，再点“合并”。")
         if into == number:
             raise NotAllowed("不能把议题合并到它自己。")
         target = store.get("issue", into)
         if target is None or state_of(target) not in OPEN_STATES:
-            raise NotAllowed(f"合并目标 {into or '（未填）'} 不是清单上仍在办理的议题；请填写另一个待审核、已纳入或顺延的议题编号。")
+            raise NotAllowed(f"合并目标 {into or '（未填）'} 不是清单上仍在办理的议题；请选择另一个待审核、已纳入或顺延的议题。")
         note = _note(note, "合并说明") or f"与 {into} 属同一问题，并入该议题研究。"
         _file(store, user, doc, note)
         return _set(store, user, number, f"并入议题 {into}", list_state=S.MERGED.value,
