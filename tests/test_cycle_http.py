@@ -249,9 +249,10 @@ def test_units_see_the_topic_call_on_their_dashboard(app, store, cycle) -> None:
     assert "尚未发布议题征集通知" in before and "议题征集：" not in before
     _post(cycle["fgj"], f"/app/cycle/{MEETING}/open-call")
     after = cycle["dc"].get("/app/").text
-    # Proposals are due a working day before the list: Tuesday the 24th, counted from Friday the 20th.
+    # Proposals were due a working day before the list (Tuesday the 24th), but the call went out
+    # late, on Saturday the 28th: the units still get a full working day, to Monday the 30th.
     assert "议题征集：2026年第12次重大项目协调例会" in after
-    assert "2026年11月24日" in after and "已过申报期限" in after
+    assert "2026年11月30日" in after and "已过申报期限" not in after
     assert 'href="/app/forms/issue/new"' in after
     assert "议题征集" not in cycle["fgj"].get("/app/").text    # the bureau runs the call from its cycle page
 

@@ -10,7 +10,8 @@ import pytest
 from test_issuelist import NOW, TODAY, project, propose, user
 
 from xietiao import docs_meeting, meetings, minutes
-from xietiao.deadlines import meeting_deadlines
+from xietiao.deadlines import meeting_deadlines, submissions_due
+from xietiao.workdays import WorkCalendar
 from xietiao.meetings import InvalidInput
 from xietiao.permissions import RoleRefused
 from xietiao.plan import Plan, suggest
@@ -254,3 +255,14 @@ def test_user_text_in_documents_is_plain_text(store: Store) -> None:
 def test_numerals() -> None:
     assert [docs_meeting.numeral(n) for n in (1, 9, 10, 11, 20, 21, 99)] == \
         ["一", "九", "十", "十一", "二十", "二十一", "九十九"]
+
+
+def test_a_late_call_still_gives_units_a_working_day() -> None:
+    cal = WorkCalendar()
+    previous = {"number": "2026-20", "date": "2026-11-27", "steps": {"held": "2026-11-27T10:00:00+08:00"}}
+    on_time = {"number": "2026-21", "date": "2026-12-04", "steps": {"call_opened": "2026-11-30T09:00:00+08:00"}}
+    late = {"number": "2026-21", "date": "2026-12-04", "steps": {"call_opened": "2026-12-01T09:00:00+08:00"}}
+    # Held Friday the 27th: proposals due Tuesday 1 December (the list is due the 2nd).
+    assert submissions_due(on_time, previous, cal, date(2026, 11, 30)) == date(2026, 12, 1)
+    # The call went out only on the 1st: the units get until the 2nd.
+    assert submissions_due(late, previous, cal, date(2026, 12, 1)) == date(2026, 12, 2)

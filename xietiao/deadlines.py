@@ -69,11 +69,15 @@ def meeting_deadlines(meeting: Doc, previous: Doc | None, cal: WorkCalendar, tod
 
 
 def submissions_due(meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date) -> date:
-    """The day units should have proposed their issues by: a working day before the list is due."""
+    """The day units should have proposed their issues by: a working day before the list is due.
+
+    A call that went out late still leaves the units at least one full working day.
+    """
+    opened = step_day(meeting, "call_opened")
     if previous is not None:
-        return cal.add_workdays(meeting_day(previous), LIST_DAYS - 1)
-    opened = step_day(meeting, "call_opened") or today
-    return cal.add_workdays(opened, LIST_DAYS - 1)
+        due = cal.add_workdays(meeting_day(previous), LIST_DAYS - 1)
+        return max(due, cal.add_workdays(opened, 1)) if opened else due
+    return cal.add_workdays(opened or today, LIST_DAYS - 1)
 
 
 def days_used(deadlines: Iterable[Deadline], *more: date) -> list[date]:

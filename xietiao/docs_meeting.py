@@ -53,6 +53,10 @@ class IssueLine:
     urgency: str
     ask: str
 
+# The system's "涉密" marker keeps a record off the public site; state secrets stay out of the system.
+SECRECY = ("属于国家秘密的内容不得在系统中填报，按保密规定另行报送；其他需要控制知悉范围的项目和材料，"
+           "请在表单中选择“涉密”，系统只在内部流转，不在内网站点公开。")
+
 
 def numeral(n: int) -> str:
     """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九."""
@@ -164,7 +168,7 @@ def call_notice(meeting: Doc, submit_by: date, issued: date) -> bytes:
                "区发展改革局将按轻重缓急审核汇总，形成待协调重大项目问题清单，提出建议方案报区政府审定。"
                "不符合申报范围的议题将注明理由退回。")
     _para(doc, "四、其他", font=HEADING_FONT)
-    _para(doc, "涉及国家秘密的内容不得在系统中填报，请按保密规定另行报送。")
+    _para(doc, SECRECY)
     _signature(doc, "区发展改革局", issued)
     return _bytes(doc)
 
@@ -190,7 +194,7 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     _para(doc, "三、会前准备", font=HEADING_FONT)
     _para(doc, "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
                "推进情况、存在问题和已做的协调；需区政府协调的事项；责任单位、协调单位和责任人；"
-               "以前期工作、开工、竣工、投产运营等节点明确的工作目标。涉密材料按保密规定处理，不在系统中报送。")
+               "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY)
     _signature(doc, "区发展改革局", issued)
     return _bytes(doc)
 
