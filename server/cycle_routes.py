@@ -110,7 +110,7 @@ async def meeting_step(request: Request) -> Response:
         elif step == "held":
             held_on = _date_or_none(str(form.get("date") or ""))
             if held_on is None:
-                raise InvalidInput({"date": ["“召开日期”不是有效日期。"]})
+                raise InvalidInput({"date": ["“实际召开日期”不是有效日期。"]})
             await run_in_threadpool(mark_held, st.store, user, number, held_on, st.today(), st.now(),
                                     calendar(st.store)[0])
         elif step == "publish":

@@ -219,7 +219,7 @@ def mark_held(store: Store, user: User, number: str, held_on: date, today: date,
     require_bureau(user, "登记例会召开")
     require_status(get_meeting(store, number), (M.PLAN_APPROVED,), "登记例会已召开")
     if held_on > today:
-        raise InvalidInput({"date": ["“召开日期”不能晚于今天。"]})
+        raise InvalidInput({"date": ["“实际召开日期”不能晚于今天。"]})
     with store.batch():
         doc = _step(store, user.username, number, (M.PLAN_APPROVED,), M.HELD, "登记例会已召开", now,
                     lambda d: d.update(date=held_on.isoformat(), title=title_for(number, held_on)))
