@@ -42,10 +42,21 @@ def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
 
 
+def _suggestions(request: Request, user: User, form: FormDef) -> dict[str, list[tuple[str, str]]]:
+    """Choices offered while typing: a unit's open agreed items for the item number of a report."""
+    if form.name not in ("progress", "closure") or user.role is not Role.UNIT:
+        return {}
+    items = state(request).store.all("item", lambda d: d.get("lead_unit") == user.unit and d.get("status") != "closed")
+    items.sort(key=lambda d: str(d["number"]))
+    return {"item": [(str(d["number"]), str(d.get("content") or "")[:80]) for d in items]}
+
+
 def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: dict[str, list[str]],
-               number: str | None, status: int, fresh: bool, version: int | None = None) -> Response:
+               number: str | None, status: int, fresh: bool, version: int | None = None,
+               carried: str = "") -> Response:
     return render(request, "form.html", {
         "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType, "version": version,
+        "suggest": _suggestions(request, user, form), "carried": carried,
         "units": unit_names(), "projects": _projects_for(request, user),
         "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": kept_attachment_name,
         "max_mb": state(request).upload_limit // (1024 * 1024),
@@ -153,6 +164,7 @@ async def new_record(request: Request) -> Response:
         st = state(request)
         carried = await run_in_threadpool(report_prefill, st.store, raw["item"][0], user.unit, st.today())
         raw = {**{k: [v] for k, v in carried.items() if k in names}, **raw}
+        return _form_page(request, user, form, raw, {}, None, 200, fresh=True, carried=carried.get("from", ""))
     return _form_page(request, user, form, raw, {}, None, 200, fresh=True)
 
 

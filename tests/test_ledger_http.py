@@ -63,6 +63,10 @@ def test_next_months_report_starts_from_the_last_one(app, store: Store) -> None:
     page = dc.get("/app/forms/progress/new?item=2026-10-01").text
     # The tests' today is in November: the new report is for November and carries October's text.
     assert 'value="2026-11"' in page and "土地报批材料已报市局" in page and 'value="80"' in page
+    assert "带自本单位 2026年10月的报告" in page and "带自本单位" not in empty
+    # The item number is offered from the unit's open items, and the chosen one is spelled out.
+    assert '<datalist id="dl-item"><option value="2026-10-01">议定事项2026-10-01：完成用地报批</option>' in page
+    assert '<p class="hint">2026-10-01：议定事项2026-10-01：完成用地报批</p>' in page
     assert re.search(r'<option[^>]*selected[^>]*>按计划推进', page)
     # Another unit gets no text from a report that is not its own.
     assert "土地报批材料已报市局" not in xc.get("/app/forms/progress/new?item=2026-10-01").text

@@ -233,4 +233,5 @@ def report_prefill(store: Store, number: str, unit: str, today: date) -> dict[st
     if mine:
         last = _data(mine[0])
         values.update({k: str(last[k]) for k in CARRIED if last.get(k) not in (None, "")})
+        values["from"] = str(last.get("month") or "")     # which report the text came from
     return values
