@@ -68,9 +68,13 @@ async def decide(request: Request) -> Response:
         raise HTTPException(404) from None
     except NotAllowed as exc:
         return await approvals_page(request, str(exc), refusal_status(exc))
+    done = verb
     if doc.get("status") == MeetingStatus.MINUTES_APPROVED.value:
         publish_after_approval(request, number, str(doc["title"]))
-    return RedirectResponse("/app/approvals?done=" + verb, status_code=303)
+        done = "minutes"
+    elif doc.get("status") == MeetingStatus.PLAN_APPROVED.value:
+        done = "plan"
+    return RedirectResponse("/app/approvals?done=" + done, status_code=303)
 
 
 def routes() -> list[BaseRoute]:

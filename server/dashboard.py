@@ -67,7 +67,13 @@ async def home(request: Request) -> Response:
     owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
     calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
     returned = [r for r in records if r.get("status") == "returned"]
+    waiting = [m for m in all_meetings(st.store) if status_of(m) in (MeetingStatus.PLAN_PROPOSED,
+                                                                       MeetingStatus.MINUTES_DRAFTED)] \
+        if user.role is Role.LEADER else []
     return render(request, "dashboard.html", {
+        "waiting_count": len(waiting),
+        "waiting_titles": [f"{m['title']}的{'建议方案' if status_of(m) is MeetingStatus.PLAN_PROPOSED else '纪要'}"
+                           for m in waiting],
         "records": records, "returned": returned, "items": items, "forms": st.forms,
         "calls": calls, "next_planned": next_planned, "today": today,
         "publish": st.publisher.status, "owed": owed, "owed_month": month_of(today),

@@ -138,7 +138,7 @@ def _leader_approves(page, base: str, shown: str, name: str) -> float:  # type: 
     shot(page, name)
     clicked = time.monotonic()
     page.click(f"{card} button:text('审定通过')")
-    page.wait_for_selector("text=已审定。")
+    page.wait_for_selector("[role=status]:has-text(\"已审定\")")
     assert page.locator(card).count() == 0
     return clicked
 

@@ -338,3 +338,15 @@ def test_the_bureau_schedules_a_first_meeting_by_hand(app, store) -> None:  # ty
     assert again.status_code == 409 and "已有尚未召开的例会" in again.text  # type: ignore[attr-defined]
     assert _post(fgj, "/app/cycle/new", {"date": "下周五"}).status_code == 400  # type: ignore[attr-defined]
     assert store.count("meeting") == 1
+
+
+def test_the_leader_sees_what_waits_and_what_approval_did(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
+    leader = cycle["leader"]
+    assert "目前没有待审定的方案或纪要" in leader.get("/app/").text
+    q1 = _to_held(cycle, store)
+    _post(cycle["fgj"], f"/app/cycle/{MEETING}/minutes", _minutes_post(cycle["p1"], cycle["p2"], q1, action="submit"))
+    home = leader.get("/app/").text
+    assert "有 <strong>1</strong> 件待审定" in home and "2026年第12次重大项目协调例会的纪要" in home
+    done = _post(leader, f"/app/approvals/{MEETING}/approve", {"stage": "minutes_drafted"})
+    assert "议定事项已在台账挂号" in done.text and "内网站点正在重新发布" in done.text  # type: ignore[attr-defined]
+    app.state.xietiao.publisher.wait()
