@@ -350,3 +350,12 @@ def test_the_leader_sees_what_waits_and_what_approval_did(app, store, cycle) -> 
     done = _post(leader, f"/app/approvals/{MEETING}/approve", {"stage": "minutes_drafted"})
     assert "议定事项已在台账挂号" in done.text and "内网站点正在重新发布" in done.text  # type: ignore[attr-defined]
     app.state.xietiao.publisher.wait()
+
+
+def test_an_agreed_item_takes_its_issues_project(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
+    q1 = _to_held(cycle, store)
+    post = _minutes_post(cycle["p1"], cycle["p2"], q1, action="submit")
+    post["agreed-0-project"] = ""          # the row names issue q1, which is about p1
+    r = _post(cycle["fgj"], f"/app/cycle/{MEETING}/minutes", post)
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    assert store.get("meeting", MEETING)["agreed"][0]["project"] == cycle["p1"]  # type: ignore[index]

@@ -30,7 +30,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
         FieldDef("text", T.TEXTAREA, "研究情况", required=True, max_length=TEXT_MAX),
     )
     agreed = (
-        FieldDef("project", T.PROJECT, "所属项目", required=True),
+        FieldDef("project", T.PROJECT, "所属项目", required=True, help="选了对应议题的，可不选，取议题所属的项目。"),
         FieldDef("issue", T.SELECT, "对应议题", choices=issues),
         FieldDef("content", T.TEXTAREA, "议定内容", required=True, max_length=TEXT_MAX),
         FieldDef("lead_unit", T.UNIT, "牵头单位", required=True),
@@ -83,6 +83,10 @@ def check_minutes(store: Store, meeting: Doc, data: Mapping[str, object], *, com
     if isinstance(talks, list):
         # The page starts one row per plan issue; a row nobody wrote anything in was not discussed.
         data["discussions"] = [t for t in talks if not isinstance(t, Mapping) or _written(t.get("text"))]
+    agreed = data.get("agreed")
+    if isinstance(agreed, list):
+        # An item that names its issue belongs to that issue's project unless the row says otherwise.
+        data["agreed"] = [_with_issue_project(store, row) for row in agreed]
     checked = check_submission(form, data, StoreLookup(store), complete=complete)
     errors = dict(checked.errors)
     held = date.fromisoformat(str(meeting["date"]))
@@ -94,6 +98,14 @@ def check_minutes(store: Store, meeting: Doc, data: Mapping[str, object], *, com
         if isinstance(planned, str) and date.fromisoformat(planned) < held:
             errors.setdefault(f"agreed.{i}.planned", []).append(f"第{i + 1}行“计划节点”不能早于会议日期")
     return Checked(checked.values, errors)
+
+
+def _with_issue_project(store: Store, row: object) -> object:
+    if not isinstance(row, Mapping) or row.get("project") or not isinstance(row.get("issue"), str):
+        return row
+    doc = store.get("issue", str(row["issue"]))
+    project = data_of(doc).get("project") if doc else None
+    return {**row, "project": project} if isinstance(project, str) and project else row
 
 
 def _written(value: object) -> bool:
