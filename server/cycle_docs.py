@@ -21,6 +21,7 @@ from xietiao.store import Store
 
 from .context import require_user, state
 from .cycle_common import calendar, meeting_or_404, project_names, view_of
+from .downloads import disposition
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 APPROVED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
@@ -56,7 +57,8 @@ def _minutes(store: Store, doc: Doc, today: date) -> bytes:
 
 
 MAKERS: dict[str, tuple[str, Callable[[Store, Doc, date], bytes]]] = {
-    "call": ("call", _call), "notice": ("notice", _notice), "minutes": ("minutes", _minutes),
+    "call": ("{title}议题征集通知", _call), "notice": ("关于召开{title}的通知", _notice),
+    "minutes": ("{title}会议纪要", _minutes),
 }
 
 
@@ -68,9 +70,9 @@ async def download(request: Request) -> Response:
         raise HTTPException(404)
     st = state(request)
     data = await run_in_threadpool(MAKERS[kind][1], st.store, doc, st.today())
-    # The file name is built from our own meeting number, never from anything a user typed.
-    name = f"{MAKERS[kind][0]}-{doc['number']}.docx"
-    return Response(data, media_type=DOCX, headers={"content-disposition": f'attachment; filename="{name}"'})
+    # Named from our own meeting number and title, never from anything a user typed.
+    shown = MAKERS[kind][0].format(title=doc.get("title") or doc["number"]) + ".docx"
+    return Response(data, media_type=DOCX, headers=disposition(f"{kind}-{doc['number']}.docx", shown))
 
 
 def routes() -> list[BaseRoute]:

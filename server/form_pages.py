@@ -23,8 +23,9 @@ from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_recor
 from xietiao.units import unit_names
 
 from .context import check_write, render, require_user, session_of, state
-from .form_values import (Raw, all_attachment_shas, display, group_row_count, kept_attachment_name,
-                          raw_from_values)
+from .downloads import disposition
+from .form_values import (Raw, all_attachment_shas, attachment_refs_in, display, group_row_count,
+                          kept_attachment_name, raw_from_values)
 
 MAX_FIELDS = 600
 
@@ -257,8 +258,10 @@ async def attachment(request: Request) -> Response:
     from xietiao.attachments import KINDS, sniff
 
     kind = sniff(data) or "pdf"
-    return Response(data, media_type=KINDS[kind],
-                    headers={"content-disposition": f'attachment; filename="{sha[:12]}.{kind}"'})
+    # The name the unit gave the file (cleaned when it was stored), as it appears on the record.
+    shown = next((str(r.get("name")) for r in attachment_refs_in(form, record.get("data") or {})  # type: ignore[arg-type]
+                  if r.get("sha256") == sha and r.get("name")), f"{sha[:12]}.{kind}")
+    return Response(data, media_type=KINDS[kind], headers=disposition(f"{sha[:12]}.{kind}", shown))
 
 
 def routes() -> list[BaseRoute]:

@@ -85,19 +85,24 @@ def attachment_refs(value: JSONValue) -> list[dict[str, JSONValue]]:
     return [r for r in refs if isinstance(r, dict) and isinstance(r.get("sha256"), str)]
 
 
-def all_attachment_shas(form: FormDef, values: Mapping[str, JSONValue]) -> set[str]:
-    shas: set[str] = set()
+def attachment_refs_in(form: FormDef, values: Mapping[str, JSONValue]) -> list[dict[str, JSONValue]]:
+    """Every attachment reference in a record's values, in groups too."""
+    refs: list[dict[str, JSONValue]] = []
     for f in form.fields():
         value = values.get(f.name)
         if f.type is T.ATTACHMENT:
-            shas |= {str(r["sha256"]) for r in attachment_refs(value)}
+            refs += attachment_refs(value)
         elif f.type is T.GROUP and isinstance(value, list):
             for row in value:
                 if isinstance(row, dict):
                     for cell in f.fields:
                         if cell.type is T.ATTACHMENT:
-                            shas |= {str(r["sha256"]) for r in attachment_refs(row.get(cell.name))}
-    return shas
+                            refs += attachment_refs(row.get(cell.name))
+    return refs
+
+
+def all_attachment_shas(form: FormDef, values: Mapping[str, JSONValue]) -> set[str]:
+    return {str(r["sha256"]) for r in attachment_refs_in(form, values)}
 
 
 def kept_attachment_name(posted: str) -> str:

@@ -29,6 +29,7 @@ from xietiao.units import UNITS
 from . import ledger_reports
 from .ledger_reports import code_of
 from .context import check_write, render, require_user, state
+from .downloads import disposition
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -163,7 +164,7 @@ async def ledger_xlsx_download(request: Request) -> Response:
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
     data = await run_in_threadpool(ledger_xlsx, rows, st.today(), flt)
     name = export_name("ledger", st.today(), flt)
-    return Response(data, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}.xlsx"'})
+    return Response(data, media_type=XLSX, headers=disposition(f"{name}.xlsx", "议定事项台账" + name.removeprefix("ledger") + ".xlsx"))
 
 
 async def bulletin_download(request: Request) -> Response:
@@ -171,7 +172,8 @@ async def bulletin_download(request: Request) -> Response:
     st = state(request)
     data = await run_in_threadpool(lambda: bulletin_docx(bulletin_data(st.store, st.today())))
     name = export_name("bulletin", st.today())
-    return Response(data, media_type=DOCX, headers={"content-disposition": f'attachment; filename="{name}.docx"'})
+    return Response(data, media_type=DOCX,
+                    headers=disposition(f"{name}.docx", "议定事项落实情况通报" + name.removeprefix("bulletin") + ".docx"))
 
 
 def routes() -> list[BaseRoute]:

@@ -48,7 +48,7 @@ def test_xlsx_matches_the_ledger_page_item_for_item(app, store: Store) -> None: 
         r = fgj.get(f"/app/ledger.xlsx{query}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(
             "application/vnd.openxmlformats-officedocument.spreadsheetml")
-        assert re.fullmatch(r'attachment; filename="ledger-2026-11-28[a-z0-9-]*\.xlsx"',
+        assert re.fullmatch(r'attachment; filename="ledger-2026-11-28[a-z0-9-]*\.xlsx"; filename\*=UTF-8\'\'\S+',
                             r.headers["content-disposition"])
         ws = _sheet(r.content)
         sheet = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]

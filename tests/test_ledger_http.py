@@ -298,3 +298,18 @@ def test_a_file_over_the_limit_is_refused_at_its_field_with_the_form_kept(app, s
         "content-type": "multipart/form-data; boundary=b", "content-length": str(10**9)})
     assert huge.status_code == 413 and "text/html" in huge.headers["content-type"] and "后退" in huge.text
     assert "附件每个不超过" not in dc.get("/app/forms/progress/new").text    # no attachment field, no such hint
+
+
+def test_downloads_carry_their_chinese_names(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import unquote
+
+    make_item(store, "2026-10-01")
+    dc, fgj = login(app, "dc"), login(app, "fgj")
+    assert _ask_closure(dc, "2026-10-01").status_code == 303  # type: ignore[attr-defined]
+    detail = fgj.get("/app/ledger/2026-10-01").text
+    link = re.search(r'href="(/app/records/closure/X-2026-\d{4}/files/[0-9a-f]{64})"', detail)
+    assert link
+    header = fgj.get(link.group(1)).headers["content-disposition"]
+    assert header.startswith('attachment; filename="') and unquote(header.split("UTF-8''")[1]) == "用地批复.pdf"
+    xlsx = fgj.get("/app/ledger.xlsx").headers["content-disposition"]
+    assert unquote(xlsx.split("UTF-8''")[1]) == "议定事项台账-2026-11-28.xlsx"
