@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from xietiao.colours import Colour, zh_date
 from xietiao.units import unit_by_name
@@ -24,6 +25,14 @@ def key_for(name: str) -> str:
     if name in CATEGORY_KEYS:
         return CATEGORY_KEYS[name]
     return "k" + hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
+def amount(value: str) -> str:
+    """An amount in 万元 as people read it: 52,000.00 (the stored text when it is not a number)."""
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, ValueError):
+        return value
 
 
 def zh(day: date | None) -> Md:

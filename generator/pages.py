@@ -13,7 +13,7 @@ from xietiao.units import UNITS, unit_by_name
 
 from .blocks import (Table, basis_line, closed_newest_first, iso_date, item_table, month_label, open_sorted,
                      timeline)
-from .links import Links, badge, key_for, keyed, zh
+from .links import Links, amount, badge, key_for, keyed, zh
 from .markdown_safe import Md, md, md_heading
 from .views import SiteData
 from .svg import trend_chart
@@ -83,7 +83,7 @@ def projects_index(site: SiteData, common: dict[str, object]) -> Page:
         rows.append([links.project(number), links.project(number, p.name), badge(pc.colour),
                      keyed(key_for(p.category), md(p.category or "—")),
                      keyed(key_for(official_name(p.unit)), links.unit(p.unit)),
-                     keyed(key_for(p.town), md(p.town or "—")), md(p.investment or "—")])
+                     keyed(key_for(p.town), md(p.town or "—")), md(amount(p.investment) if p.investment else "—")])
     table = Table(("编号", "项目名称", "三色", "类别", "责任单位", "镇街", "总投资（万元）"), rows)
     return Page("projects/index.md", "projects_index.md.j2", common | {"table": table, "total": len(rows)})
 
@@ -105,7 +105,7 @@ def project_page(site: SiteData, number: str, common: dict[str, object]) -> Page
         "reasons": [md(r) for r in pc.reasons],
         "category": links.filter(p.category, "cat"), "town": links.filter(p.town, "town"),
         "unit": links.unit(p.unit), "owner": md(p.owner or "—"),
-        "investment": md(f"{p.investment} 万元" if p.investment else "—"),
+        "investment": md(f"{amount(p.investment)} 万元" if p.investment else "—"),
         "plans": md("、".join(p.plans) or "—"), "overview": p.overview,
         "milestones": Table(("阶段", "工作任务", "计划日期", "完成日期", "三色", "说明"), milestones),
         "issues": Table(("编号", "类型", "紧急程度", "问题", "请求协调", "清单状态", "上会"), issues),

@@ -114,12 +114,13 @@ DECIMAL = define("- {name: v, type: decimal, label: 总投资（万元）, min: 
 
 
 @pytest.mark.parametrize(("raw", "stored"), [
-    ("1234.5", "1234.50"), (1234.5, "1234.50"), (12, "12.00"), (" 0.1 ", "0.10"), ("7.500", "7.50"), ("0", "0.00")])
+    ("1234.5", "1234.50"), (1234.5, "1234.50"), (12, "12.00"), (" 0.1 ", "0.10"), ("7.500", "7.50"), ("0", "0.00"),
+    ("3,000", "3000.00"), ("52,000.5", "52000.50"), ("1，234，567", "1234567.00")])
 def test_decimal_valid(raw: object, stored: str) -> None:
     assert one(DECIMAL, raw) == (stored, [])
 
 
-@pytest.mark.parametrize("raw", [0.1 + 0.2, "1.234", "abc", "1e5", "1,234", True, float("nan"), float("inf"),
+@pytest.mark.parametrize("raw", [0.1 + 0.2, "1.234", "abc", "1e5", "12,34", "1,2345", ",123", True, float("nan"), float("inf"),
                                  "12.", ".5", [1], 10 ** 20])
 def test_decimal_invalid(raw: object) -> None:
     assert one(DECIMAL, raw) == (None, ["“总投资（万元）”须为数字，最多两位小数"])

@@ -200,6 +200,7 @@ def test_project_page_shows_colour_reasons_milestones_items_progress(built) -> N
     assert "用地指标尚未落实" in html                            # the issue
     assert "王五" in html and "13800000000" not in html         # persons, without phone numbers
     assert "厂房基础已完成" in html and "请区里协调新增用地指标" in html   # accepted material, with its ask
+    assert "总投资：12,500.00 万元" in html
     assert "未经受理的材料说法" not in html
     assert "仅供会上参阅的说明" not in html                      # its 涉密 field
 

@@ -133,6 +133,9 @@ def _integer(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
     return raw
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?")
+
+
 def _decimal(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
     wrong = _Invalid(f"{_q(f)}须为数字，最多{_PLACES[f.decimals]}小数" if f.decimals else f"{_q(f)}须为整数")
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
@@ -141,6 +144,8 @@ def _decimal(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
     text = _string(f, raw) if isinstance(raw, str) else repr(raw)
     if not text:
         return None
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "").replace("，", "")    # 52,000.50 as people write amounts
     if not _DECIMAL.fullmatch(text):
         raise wrong
     number = Decimal(text)
