@@ -46,10 +46,21 @@ def raw_from_values(form: FormDef, values: Mapping[str, JSONValue]) -> Raw:
 
 
 def group_row_count(f: FieldDef, raw: Raw, *, fresh: bool) -> int:
-    """Rows to show: what was posted plus a spare, never fewer than the minimum."""
-    used = {int(k.split("-")[1]) for k in raw if k.startswith(f"{f.name}-") and k.split("-")[1].isdigit()}
-    existing = max(used) + 1 if used else 0
-    wanted = max(existing + 1, f.min_rows or 1, 4 if fresh else 0)
+    """Rows to show: as many as were posted, one spare when all of them are filled, at least the minimum.
+
+    A form shown again after an error keeps its number of rows instead of growing by one each time.
+    """
+    posted: set[int] = set()
+    filled: set[int] = set()
+    for key, values in raw.items():
+        parts = key.split("-")
+        if len(parts) >= 3 and parts[0] == f.name and parts[1].isdigit():
+            posted.add(int(parts[1]))
+            if any(v.strip() for v in values):
+                filled.add(int(parts[1]))
+    rows = max(posted) + 1 if posted else 0
+    last = max(filled) + 1 if filled else 0
+    wanted = max(rows, last + (1 if last >= rows else 0), f.min_rows or 1, 4 if fresh else 0)
     return min(wanted, f.max_rows or 50)
 
 

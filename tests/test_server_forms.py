@@ -237,3 +237,19 @@ def test_material_only_from_the_projects_own_unit(app) -> None:  # type: ignore[
     assert "不由本单位负责" in refused["errors"]["project"][0], refused  # type: ignore[index]
     status, filed = _submit(dc, "material", material)
     assert status == 201, filed
+
+
+def test_a_form_shown_again_keeps_its_number_of_rows(app) -> None:  # type: ignore[no-untyped-def]
+    c, csrf = _html_login(app, "dc")
+    fresh = c.get("/app/forms/project/new").text
+    rows = len(set(re.findall(r'name="milestones-(\d+)-task"', fresh)))
+    blank = {f"milestones-{i}-{k}": "" for i in range(rows) for k in ("node", "task", "planned")}
+    page = c.post("/app/forms/project/new", data={"csrf": csrf, "action": "submit", **blank}).text
+    again = c.post("/app/forms/project/new", data={"csrf": csrf, "action": "submit", **blank}).text
+    assert len(set(re.findall(r'name="milestones-(\d+)-task"', page))) == rows
+    assert len(set(re.findall(r'name="milestones-(\d+)-task"', again))) == rows
+    # All rows filled: one spare row to add another.
+    full = {f"milestones-{i}-{k}": v for i in range(rows)
+            for k, v in (("node", "开工"), ("task", f"任务{i}"), ("planned", "2027-01-01"))}
+    more = c.post("/app/forms/project/new", data={"csrf": csrf, "action": "submit", **full}).text
+    assert len(set(re.findall(r'name="milestones-(\d+)-task"', more))) == rows + 1
