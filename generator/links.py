@@ -102,6 +102,7 @@ class Links:
             known = self._urls[target] = "./" if rel == "." else rel + "/"
         return known
 
-    def html_link(self, text: str, target: str, css: str = "") -> Md:
+    def html_link(self, text: str, target: str, css: str = "", title: str = "") -> Md:
         cls = f' class="{css}"' if css else ""
-        return Md(f'<a{cls} href="{self.url(target)}">{html_text(text)}</a>')
+        tip = f' title="{html_text(title)}"' if title else ""
+        return Md(f'<a{cls}{tip} href="{self.url(target)}">{html_text(text)}</a>')

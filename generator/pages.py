@@ -248,8 +248,10 @@ def board_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("board.md")
     counts = colour_counts(pc.colour for pc in site.colours.values())
     ordered = sorted(site.colours.values(), key=lambda pc: (-pc.colour.severity, pc.project))
-    cells = [links.html_link(f"{pc.project[2:]} {site.projects[pc.project].name[:GRID_NAME]}",
-                             f"projects/{pc.project}.md", f"xt-cell xt-{pc.colour.value}") for pc in ordered]
+    # The cell shows the number and the start of the name; the whole name shows on hover.
+    cells = [links.html_link(f"{pc.project} {site.projects[pc.project].name[:GRID_NAME]}",
+                             f"projects/{pc.project}.md", f"xt-cell xt-{pc.colour.value}",
+                             title=f"{site.projects[pc.project].name}（{pc.colour.label}）") for pc in ordered]
     trend_rows = [[Md(month_label(p.day.isoformat()[:7])), *[Md(str(p.counts[c])) for c in COLOUR_ORDER]]
                   for p in reversed(site.trend[-12:])]
     return Page("board.md", "board.md.j2", common | {
