@@ -37,7 +37,9 @@ def project_entry(site: SiteData, number: str) -> Entry:
     material = site.materials.get(number)
     if material:
         parts += [material.progress, material.problems, material.asks]
-    return {"location": f"projects/{number}/", "title": html.escape(p.name or number, quote=False),
+    # The number in the title: a search for P-2026-0041 then ranks the project's own page first.
+    title = f"{p.name}（{number}）" if p.name else number
+    return {"location": f"projects/{number}/", "title": html.escape(title, quote=False),
             "text": _text(parts)}
 
 

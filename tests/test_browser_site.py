@@ -125,3 +125,12 @@ def test_project_list_filters_live_in_the_address_and_survive_back(demo_site: tu
         assert page.locator(".xt-tools select").first.input_value() == "red"
         assert page.locator("article table tbody tr:not([hidden])").count() == red
         shot(page, "site-04-projects-filtered")
+
+
+def test_a_project_number_finds_its_page_first(demo_site: tuple[Store, Path]) -> None:
+    store, site = demo_site
+    number = sorted(str(p["number"]) for p in store.all("project", lambda d: not d.get("confidential")))[5]
+    with live_server(store, site, TODAY) as (base, _app), chromium_page() as page:
+        page.goto(f"{base}/about/")
+        links = _search(page, number)
+        assert links and f"projects/{number}/" in links[0], links[:3]
