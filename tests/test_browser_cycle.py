@@ -160,8 +160,10 @@ def _fill_agreed(page, i: int, project: str, issue: str, content: str, lead: str
         page.select_option(f"select[name=agreed-{i}-issue]", issue)
     page.fill(f"textarea[name=agreed-{i}-content]", content)
     page.select_option(f"select[name=agreed-{i}-lead_unit]", lead)
-    # select_option sets the whole selection: an added row arrives with the first unit (区政府) selected.
-    page.select_option(f"select[name=agreed-{i}-co_units]", [co] if co else [])
+    # An added row arrives with no unit ticked; tick the co-operating unit.
+    assert page.locator(f"input[name=agreed-{i}-co_units]:checked").count() == 0
+    if co:
+        page.check(f"input[name=agreed-{i}-co_units][value='{co}']")
     page.fill(f"input[name=agreed-{i}-person-name]", person[0])
     page.fill(f"input[name=agreed-{i}-person-phone]", person[1])
     page.fill(f"input[name=agreed-{i}-planned]", planned)

@@ -47,7 +47,10 @@ document.addEventListener("DOMContentLoaded", () => {
       copy.querySelectorAll("[name]").forEach((el) => {
         el.name = el.name.replace(/-(\d+)-/, `-${index}-`);
         if (el.id) el.id = el.id.replace(/-(\d+)-/, `-${index}-`);
-        if (el.tagName === "SELECT") el.selectedIndex = 0; else el.value = "";
+        if (el.type === "checkbox" || el.type === "radio") el.checked = false;
+        else if (el.tagName === "SELECT" && el.multiple) Array.from(el.options).forEach((o) => { o.selected = false; });
+        else if (el.tagName === "SELECT") el.selectedIndex = 0;
+        else el.value = "";
       });
       copy.querySelectorAll("label[for]").forEach((l) => { l.htmlFor = l.htmlFor.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll(".field-error").forEach((e) => e.remove());
