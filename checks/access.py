@@ -138,6 +138,7 @@ POST_OK = frozenset({"ok", "input", "409"})
 HIDDEN = frozenset({"404"})
 FORBIDDEN = frozenset({"403"})
 LOCKED = frozenset({"403", "409"})     # the owner's own record, already submitted: refused either way
+LOCKED_VIEW = frozenset({"locked"})    # opening its edit page sends the owner to the record, saying it is locked
 
 
 @dataclass
@@ -285,7 +286,9 @@ def expected(rule: Rule, method: str, role: str, unit: str, target: Target, stor
     if not own:
         return HIDDEN
     doc = store.get(target.kind, target.number)
-    return allowed if doc and doc.get("status") in ("draft", "returned") else LOCKED
+    if doc and doc.get("status") in ("draft", "returned"):
+        return allowed
+    return LOCKED_VIEW if method in ("GET", "HEAD") and rule.path.endswith("/edit") else LOCKED
 
 
 def outcome(status: int, location: str) -> str:
@@ -293,6 +296,8 @@ def outcome(status: int, location: str) -> str:
         return "500"
     if status in (303, 307) and location.startswith("/app/login?next="):
         return "login"
+    if status == 303 and location.endswith("?done=locked"):
+        return "locked"
     if 200 <= status < 400:
         return "ok"
     if status in (400, 415, 422):

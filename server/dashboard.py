@@ -71,7 +71,7 @@ async def home(request: Request) -> Response:
                                                                        MeetingStatus.MINUTES_DRAFTED)] \
         if user.role is Role.LEADER else []
     return render(request, "dashboard.html", {
-        "waiting_count": len(waiting),
+        "waiting_count": len(waiting), "form_order": FORM_ORDER,
         "waiting_titles": [f"{m['title']}的{'建议方案' if status_of(m) is MeetingStatus.PLAN_PROPOSED else '纪要'}"
                            for m in waiting],
         "records": records, "returned": returned, "items": items, "forms": st.forms,

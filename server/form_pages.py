@@ -183,8 +183,11 @@ async def edit_record(request: Request) -> Response:
     record = await _visible(request, user, form)
     if request.method == "POST":
         return await _save_post(request, user, form, str(record["number"]))
-    if record.get("unit") != user.unit or record.get("status") not in ("draft", "returned"):
-        raise HTTPException(403, "这条填报现在不能修改。")
+    if record.get("unit") != user.unit:
+        raise HTTPException(403, "只能修改本单位的填报。")
+    if record.get("status") not in ("draft", "returned"):
+        # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
+        return RedirectResponse(f"/app/records/{form.name}/{record['number']}?done=locked", status_code=303)
     raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
     return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False,
                       version=version_of(record))
