@@ -253,3 +253,13 @@ def test_a_form_shown_again_keeps_its_number_of_rows(app) -> None:  # type: igno
             for k, v in (("node", "开工"), ("task", f"任务{i}"), ("planned", "2027-01-01"))}
     more = c.post("/app/forms/project/new", data={"csrf": csrf, "action": "submit", **full}).text
     assert len(set(re.findall(r'name="milestones-(\d+)-task"', more))) == rows + 1
+
+
+def test_drafts_are_listed_first_on_the_unit_workbench(app) -> None:  # type: ignore[no-untyped-def]
+    dc = login(app, "dc")
+    status, body = _submit(dc, "project", {"name": "半途的项目"}, action="draft")
+    assert status == 201
+    home = dc.get("/app/").text
+    assert "未提交的草稿（1）" in home and f'/app/records/project/{body["number"]}/edit' in home
+    _submit(dc, "project", PROJECT, action="submit", number=str(body["number"]))
+    assert "未提交的草稿" not in dc.get("/app/").text
