@@ -57,24 +57,53 @@ def read_user_dict(path: Path) -> dict[str, int]:
     return words
 
 
-class Segmenter:
-    """jieba with the user dictionary, loaded on first use (a fully cached build never needs it)."""
+def _engine(asked: str) -> str:
+    if asked != "auto":
+        return asked
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return "jieba"
+    return "rjieba"
 
-    def __init__(self, words: dict[str, int]) -> None:
+
+class Segmenter:
+    """jieba's segmentation with the user dictionary, loaded on first use (a fully cached build never needs it).
+
+    The cutting is done by rjieba, jieba's Rust port, when it is installed: on the five-year data it
+    cut every search entry exactly as jieba does, six times faster (`python -m bench --only segmenters`).
+    `engine` picks one explicitly ("jieba" or "rjieba"); "auto" prefers rjieba.
+    """
+
+    def __init__(self, words: dict[str, int], engine: str = "auto") -> None:
         self.words = words
-        self._jieba = None
+        self.engine = _engine(engine)
+        self._cutter = None
+
+    def version(self) -> str:
+        """Which segmenter and version: cached segmentations of another one are not reused."""
+        from importlib.metadata import version
+
+        return f"{self.engine}-{version(self.engine)}"
 
     def _tokenizer(self):  # type: ignore[no-untyped-def]
-        if self._jieba is None:
-            import jieba
+        if self._cutter is None:
+            if self.engine == "rjieba":
+                import rjieba
 
-            jieba.setLogLevel(logging.WARNING)
-            tk = jieba.Tokenizer()
-            tk.initialize()
-            for word, freq in self.words.items():
-                tk.add_word(word, freq)
-            self._jieba = tk
-        return self._jieba
+                tk = rjieba.Jieba()
+                for word, freq in self.words.items():
+                    tk.add_word(word, freq, None)
+            else:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                for word, freq in self.words.items():
+                    tk.add_word(word, freq)
+            self._cutter = tk
+        return self._cutter
 
     def cut(self, run: str) -> list[str]:
         return list(self._tokenizer().cut(run))

@@ -32,9 +32,9 @@ class SegmentCache:
     dictionary occurs in it, so a cached entry is reused unless its text contains one.
     """
 
-    def __init__(self, folder: Path, words: dict[str, int], jieba_version: str) -> None:
+    def __init__(self, folder: Path, words: dict[str, int], segmenter_version: str) -> None:
         self.path = folder / CACHE_FILE
-        self.stamp = f"{CACHE_VERSION}/{jieba_version}"
+        self.stamp = f"{CACHE_VERSION}/{segmenter_version}"
         self.words = words
         self._old: dict[str, Entry] = {}
         self._new: dict[str, Entry] = {}

@@ -62,11 +62,10 @@ def main(argv: list[str]) -> int:
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)
-    import jieba
-
     words = read_user_dict(user_dict)
-    cache = SegmentCache(cache_dir, words, jieba.__version__)
-    stats = segment_index(site / "search" / "search_index.json", Segmenter(words), cache, entries)
+    segmenter = Segmenter(words)
+    cache = SegmentCache(cache_dir, words, segmenter.version())
+    stats = segment_index(site / "search" / "search_index.json", segmenter, cache, entries)
     cache.save()
     print("INDEX " + json.dumps(stats.__dict__), flush=True)
     return 0

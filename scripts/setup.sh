@@ -8,6 +8,6 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 extra=""
-[ "${1:-}" = "test" ] && extra="[test,bench]"
+[ "${1:-}" = "test" ] && extra="[test]"
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e ".${extra}"
