@@ -33,15 +33,18 @@ def start_server(data: Path, site: Path, port: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("xietiao")
     proc = subprocess.Popen([str(exe), "serve", "--data", str(data), "--site", str(site),
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    # Generous: on a loaded shared machine a cold start of Python and its imports can take a while.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.1)
+    exited = proc.poll()
     proc.kill()
-    raise RuntimeError("server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+    why = "still starting after 90 s" if exited is None else f"exited with status {exited}"
+    raise RuntimeError(f"server did not start ({why}): " + (proc.stderr.read().decode() if proc.stderr else ""))
 
 
 async def _login(c: httpx.AsyncClient) -> str:
