@@ -215,7 +215,7 @@ def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool)
     held = zh_date(date.fromisoformat(str(meeting["date"])))
     where = f"在{_clean(meeting.get('place'))}" if meeting.get("place") else ""
     who = _clean(meeting.get("convener")) or "区政府领导"
-    _para(doc, f"{held}，{who}{where}召集召开{_clean(meeting['title'])}，"
+    _para(doc, f"{held}，{who}{where}主持召开{_clean(meeting['title'])}，"
                f"{_units(meeting.get('attendance') or []) or '有关单位'}参加会议。")  # type: ignore[arg-type]
     for line in _clean(meeting.get("minutes")).split("\n"):
         if line.strip():

@@ -44,7 +44,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder="常务副区长"),
             FieldDef("attendance", T.UNIT, "出席单位", required=True, multiple=True),
             FieldDef("minutes", T.TEXTAREA, "会议概述", required=True, max_length=TEXT_MAX,
-                      help="会议的总体情况，作为纪要正文的开头。"),
+                      help="会议的总体情况。纪要第一段（时间、地点、主持人、出席单位）由系统生成，这里接着写。"),
         )),
         Section("议题研究情况", "每个议题写一行：会上汇报和研究的要点。", (
             FieldDef("discussions", T.GROUP, "研究情况", fields=talk, max_rows=MAX_AGREED),
