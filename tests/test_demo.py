@@ -198,3 +198,15 @@ def test_one_year_scale_runs(tmp_path: Path) -> None:
         summary = make_demo(store, TODAY, "1y", accounts=False)
     print(f"\n1y demo: {time.perf_counter() - started:.1f} s — {summary.describe()}")
     assert summary.projects == 200 and summary.items == 1300 and summary.meetings == 51
+
+
+def test_nothing_is_stamped_later_than_the_early_morning_of_today(demo: tuple[Store, DemoSummary]) -> None:
+    store, _ = demo
+    import json
+    import re
+
+    stamps = []
+    for kind in ("project", "issue", "meeting", "material", "item", "progress", "closure", "supervision"):
+        stamps += re.findall(r'"(' + TODAY.isoformat() + r'T\d\d:\d\d)', json.dumps(store.all(kind)))
+    assert stamps, "the demo has activity on its last day"
+    assert max(s[11:13] for s in stamps) <= "07"

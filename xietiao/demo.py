@@ -84,6 +84,7 @@ def make_demo(store: Store, today: date, scale: str = "demo", *, seed: int = DEF
         logins = _accounts(store) if accounts else ()
         docs = _generate(ctx, size)
         _number_late(ctx, docs)
+        _early_today(docs, today)
         for kind in KINDS:
             for doc in docs[kind]:
                 store.insert(kind, doc, actor="demo", action="演示数据")
@@ -103,6 +104,25 @@ def _accounts(store: Store) -> tuple[tuple[str, str, str, str], ...]:
     for username, unit, role, display in people:
         add_user(store, username, unit, role, DEMO_PASSWORD, actor="demo", display=display)
     return tuple((username, DEMO_PASSWORD, role, unit) for username, unit, role, _ in people)
+
+
+def _early_today(docs: dict[str, list[Doc]], today: date) -> None:
+    """Stamps of today move to the early morning, so the demo shows nothing later than the clock."""
+    prefix = f"{today.isoformat()}T"
+
+    def fix(value: object) -> object:
+        if isinstance(value, str) and value.startswith(prefix) and len(value) >= 16:
+            return f"{prefix}07:{value[14:16]}{value[16:]}"
+        if isinstance(value, dict):
+            for key in value:
+                value[key] = fix(value[key])
+        elif isinstance(value, list):
+            value[:] = [fix(v) for v in value]
+        return value
+
+    for kind_docs in docs.values():
+        for doc in kind_docs:
+            fix(doc)
 
 
 def _generate(ctx: Context, size: Scale) -> dict[str, list[Doc]]:
