@@ -19,7 +19,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger_view import report_prefill
 from xietiao.model import IssueState, Role
 from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, check_only, data_versions, diff,
-                                 get_visible, record_holds_file, return_record, save, version_of)
+                                 get_visible, record_data_versions, return_record, save, version_of)
 from xietiao.units import unit_names
 
 from .context import check_write, render, require_user, session_of, state
@@ -120,8 +120,10 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     uploads = session.uploads if session is not None else set()
     record = st.store.get(form, number) if number else None
     mine = record if record is not None and record.get("unit") == user.unit else None
+    # Only real attachment references of the record count, not a hash typed into one of its text fields.
+    held = {str(r["sha256"]) for data in record_data_versions(mine) for r in attachment_refs_in(st.forms[form], data)}
     return StoreLookup(st.store, st.attachments, today=st.today(),
-                       may_use=lambda sha: sha in uploads or record_holds_file(mine, sha))
+                       may_use=lambda sha: sha in uploads or sha in held)
 
 
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:

@@ -210,3 +210,14 @@ def test_nothing_is_stamped_later_than_the_early_morning_of_today(demo: tuple[St
         stamps += re.findall(r'"(' + TODAY.isoformat() + r'T\d\d:\d\d)', json.dumps(store.all(kind)))
     assert stamps, "the demo has activity on its last day"
     assert max(s[11:13] for s in stamps) <= "07"
+
+
+def test_the_days_events_keep_their_order() -> None:
+    from xietiao.demo import _early_today
+
+    day = TODAY.isoformat()
+    docs = {"closure": [{"created": f"{day}T09:50:00+08:00", "versions": [{"at": f"{day}T10:05:00+08:00"}],
+                         "updated": f"{day}T23:59:00+08:00"}]}
+    _early_today(docs, TODAY)  # type: ignore[arg-type]
+    doc = docs["closure"][0]
+    assert doc["created"] < doc["versions"][0]["at"] < doc["updated"] <= f"{day}T08:00"  # type: ignore[index,operator]

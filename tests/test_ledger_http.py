@@ -278,6 +278,19 @@ def test_a_file_is_reachable_only_by_who_uploaded_it(app, store: Store) -> None:
     r = xc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-02", "evidence": [ref]}})
     assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
     assert store.all("closure", lambda d: d["unit"] == "西城街道") == []
+    # Typing the hash into its own draft's text does not make the file its own either.
+    r = xc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-02", "solved": ref["sha256"]}})
+    assert r.status_code == 201
+    draft = r.json()["number"]
+    r = xc.post("/api/forms/closure", json={"action": "draft", "number": draft,
+                                            "data": {"item": "2026-10-02", "evidence": [ref]}})
+    assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
+    # A file name that is not text is refused at its field, not with a server error.
+    bad = {**ref, "name": "批复\ud800.pdf"}
+    r = dc.post("/api/forms/closure", content=json.dumps(
+        {"action": "draft", "data": {"item": "2026-10-01", "evidence": [bad]}}).encode(),
+        headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "文件名" in json.dumps(r.json(), ensure_ascii=False)
     # 东城 itself, in the same session that uploaded it, may keep referring to it.
     r = dc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-01", "evidence": [ref]}})
     assert r.status_code == 201, r.text

@@ -263,3 +263,15 @@ def test_drafts_are_listed_first_on_the_unit_workbench(app) -> None:  # type: ig
     assert "未提交的草稿（1）" in home and f'/app/records/project/{body["number"]}/edit' in home
     _submit(dc, "project", PROJECT, action="submit", number=str(body["number"]))
     assert "未提交的草稿" not in dc.get("/app/").text
+
+
+def test_opening_a_locked_record_for_editing_says_why(app) -> None:  # type: ignore[no-untyped-def]
+    dc = login(app, "dc")
+    _, body = _submit(dc, "project", PROJECT)
+    number = str(body["number"])
+    page = dc.get(f"/app/records/project/{number}/edit")
+    assert "已提交，不能再修改" in page.text and "联系区发展改革局退回" in page.text
+    c, csrf = _html_login(app, "fgj")
+    assert c.post(f"/app/records/project/{number}/accept", data={"csrf": csrf}).status_code == 200
+    page = dc.get(f"/app/records/project/{number}/edit")
+    assert "已由区发展改革局受理" in page.text and "退回" not in page.text.split("role=\"status\">")[1][:60]

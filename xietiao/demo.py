@@ -107,12 +107,16 @@ def _accounts(store: Store) -> tuple[tuple[str, str, str, str], ...]:
 
 
 def _early_today(docs: dict[str, list[Doc]], today: date) -> None:
-    """Stamps of today move to the early morning, so the demo shows nothing later than the clock."""
+    """Stamps of today move into the small hours, so the demo shows nothing later than the clock.
+
+    Each time of day is divided by three (18:30 becomes 06:10), which keeps the day's events in order.
+    """
     prefix = f"{today.isoformat()}T"
 
     def fix(value: object) -> object:
-        if isinstance(value, str) and value.startswith(prefix) and len(value) >= 16:
-            return f"{prefix}07:{value[14:16]}{value[16:]}"
+        if isinstance(value, str) and value.startswith(prefix) and len(value) >= 19 and value[13] == ":":
+            seconds = (int(value[11:13]) * 3600 + int(value[14:16]) * 60 + int(value[17:19])) // 3
+            return f"{prefix}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{value[19:]}"
         if isinstance(value, dict):
             for key in value:
                 value[key] = fix(value[key])

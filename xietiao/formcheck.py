@@ -252,6 +252,8 @@ def _one_ref(f: FieldDef, raw: object, lookup: Lookup) -> dict[str, JSONValue]:
             or not SHA256.fullmatch(raw["sha256"]) or type(raw["size"]) is not int or raw["size"] <= 0 \
             or not isinstance(raw["name"], str) or not isinstance(raw["mime"], str):
         raise _Invalid(f"{_q(f)}的附件信息不完整，请重新上传")
+    if any(unicodedata.category(c) == "Cs" for c in raw["name"]):
+        raise _Invalid(f"{_q(f)}的文件名含有无法识别的字符，请改名后重新上传")
     kind = KIND_BY_MIME.get(raw["mime"])
     if kind not in f.accept:
         raise _Invalid(f"{_q(f)}只接受：{accepted_text(f.accept)}")

@@ -15,6 +15,7 @@ PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
 PROJECT_PATTERN = r"^[A-Z]{1,2}-\d{4}-\d{4,6}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_DIGITS = r"(\d{1,15}|\d{1,3}([,，]\d{3})+)"
 
 Schema = dict[str, JSONValue]
 
@@ -111,7 +112,8 @@ def _shape(f: FieldDef) -> Schema:
     if f.type in (T.INTEGER, T.DECIMAL):
         number: Schema = {"type": "integer"} if f.type is T.INTEGER else {
             "type": ["string", "number"],
-            "pattern": rf"^[+-]?\d{{1,15}}(\.\d{{1,{f.decimals}}}0*)?$" if f.decimals else r"^[+-]?\d{1,15}(\.0+)?$"}
+            # Digits, or digits grouped by commas as people write amounts (52,000.50), as the checker takes.
+            "pattern": rf"^[+-]?{_DIGITS}(\.\d{{1,{f.decimals}}}0*)?$" if f.decimals else rf"^[+-]?{_DIGITS}(\.0+)?$"}
         for key, bound in (("minimum", f.minimum), ("maximum", f.maximum)):
             if bound is not None:
                 number[key] = _number(bound)

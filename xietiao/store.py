@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import DISTRICT_TZ
 from .durable import DirLock, append_durably, atomic_write, flush_guard
 from .jsonvalue import Doc, copy_doc
-from .redo import clear_redo, replay_redo, write_redo
+from .redo import clear_redo, redo_path, replay_redo, write_redo
 from .partition import (NOT_RECORDS, PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError,
                         load_partition, partition_key)
 
@@ -46,7 +46,8 @@ class Store:
         self._failed_upto = 0
         self._broken = ""       # set when a committed batch could not be put in place: restart to finish it
         try:
-            replay_redo(self.root)      # a batch cut off by a crash is finished before anything is read
+            with flush_guard(self.root, exclusive=False):   # not while a backup copies the folder
+                replay_redo(self.root)      # a batch cut off by a crash is finished before anything is read
             self._load_all()
         except BaseException:
             self._dirlock.release()
@@ -242,6 +243,10 @@ class Store:
         with self._flush_lock:
             if self._durable >= gen:
                 return
+            if self._broken:
+                # A committed batch is only in the redo file: writing anything more could be undone by
+                # its replay, or could replace the redo file itself.
+                raise WriteFailed(self._broken)
             if gen <= self._failed_upto:
                 raise WriteFailed("保存失败：写入磁盘出错，本次修改未保存，请重试。")
             with self._lock:
@@ -269,11 +274,13 @@ class Store:
                         clear_redo(self.root)
                     self._append_journal(journal)
             except OSError as exc:
-                if committed:
+                if committed or redo_path(self.root).exists():   # the redo file may have landed anyway
                     # Some files may already be new and others old; the redo file on disk holds
                     # them all. Writing on would build on a split batch: stop until a restart.
                     self._broken = (f"写入磁盘出错（{exc}）。为保证数据完整，服务已停止接受修改；请检查磁盘空间后"
                                     "重启服务，重启时会补完最后一次保存，之后请核对该次保存的内容。")
+                    with self._lock:
+                        self._failed_upto = self._gen    # writers waiting on this flush fail too
                     raise WriteFailed(self._broken) from exc
                 self._forget_unsaved(dirty)
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc

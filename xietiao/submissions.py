@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -70,9 +68,16 @@ class StoreLookup(Lookup):
         return bool(check(sha256)) if callable(check) else False
 
 
-def record_holds_file(record: Doc | None, sha256: str) -> bool:
-    """Whether any version of the record refers to this file (its own attachments may be kept)."""
-    return record is not None and f'"{sha256}"' in json.dumps(record, ensure_ascii=False)
+def record_data_versions(record: Doc | None) -> list[Mapping[str, JSONValue]]:
+    """The record's current data and the data of every earlier version."""
+    if record is None:
+        return []
+    out = [record["data"]] if isinstance(record.get("data"), dict) else []
+    versions = record.get("versions")
+    for v in versions if isinstance(versions, list) else []:
+        if isinstance(v, dict) and isinstance(v.get("data"), dict):
+            out.append(v["data"])
+    return out  # type: ignore[return-value]
 
 
 def can_see(user: User, record: Doc) -> bool:
