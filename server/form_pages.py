@@ -13,9 +13,11 @@ from starlette.routing import BaseRoute, Route
 
 from xietiao.accounts import User
 from xietiao.attachments import AttachmentRejected
+from xietiao.board import official_name
 from xietiao.formcheck import values_from_form
 from xietiao.formdefs import FieldType, FormDef
 from xietiao.jsonvalue import Doc
+from xietiao.ledger import leads
 from xietiao.ledger_view import report_prefill
 from xietiao.model import IssueState, Role
 from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, check_only, data_versions, diff,
@@ -47,7 +49,8 @@ def _suggestions(request: Request, user: User, form: FormDef) -> dict[str, list[
     """Choices offered while typing: a unit's open agreed items for the item number of a report."""
     if form.name not in ("progress", "closure") or user.role is not Role.UNIT:
         return {}
-    items = state(request).store.all("item", lambda d: d.get("lead_unit") == user.unit and d.get("status") != "closed")
+    official = official_name(user.unit)     # items may name the unit by one of its aliases
+    items = state(request).store.all("item", lambda d: leads(official, d) and d.get("status") != "closed")
     items.sort(key=lambda d: str(d["number"]))
     return {"item": [(str(d["number"]), str(d.get("content") or "")[:80]) for d in items]}
 
