@@ -210,8 +210,27 @@ def test_power_cut_between_the_files_of_a_batch_is_finished_at_restart(tmp_path:
         # Both halves of the cut batch are there: the record and the counter that numbered it.
         assert [d["number"] for d in store.all("project")] == ["P-2026-0001", "P-2026-0002"]
         assert store.get("counter", "P-2026")["value"] == 2  # type: ignore[index]
+        # ... and its line in the journal, which the crash came before.
+        assert [r["action"] for r in store.journal("P-2026-0002")] == ["登记"]
         _two_file_batch(store, 3)
     assert not (data / ".batch.redo").exists()
+
+
+def test_a_replay_does_not_repeat_journal_lines_already_written(tmp_path: Path) -> None:
+    from xietiao.redo import replay_redo, write_redo
+
+    root = tmp_path / "d"
+    journal = root / "journal" / "2026-11.jsonl"
+    journal.parent.mkdir(parents=True)
+    line = b'{"action": "x"}\n'
+    journal.write_bytes(b'{"action": "earlier"}\n' + line)       # the crash came after the append
+    target = root / "project" / "2026.json"
+    write_redo(root, [(target, b'{"project": {}}')], [(journal, line)])
+    assert replay_redo(root) == 2
+    assert journal.read_bytes().count(line) == 1 and target.read_bytes() == b'{"project": {}}'
+    write_redo(root, [], [(journal, b'{"action": "y"}\n')])         # the crash came before it
+    replay_redo(root)
+    assert journal.read_bytes().endswith(b'{"action": "y"}\n')
 
 
 def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(tmp_path: Path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .durable import atomic_write, fsync_dir
+from .durable import append_durably, atomic_write, fsync_dir
 from .partition import CorruptDataFile
 
 REDO_NAME = ".batch.redo"
@@ -16,14 +16,16 @@ def redo_path(root: Path) -> Path:
     return root / REDO_NAME
 
 
-def write_redo(root: Path, payloads: list[tuple[Path, bytes]]) -> None:
-    """Record every file of the batch in one atomic file: from then on the batch is committed.
+def write_redo(root: Path, payloads: list[tuple[Path, bytes]],
+               appends: list[tuple[Path, bytes]] = ()) -> None:  # type: ignore[assignment]
+    """Record every file of the batch, and its journal lines, in one atomic file: the batch is committed.
 
-    Layout: a magic line, a JSON line listing [relative path, byte count], then the bytes,
-    so that no file's content has to be escaped into JSON.
+    Layout: a magic line, a JSON line listing [relative path, byte count, "w" to replace or "a" to
+    append], then the bytes, so that no file's content has to be escaped into JSON.
     """
-    header = json.dumps([[str(path.relative_to(root)), len(data)] for path, data in payloads])
-    atomic_write(redo_path(root), b"".join([_MAGIC, header.encode(), b"\n", *(d for _, d in payloads)]))
+    entries = [(p, d, "w") for p, d in payloads] + [(p, d, "a") for p, d in appends]
+    header = json.dumps([[str(path.relative_to(root)), len(data), mode] for path, data, mode in entries])
+    atomic_write(redo_path(root), b"".join([_MAGIC, header.encode(), b"\n", *(d for _, d, _ in entries)]))
 
 
 def clear_redo(root: Path) -> None:
@@ -32,7 +34,7 @@ def clear_redo(root: Path) -> None:
     fsync_dir(root)
 
 
-def _read(root: Path) -> list[tuple[Path, bytes]]:
+def _read(root: Path) -> list[tuple[Path, bytes, str]]:
     path = redo_path(root)
     blob = path.read_bytes()
     try:
@@ -40,13 +42,13 @@ def _read(root: Path) -> list[tuple[Path, bytes]]:
             raise ValueError("开头标记不对")
         header_end = blob.index(b"\n", len(_MAGIC))
         entries = json.loads(blob[len(_MAGIC):header_end])
-        out: list[tuple[Path, bytes]] = []
+        out: list[tuple[Path, bytes, str]] = []
         at = header_end + 1
-        for rel, size in entries:
+        for rel, size, mode in entries:
             target = (root / rel).resolve()
-            if root.resolve() not in target.parents or not isinstance(size, int):
-                raise ValueError(f"文件名 {rel!r} 不在数据目录内")
-            out.append((target, blob[at:at + size]))
+            if root.resolve() not in target.parents or not isinstance(size, int) or mode not in ("w", "a"):
+                raise ValueError(f"记录 {rel!r} 不在数据目录内或格式不对")
+            out.append((target, blob[at:at + size], mode))
             at += size
         if at != len(blob):
             raise ValueError("长度与记录不符")
@@ -60,8 +62,11 @@ def replay_redo(root: Path) -> int:
     if not redo_path(root).exists():
         return 0
     files = _read(root)
-    for path, data in files:
-        atomic_write(path, data)
+    for path, data, mode in files:
+        if mode == "w":
+            atomic_write(path, data)
+        elif not (path.exists() and path.read_bytes().endswith(data)):
+            append_durably(path, data)      # journal lines, unless the crash came after they were added
     clear_redo(root)
     return len(files)
 

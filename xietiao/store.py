@@ -260,19 +260,22 @@ class Store:
                 for p in dirty:
                     p.dirty = False
                 journal, self._journal = self._journal, []
-            several = len(payloads) > 1
+            appends = self._journal_appends(journal)
+            several = len(payloads) + len(appends) > 1
             committed = False
             try:
                 with flush_guard(self.root, exclusive=False):
                     if several:
-                        # Files are replaced one by one; the redo file makes the group all-or-nothing.
-                        write_redo(self.root, payloads)
+                        # Files are replaced one by one and the journal appended after them; the redo
+                        # file makes the group all-or-nothing, the journal lines included.
+                        write_redo(self.root, payloads, appends)
                         committed = True
                     for path, data in payloads:
                         atomic_write(path, data)
+                    for path, data in appends:
+                        append_durably(path, data)
                     if several:
                         clear_redo(self.root)
-                    self._append_journal(journal)
             except OSError as exc:
                 if committed or redo_path(self.root).exists():   # the redo file may have landed anyway
                     # Some files may already be new and others old; the redo file on disk holds
@@ -286,12 +289,12 @@ class Store:
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc
             self._durable = target
 
-    def _append_journal(self, rows: list[Doc]) -> None:
+    def _journal_appends(self, rows: list[Doc]) -> list[tuple[Path, bytes]]:
         by_month: dict[str, list[str]] = {}
         for row in rows:
             by_month.setdefault(str(row["at"])[:7], []).append(json.dumps(row, ensure_ascii=False))
-        for month, lines in by_month.items():
-            append_durably(self.root / "journal" / f"{month}.jsonl", ("\n".join(lines) + "\n").encode())
+        return [(self.root / "journal" / f"{month}.jsonl", ("\n".join(lines) + "\n").encode())
+                for month, lines in by_month.items()]
 
     def _forget_unsaved(self, dirty: list[Partition]) -> None:
         # Memory ran ahead of disk: go back to what is on disk, and fail every
