@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from xietiao.accounts import User
+from xietiao.formcheck import clean_text
 from xietiao.issuelist import data_of, plannable
 from xietiao.jsonvalue import Doc
 from xietiao.meetings import InvalidInput, propose_plan
@@ -52,7 +53,8 @@ async def plan_page(request: Request) -> Response:
         return await _page(request, doc)
     form = await posted(request, MAX_FIELDS)
     chosen = Plan(tuple(str(v) for v in form.getlist("projects")), tuple(str(v) for v in form.getlist("issues")),
-                  tuple(str(v) for v in form.getlist("attendance")))
+                  tuple(str(v) for v in form.getlist("attendance")), clean_text(str(form.get("start") or "")),
+                  clean_text(str(form.get("contact") or "")))
     st = state(request)
     try:
         await run_in_threadpool(propose_plan, st.store, user, str(doc["number"]), chosen, st.now())

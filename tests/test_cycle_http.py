@@ -119,15 +119,19 @@ def _plan_approved_and_held(store: Store, c: dict[str, Client], q1: str, q2: str
     plan_page = fgj.get(f"/app/cycle/{MEETING}/plan")
     assert q1 in plan_page.text and q2 not in plan_page.text
     units = ["区发展改革局", "东城街道", "区自然资源和规划分局"]
-    _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": units})
+    wrong = _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": units, "start": "25:00"})
+    assert wrong.status_code == 400 and "14:30" in wrong.text  # type: ignore[attr-defined]
+    _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": units, "start": "14:30",
+                                               "contact": "王芳 0577-12345678"})
     assert store.get("meeting", MEETING)["status"] == "plan_proposed"  # type: ignore[index]
     assert store.get("issue", q1)["list_state"] == "scheduled"  # type: ignore[index]
     approvals = leader.get("/app/approvals")
     assert "建议方案" in approvals.text and q1 in approvals.text
     _post(leader, f"/app/approvals/{MEETING}/approve", {"stage": "plan_proposed"})
     assert store.get("meeting", MEETING)["status"] == "plan_approved"  # type: ignore[index]
-    notice = fgj.get(f"/app/cycle/{MEETING}/notice.docx")
-    assert "东城智能制造产业园" in _docx_text(notice.content)
+    notice = _docx_text(fgj.get(f"/app/cycle/{MEETING}/notice.docx").content)
+    assert "东城智能制造产业园" in notice
+    assert "2026年11月27日下午2:30" in notice and "会务联系人：王芳 0577-12345678" in notice
     _post(fgj, f"/app/cycle/{MEETING}/held", {"date": "2026-11-27"})
     nxt = store.get("meeting", "2026-13")
     assert nxt is not None and nxt["status"] == "call_open" and nxt["date"] == "2026-12-04"

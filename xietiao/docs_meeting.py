@@ -173,6 +173,13 @@ def call_notice(meeting: Doc, submit_by: date, issued: date) -> bytes:
     return _bytes(doc)
 
 
+def _start_text(start: str) -> str:
+    """14:30 as an official notice writes it: 下午2:30."""
+    hour, minute = (int(x) for x in start.split(":"))
+    part = "上午" if hour < 12 else "下午" if hour < 18 else "晚上"
+    return f"{part}{hour if hour <= 12 else hour - 12}:{minute:02d}"
+
+
 def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequence[IssueLine], issued: date) -> bytes:
     """会议通知: when and where, the agenda from the approved plan, who attends, what to bring."""
     doc = _document()
@@ -182,7 +189,9 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     _para(doc, f"{_units(meeting.get('attendance') or []) or '各有关单位'}：", indent=False)  # type: ignore[arg-type]
     where = f"在{_clean(meeting.get('place'))}" if meeting.get("place") else ""
     who = f"，由{_clean(meeting.get('convener'))}召集" if meeting.get("convener") else ""
-    _para(doc, f"经区政府同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{where}召开{title}{who}。"
+    start = _clean(meeting.get("start"))
+    at = f"{_start_text(start)}" if start else ""
+    _para(doc, f"经区政府同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{at}{where}召开{title}{who}。"
                "现将有关事项通知如下。")
     _para(doc, "一、会议议题", font=HEADING_FONT)
     for n, project in enumerate(projects, start=1):
@@ -195,6 +204,8 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     _para(doc, "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
                "推进情况、存在问题和已做的协调；需区政府协调的事项；责任单位、协调单位和责任人；"
                "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY)
+    if meeting.get("contact"):
+        _para(doc, f"会务联系人：{_clean(meeting.get('contact'))}。")
     _signature(doc, "区发展改革局", issued)
     return _bytes(doc)
 

@@ -175,7 +175,7 @@ def propose_plan(store: Store, user: User, number: str, plan: Plan, now: datetim
 
         def take(d: Doc) -> None:
             d.update(projects=list(plan.projects), issues=list(plan.issues), attendance=list(plan.attendance),
-                     review_note="")
+                     start=plan.start, contact=plan.contact, review_note="")
 
         doc = _step(store, user.username, number, (M.CALL_OPEN,), M.PLAN_PROPOSED, "报送建议方案", now, take)
         issuelist.schedule(store, plan.issues, number, user.username)

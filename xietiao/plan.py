@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +20,8 @@ class Plan:
     projects: tuple[str, ...]
     issues: tuple[str, ...]
     attendance: tuple[str, ...]
+    start: str = ""         # time of day the meeting starts, "14:30"; printed in the meeting notice
+    contact: str = ""       # who to call about the meeting, name and phone
 
 
 def _project_units(project: Doc) -> list[str]:
@@ -70,6 +74,10 @@ def suggest(store: Store, meeting: str) -> Plan:
     return Plan(projects, issues, suggest_attendance(store, issues, projects))
 
 
+START = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+CONTACT_MAX = 60
+
+
 def check_plan(store: Store, meeting: str, plan: Plan) -> dict[str, list[str]]:
     """Per-field Chinese errors; empty when the plan may go to a leader."""
     errors: dict[str, list[str]] = {}
@@ -89,6 +97,10 @@ def check_plan(store: Store, meeting: str, plan: Plan) -> dict[str, list[str]]:
         errors["attendance"] = ["“参会单位”为必填项：至少选择一个单位。"]
     if not plan.issues and not plan.projects:
         errors["issues"] = ["方案至少要有一个议题或项目。"]
+    if plan.start and not START.fullmatch(plan.start):
+        errors["start"] = ["“开会时间”格式为 14:30（24 小时制）。"]
+    if len(plan.contact) > CONTACT_MAX:
+        errors["contact"] = [f"“会务联系人”最多 {CONTACT_MAX} 个字，现有 {len(plan.contact)} 个字。"]
     return errors
 
 
@@ -101,4 +113,4 @@ def normalised(store: Store, plan: Plan) -> Plan:
     issues = tuple(str(d["number"]) for d in ordered(d for d in map(lambda n: store.get("issue", n), plan.issues)
                                                        if d is not None))
     projects = tuple(dict.fromkeys((*projects_of(store, issues), *plan.projects)))
-    return Plan(projects, issues, in_unit_order(plan.attendance))
+    return Plan(projects, issues, in_unit_order(plan.attendance), plan.start, plan.contact)
