@@ -1,9 +1,13 @@
 """Seal the built site against outside hosts: Material's on-demand loaders point at nothing.
 
-Material's bundle fetches two scripts from unpkg.com when it needs them: Mermaid, when a
-page has a Mermaid diagram (ours never do), and a ResizeObserver polyfill, in browsers
-too old to have one. On the intranet either request would fail after leaking to the
-proxy; pointed at an empty script instead, no request leaves the site at all.
+Material's bundle fetches two scripts from a public CDN when it needs them: Mermaid, when a
+page has a Mermaid diagram (ours never do), and a ResizeObserver polyfill, in browsers too
+old to have one. On the intranet either request would fail after leaking to the proxy;
+pointed at an empty script instead, no request leaves the site at all.
+
+The rule names no host: in the theme's scripts the only quoted absolute URLs are those
+loader arguments (the repository-facts URLs are template strings, used only with a
+repo_url, which we never set). Every one of them is replaced.
 """
 
 from __future__ import annotations
@@ -11,26 +15,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-LAZY_LOADERS = re.compile(r"https://unpkg\.com/(?:mermaid@[\w.]+/dist/mermaid\.min\.js|resize-observer-polyfill)")
-EMPTY_SCRIPT = "data:text/javascript,"
+QUOTED_URL = re.compile(r"""(["'])https?://[^"'\s]*\1""")
+EMPTY_SCRIPT = '"data:text/javascript,"'
 
 
 class NotSealed(RuntimeError):
-    """The bundle names an outside host this module does not know how to neutralise."""
+    """The theme's scripts changed in a way this module does not recognise."""
 
 
 def seal(site: Path) -> int:
     """Rewrite the loaders in the theme's scripts and drop source maps; returns how many were rewritten."""
     scripts = site / "assets" / "javascripts"
     rewritten = 0
-    for bundle in sorted(scripts.glob("*.js")):
+    for bundle in sorted(scripts.rglob("*.js")):
         text = bundle.read_text("utf-8")
-        sealed, count = LAZY_LOADERS.subn(EMPTY_SCRIPT, text)
-        if "unpkg.com" in sealed:
-            raise NotSealed(f"{bundle.name} 仍引用 unpkg.com：Material 已改版，请更新 generator/offline.py")
+        sealed, count = QUOTED_URL.subn(EMPTY_SCRIPT, text)
         if count:
             bundle.write_text(sealed, "utf-8")
             rewritten += count
+    if not rewritten:   # Material 9.8 has two; none means the bundle changed shape
+        raise NotSealed("主题脚本中没有找到按需加载的外部脚本地址：Material 已改版，请检查 generator/offline.py")
     # Source maps are for debugging the theme; they are large and name outside hosts in comments.
     for source_map in scripts.rglob("*.map"):
         source_map.unlink()
