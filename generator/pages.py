@@ -23,6 +23,7 @@ HOME_ROWS = 50
 # The ledger and unit pages list items closed within a year; older ones go to one page per unit
 # and year, so that no page grows with the length of the district's history.
 LEDGER_CLOSED_DAYS = 365
+UNIT_ITEM_COLUMNS = ("number", "project", "content", "planned", "state", "colour")   # items grouped by unit
 GRID_NAME = 14      # characters of a project's name shown in its cell of the board
 
 
@@ -150,7 +151,7 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
 
 def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("ledger.md")
-    cols = ("number", "project", "content", "planned", "state", "colour")
+    cols = UNIT_ITEM_COLUMNS
     groups = []
     for name in _unit_order(site.by_unit):
         recent, older = closed_split(site, site.by_unit[name])
@@ -208,7 +209,7 @@ def unit_pages(site: SiteData, name: str, common: dict[str, object]) -> Iterator
     assert unit is not None
     recent, older = closed_split(site, site.by_unit.get(name, []))
     yield unit_page(site, name, common, recent, older)
-    cols = ("number", "project", "content", "planned", "state", "colour")
+    cols = UNIT_ITEM_COLUMNS
     for year, items in older.items():
         path = f"units/{unit.code}-{year}.md"
         links = Links(path)
@@ -231,7 +232,7 @@ def unit_page(site: SiteData, name: str, common: dict[str, object], recent: list
                for s in site.supervisions if s.must_explain and official_name(s.unit) == name]
     projects = [[links.project(n), links.project(n, p.name), badge(site.colours[n].colour)]
                 for n, p in sorted(site.projects.items()) if official_name(p.unit) == name]
-    cols = ("number", "project", "content", "planned", "state", "colour")
+    cols = UNIT_ITEM_COLUMNS
     return Page(path, "unit.md.j2", common | {
         "name": md_heading(name), "kind": Md(unit.kind.label),
         "late": item_table(site, late, links, cols + ("late",)),

@@ -23,7 +23,7 @@ from xietiao.units import unit_names
 from .context import render, require_user, state
 from .cycle_common import (all_projects, calendar, calendar_warning, meeting_or_404, posted, project_names,
                            view_of, zh)
-from .form_values import Raw, group_row_count, raw_from_values
+from .form_values import Raw, group_row_count, posted_count, raw_from_values
 
 MAX_FIELDS = 1200
 
@@ -63,8 +63,7 @@ async def minutes_page(request: Request) -> Response:
         if key not in ("csrf", "action", "revision") and isinstance(value, str):
             raw.setdefault(key, []).append(value)
     submit = post.get("action") == "submit"
-    seen = str(post.get("revision") or "")
-    seen_revision = int(seen) if seen.isascii() and seen.isdigit() else None
+    seen_revision = posted_count(post.get("revision"))
     st = state(request)
     number = str(doc["number"])
     try:

@@ -8,11 +8,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from xietiao.accounts import User
-from xietiao.meetings import all_meetings, status_of
 from xietiao.colours import assess
 from xietiao.jsonvalue import Doc
-from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
 from xietiao.ledger_view import month_of, owed_reports
+from xietiao.meetings import all_meetings, status_of
+from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
 from xietiao.snapshots import ensure_month_end_snapshots
 from xietiao.store import Store
 

@@ -21,13 +21,13 @@ from xietiao.ledger import leads
 from xietiao.ledger_view import report_prefill
 from xietiao.model import IssueState, Role
 from xietiao.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, check_only, data_versions, diff,
-                                 get_visible, record_data_versions, return_record, save, version_of)
+                                 get_visible, return_record, save, version_of)
 from xietiao.units import unit_names
 
 from .context import check_write, render, require_user, session_of, state
 from .downloads import disposition
 from .form_values import (Raw, all_attachment_shas, attachment_refs_in, display, group_row_count,
-                          kept_attachment_name, raw_from_values)
+                          kept_attachment_name, posted_count, raw_from_values)
 
 MAX_FIELDS = 600
 
@@ -124,7 +124,9 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     record = st.store.get(form, number) if number else None
     mine = record if record is not None and record.get("unit") == user.unit else None
     # Only real attachment references of the record count, not a hash typed into one of its text fields.
-    held = {str(r["sha256"]) for data in record_data_versions(mine) for r in attachment_refs_in(st.forms[form], data)}
+    # Every save keeps its data as a version, the current one included.
+    versions = data_versions(mine) if mine is not None else []
+    held = {str(r["sha256"]) for v in versions for r in attachment_refs_in(st.forms[form], v["data"])}  # type: ignore[arg-type]
     return StoreLookup(st.store, st.attachments, today=st.today(),
                        may_use=lambda sha: sha in uploads or sha in held)
 
@@ -132,8 +134,7 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
     posted, raw, upload_errors = await _read_post(request, form)
     submit = posted.get("action") == "submit"
-    seen = str(posted.get("version") or "")
-    seen_version = int(seen) if seen.isascii() and seen.isdigit() else None
+    seen_version = posted_count(posted.get("version"))
     st = state(request)
     data = values_from_form(form, raw)
     lookup = file_lookup(request, user, form.name, number)

@@ -12,6 +12,12 @@ T = FieldType
 Raw = dict[str, list[str]]
 
 
+def posted_count(value: object) -> int | None:
+    """A non-negative whole number sent back by a page (a version, a page number); None otherwise."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _strings(f: FieldDef, prefix: str, value: JSONValue, raw: Raw) -> None:
     name = prefix + f.name
     if value is None:

@@ -30,6 +30,7 @@ from . import ledger_reports
 from .ledger_reports import code_of
 from .context import check_write, render, require_user, state
 from .downloads import disposition
+from .form_values import posted_count
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,8 +73,7 @@ async def ledger_page(request: Request) -> Response:
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
     counts = {c: sum(1 for r in rows if r.colour is c) for c in Colour}
     pages = max(1, -(-len(rows) // PAGE_ROWS))
-    asked = request.query_params.get("page", "1")
-    page = min(int(asked), pages) if asked.isascii() and asked.isdigit() and int(asked) > 0 else 1
+    page = min(max(posted_count(request.query_params.get("page")) or 1, 1), pages)
     query = _query(flt)
     return render(request, "ledger.html", {
         "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "total": len(rows), "page": page, "pages": pages,

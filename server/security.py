@@ -94,7 +94,7 @@ async def _too_large(send: Send, limit: int, *, page: bool = False) -> None:
     if page:
         # A form posted from the browser gets a page a clerk can act on, not a JSON line.
         text = (f"<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>文件过大</title>"
-                f"<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>提交的内容过大，未保存</h1>"
+                f"<body><h1>提交的内容过大，未保存</h1>"
                 f"<p>一次提交的文件合计不能超过 {mb} MB。请用浏览器的“后退”回到表单（已填写的文字通常仍在），"
                 f"去掉或压缩较大的文件后重新提交。</p><p><a href=\"/app/\">回到工作台</a></p></body></html>")
         body, kind = text.encode(), b"text/html; charset=utf-8"

@@ -65,6 +65,11 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     return text.strip()
 
 
+def _broken_text(text: str) -> bool:
+    """Half of a UTF-16 pair, which JSON can spell ("\\ud800") and no file can store."""
+    return any(unicodedata.category(c) == "Cs" for c in text)
+
+
 def _q(f: FieldDef) -> str:
     return f"“{f.label}”"
 
@@ -74,8 +79,7 @@ def _string(f: FieldDef, raw: object, *, multiline: bool = False) -> str:
         raise _Invalid(f"{_q(f)}只能填一个值")
     if not isinstance(raw, str):
         raise _Invalid(f"{_q(f)}须为文字")
-    if any(unicodedata.category(c) == "Cs" for c in raw):
-        # JSON can carry half of a UTF-16 pair ("\ud800"); no file can store it.
+    if _broken_text(raw):
         raise _Invalid(f"{_q(f)}含有无法识别的字符（常见于从其他系统复制的乱码），请删除后重新输入")
     return clean_text(raw, multiline=multiline)
 
@@ -96,14 +100,15 @@ def _unique(f: FieldDef, items: list[str]) -> None:
 def _in_range(f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于",
               lookup: Lookup | None = None) -> None:
     for bound, beyond, word in ((f.minimum, lambda v, b: v < b, early), (f.maximum, lambda v, b: v > b, late)):
-        shown: object = bound
         if bound == TODAY:
             today = _today(lookup)
             if today is None:
                 continue
             bound, shown = (today, "今天") if f.type is FieldType.DATE else (today.isoformat()[:7], "本月")
+        else:
+            shown = f" {bound}"
         if bound is not None and beyond(value, bound):
-            raise _Invalid(f"{_q(f)}不能{word}{'' if shown in ('今天', '本月') else ' '}{shown}")
+            raise _Invalid(f"{_q(f)}不能{word}{shown}")
 
 
 def _today(lookup: Lookup | None) -> date | None:
@@ -252,7 +257,7 @@ def _one_ref(f: FieldDef, raw: object, lookup: Lookup) -> dict[str, JSONValue]:
             or not SHA256.fullmatch(raw["sha256"]) or type(raw["size"]) is not int or raw["size"] <= 0 \
             or not isinstance(raw["name"], str) or not isinstance(raw["mime"], str):
         raise _Invalid(f"{_q(f)}的附件信息不完整，请重新上传")
-    if any(unicodedata.category(c) == "Cs" for c in raw["name"]):
+    if _broken_text(raw["name"]):
         raise _Invalid(f"{_q(f)}的文件名含有无法识别的字符，请改名后重新上传")
     kind = KIND_BY_MIME.get(raw["mime"])
     if kind not in f.accept:

@@ -252,11 +252,8 @@ class Store:
             with self._lock:
                 target = self._gen
                 dirty = [p for p in self._parts.values() if p.dirty]
-                try:
-                    payloads = [(p.path, p.serialise()) for p in dirty]
-                except ValueError as exc:
-                    self._forget_unsaved(dirty)
-                    raise WriteFailed(f"保存失败：{exc}，本次修改未保存。") from exc
+                # Each changed document was encoded when it changed (Partition.encode_now): this cannot fail.
+                payloads = [(p.path, p.serialise()) for p in dirty]
                 for p in dirty:
                     p.dirty = False
                 journal, self._journal = self._journal, []

@@ -68,18 +68,6 @@ class StoreLookup(Lookup):
         return bool(check(sha256)) if callable(check) else False
 
 
-def record_data_versions(record: Doc | None) -> list[Mapping[str, JSONValue]]:
-    """The record's current data and the data of every earlier version."""
-    if record is None:
-        return []
-    out = [record["data"]] if isinstance(record.get("data"), dict) else []
-    versions = record.get("versions")
-    for v in versions if isinstance(versions, list) else []:
-        if isinstance(v, dict) and isinstance(v.get("data"), dict):
-            out.append(v["data"])
-    return out  # type: ignore[return-value]
-
-
 def can_see(user: User, record: Doc) -> bool:
     if user.role in (Role.BUREAU, Role.ADMIN, Role.LEADER):
         return True
