@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 SEED_UNITS = ("东城街道", "西城街道", "区财政局", "区住建局", "新桥镇")
 

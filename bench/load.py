@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from xietiao.accounts import add_user
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 from .common import figure, percentile
 from .writes import PASSWORD, project_payload

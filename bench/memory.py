@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from xietiao.accounts import add_user
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 from .common import figure, seed_documents
 from .load import free_port, start_server

@@ -18,9 +18,9 @@ from generator.pages import site_pages
 from generator.render import Renderer
 from generator.sitedata import read_site_data
 from xietiao.config import DISTRICT_TZ
-from xietiao.demo import make_demo
-from xietiao.ledger import register_item
-from xietiao.store import Store
+from xietiao.demo.generate import make_demo
+from xietiao.ledger.items import register_item
+from xietiao.store.engine import Store
 
 from .common import figure
 

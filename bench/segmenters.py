@@ -10,13 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from generator.build import publish
-from generator.recall import measure, sample_words
-from generator.searchdict import Segmenter, dictionary_words
-from generator.searchindex import segment_entry
+from generator.search.recall import measure, sample_words
+from generator.search.dictionary import Segmenter, dictionary_words
+from generator.search.index import segment_entry
 from generator.sitedata import read_site_data
 from xietiao.config import DISTRICT_TZ
-from xietiao.demo import make_demo
-from xietiao.store import Store
+from xietiao.demo.generate import make_demo
+from xietiao.store.engine import Store
 
 from .common import figure
 

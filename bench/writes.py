@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from xietiao.accounts import add_user
 from xietiao.config import DISTRICT_TZ
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 from .common import figure, median, percentile, seed_documents
 
@@ -30,9 +30,9 @@ def project_payload(i: int) -> dict[str, object]:
 
 
 def _latencies(store: Store, tmp: Path, count: int) -> list[float]:
-    from server.app import create_app
+    from cli.assemble import assemble_app
 
-    app = create_app(store, site_dir=tmp / "site", today=lambda: TODAY,
+    app = assemble_app(store, site_dir=tmp / "site", today=lambda: TODAY,
                      now=lambda: datetime.now(DISTRICT_TZ))
     client = TestClient(app)
     token = client.post("/api/login", json={"username": "dc", "password": PASSWORD}).json()["csrf"]

@@ -11,8 +11,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from httpx import Response
@@ -20,289 +19,11 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.testclient import TestClient
 
-from xietiao.accounts import User, add_user, get_user
-from xietiao.attachments import AttachmentStore
-from xietiao.config import DISTRICT_TZ, FORMS_DIR
-from xietiao.formdefs import FieldType, load_forms
-from xietiao.meetings import approve_minutes, create_meeting, save_minutes
-from xietiao.model import MeetingStatus
-from xietiao.partition import PARTITIONING
-from xietiao.store import Store
-from xietiao.submissions import StoreLookup, accept_record, save
+from xietiao.forms.definitions import FieldType
+from xietiao.store.partition import PARTITIONING
+from xietiao.store.engine import Store
 
-PASSWORD = "access-password-1"
-TODAY = date(2026, 11, 28)
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=DISTRICT_TZ)
-EVIL = "http://evil.example"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PROBE_PDF = "%PDF-1.4\n% probe {}: a refused post must not store this\n%%EOF\n"
-DC, XC = "东城街道", "西城街道"
-FORMS = load_forms(FORMS_DIR)
-
-# Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers.
-ACCOUNTS = {"dc": (DC, "unit"), "xc": (XC, "unit"), "fgj": ("区发展改革局", "bureau"),
-            "leader": ("区政府", "leader"), "admin": ("区发展改革局", "admin")}
-ROLES = ("anonymous", *ACCOUNTS)
-
-# -- the policy: one row per route and method --------------------------------------------------
-#
-# who:     the roles that may use the route at all; anyone else gets 403 (anonymous: 303 to the
-#          login page for HTML, 401 for the API).
-# scope:   all        every allowed role may use it on every existing record;
-#          own        a unit only on its own records (another unit's number answers 404);
-#          part       a unit only on agreed items it leads or helps with (else 404);
-#          owner-edit only the owning unit, and only while the record is a draft or returned
-#                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
-# number:  what {name}/{form}/{number} in the path names, filled with dc's records and with a
-#          guessed number that belongs to nobody (404 for those who may use the route; the bureau's
-#          empty post may instead be refused for a missing reason, as it sees everything anyway).
-# choices: the values tried for the route's other parameter ({verb}, {kind}, {step}).
-# body:    for /api/forms/{name}: "new" posts a draft, "edit" names a record in the body.
-# write:   csrf       a POST must be refused (403, nothing changed, no file stored) without the
-#                     token or from a foreign Origin, even for a role that may use it;
-#          origin     public POST with no session yet (login): a foreign Origin is refused.
-# last:    ends the session or starts a site build, so it runs after every other cell.
-#
-# Always: HEAD answers like GET (it must never act as a post); no 5xx; no response to xc or to
-# anonymous shows dc's numbers or words; a refused post changes no record and stores no file.
-
-PUBLIC = frozenset({"anonymous", "unit", "bureau", "leader", "admin"})
-ANY = frozenset({"unit", "bureau", "leader", "admin"})
-WRITERS = frozenset({"unit", "bureau", "admin"})
-READERS = frozenset({"bureau", "admin", "leader"})
-BUREAU = frozenset({"bureau", "admin"})
-LEADER = frozenset({"leader"})
-
-
-@dataclass(frozen=True)
-class Rule:
-    path: str
-    methods: str
-    who: frozenset[str]
-    scope: str = "all"
-    number: str = ""
-    choices: tuple[str, ...] = ()
-    body: str = ""
-    write: str = "csrf"
-    last: bool = False
-
-
-POLICY: tuple[Rule, ...] = (
-    Rule("/health", "GET", PUBLIC),
-    Rule("/app/login", "GET POST", PUBLIC, write="origin"),
-    Rule("/api/login", "POST", PUBLIC, write="origin"),
-    Rule("/app/logout", "POST", ANY, last=True),
-    Rule("/api/logout", "POST", ANY, last=True),
-    Rule("/app/", "GET", ANY),
-    Rule("/app", "GET", ANY),
-    Rule("/app/publish", "GET", BUREAU),
-    Rule("/app/publish", "POST", BUREAU, last=True),
-    Rule("/api/publish/status", "GET", READERS),
-    Rule("/app/forms/{name}/new", "GET POST", WRITERS, number="form"),
-    Rule("/app/records/{form}/{number}", "GET", ANY, "own", number="record"),
-    Rule("/app/records/{form}/{number}/edit", "GET POST", WRITERS, "owner-edit", number="record"),
-    Rule("/app/records/{form}/{number}/{verb}", "POST", BUREAU, number="record", choices=("accept", "return")),
-    Rule("/app/records/{form}/{number}/files/{sha}", "GET", ANY, "own", number="file"),
-    Rule("/api/openapi.json", "GET", PUBLIC),
-    Rule("/api/forms", "GET", ANY),
-    Rule("/api/forms/{name}", "POST", WRITERS, number="form", body="new"),
-    Rule("/api/forms/{name}", "POST", WRITERS, "owner-edit", number="record", body="edit"),
-    Rule("/api/submissions/{number}", "GET", ANY, "own", number="record"),
-    Rule("/app/cycle", "GET", BUREAU),
-    Rule("/app/cycle/new", "POST", BUREAU),
-    Rule("/app/cycle/{number}/{kind}.docx", "GET", READERS, number="meeting", choices=("call", "notice", "minutes")),
-    Rule("/app/cycle/{number}/plan", "GET POST", BUREAU, number="meeting"),
-    Rule("/app/cycle/{number}/minutes", "GET POST", BUREAU, number="meeting"),
-    Rule("/app/cycle/{number}", "GET", READERS, number="meeting"),
-    Rule("/app/cycle/{number}/{step}", "POST", BUREAU, number="meeting", choices=("open-call", "held", "publish"),
-         last=True),
-    Rule("/app/issues", "GET", BUREAU),
-    Rule("/app/issues/{number}/{verb}", "POST", BUREAU, number="issue",
-         choices=("accept", "return", "merge", "carry", "city")),
-    Rule("/app/approvals", "GET", LEADER),
-    Rule("/app/approvals/{number}/{verb}", "POST", LEADER, number="meeting", choices=("approve", "return")),
-    Rule("/app/ledger", "GET", READERS),
-    Rule("/app/ledger.xlsx", "GET", READERS),
-    Rule("/app/bulletin.docx", "GET", READERS),
-    Rule("/app/ledger/{number}", "GET", ANY, "part", number="item"),
-    Rule("/app/ledger/{number}/{verb}", "POST", BUREAU, number="item", choices=("close", "reject", "reopen")),
-    Rule("/app/reports", "GET", READERS),
-    Rule("/app/supervision", "GET", READERS),
-    Rule("/app/supervision", "POST", BUREAU),
-)
-
-# The acceptable answers. A page or download (GET, and HEAD like it) must simply answer; a
-# validation refusal (400/409/415/422) of an empty post still means the post reached the handler.
-READ_OK = frozenset({"ok"})
-POST_OK = frozenset({"ok", "input", "409"})
-HIDDEN = frozenset({"404"})
-FORBIDDEN = frozenset({"403"})
-LOCKED = frozenset({"403", "409"})     # the owner's own record, already submitted: refused either way
-LOCKED_VIEW = frozenset({"locked"})    # opening its edit page sends the owner to the record, saying it is locked
-
-
-@dataclass
-class AccessReport:
-    cells: int = 0
-    wrong: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    log: list[str] = field(default_factory=list)      # every cell, right or wrong, for reading
-
-    def lines(self) -> list[str]:
-        return [f"access_cells_checked: {self.cells} cells", f"access_wrong: {len(self.wrong)} cells"]
-
-
-# -- the data: accounts hashed once, then dc's records made by the domain code -----------------
-
-@dataclass(frozen=True)
-class Seed:
-    records: tuple[tuple[str, str], ...]    # (form, number) owned by dc
-    meeting: str
-    issue: str
-    item: str
-    closure_sha: str
-    private: tuple[str, ...]                 # text only dc and the district may ever be shown
-
-
-def _project_data() -> dict[str, object]:
-    return {"name": "东城智能制造产业园", "overview": "新建厂房及配套设施。", "category": "产业", "owner": "XX经开集团",
-            "lead_unit": DC, "town": DC, "plans": ["区年度重大建设项目计划"], "focus_reason": "要素保障有难度",
-            "investment": "52000.00", "milestones": [{"node": "开工", "task": "主体工程开工", "planned": "2027-03-31"}],
-            "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
-            "confidential": False}
-
-
-def _issue_data(project: str) -> dict[str, object]:
-    return {"project": project, "kind": "审批", "problem": "用地预审迟迟未批，影响开工节点。", "urgency": "紧急",
-            "coordinated": "11月10日区发展改革局召集自然资源部门会商，未解决。", "coordinated_by": "区发展改革局",
-            "ask": "请区政府协调市局加快用地预审。", "co_units": ["区自然资源和规划分局"], "needs_city": False,
-            "contact": {"name": "李明", "phone": "13800000002"}}
-
-
-def _save(store: Store, form: str, who: User, data: dict[str, object], *, submit: bool = True) -> str:
-    """Through the same save() as the form pages and the API: numbering, versions, the forms' own rules."""
-    result = save(store, FORMS[form], who, data, submit=submit, today=TODAY,
-                  lookup=StoreLookup(store, AttachmentStore(store.root / "attachments")))
-    assert result.ok, (form, result.errors)
-    return result.number
-
-
-def seed(folder: Path) -> Seed:
-    """Accounts and a little of everything owned by dc, made the way the app makes them."""
-    with Store(folder, create=True) as store:
-        for name, (unit, role) in ACCOUNTS.items():
-            add_user(store, name, unit, role, PASSWORD)
-        dc, fgj, leader = (get_user(store, n) for n in ("dc", "fgj", "leader"))
-        assert dc and fgj and leader
-        project = _save(store, "project", dc, _project_data())
-        accept_record(store, "project", project, fgj, "已核实")
-        issue = _save(store, "issue", dc, _issue_data(project))
-        meeting = str(create_meeting(store, date(2026, 11, 20), actor="fgj", now=NOW, status=MeetingStatus.HELD)["number"])
-        minutes = {"convener": "常务副区长", "place": "区政府三楼会议室", "attendance": ["区发展改革局", DC],
-                   "minutes": "会议研究了东城智能制造产业园用地问题。",
-                   "agreed": [{"project": project, "content": "完成用地报批", "lead_unit": DC,
-                               "person": {"name": "王工", "phone": "13800000001"}, "planned": "2026-12-31"}]}
-        save_minutes(store, fgj, meeting, minutes, NOW, submit=True)
-        approve_minutes(store, leader, meeting, TODAY, NOW)
-        store.update("meeting", meeting, lambda d: d.update(projects=[project]), actor="fgj", action="测试数据")
-        item = f"{meeting}-01"
-        progress = _save(store, "progress", dc, {"item": item, "month": "2026-11", "status": "按计划推进",
-                                                 "progress": "土地报批材料已报市局。", "percent": 60})
-        ref = AttachmentStore(store.root / "attachments").save(PDF, "用地批复.pdf", ("pdf",), 10**6)
-        closure = _save(store, "closure", dc, {"item": item, "solved": "已取得用地批复。", "done": "2026-11-25",
-                                               "evidence": [ref.to_json()],
-                                               "contact": {"name": "王工", "phone": "13800000001"}})
-        material = _save(store, "material", dc, {"project": project}, submit=False)   # a draft: editable
-        records = (("project", project), ("issue", issue), ("material", material), ("progress", progress),
-                   ("closure", closure))
-        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", "土地报批材料已报市局")
-        return Seed(records, meeting, issue, item, ref.sha256, private)
-
-
-# -- filling the path: dc's numbers and guessed ones ----------------------------------------------
-
-@dataclass(frozen=True)
-class Target:
-    params: dict[str, str]
-    owner: str = ""            # the unit whose record it is; "" when units do not own it
-    kind: str = ""             # the store kind and number whose status decides owner-edit
-    number: str = ""
-    ghost: bool = False        # a guessed number that belongs to nobody
-
-
-def _record_targets(rule: Rule, sd: Seed) -> Iterator[Target]:
-    for form, number in sd.records:
-        if rule.number == "file" and form != "closure":
-            continue
-        params = {"form": form, "name": form, "number": number, "sha": sd.closure_sha}
-        yield Target(params, DC, form, number)
-    prefix = {"project": "P", "closure": "X"}
-    for form in ("project", "closure") if rule.number != "file" else ("closure",):
-        number = f"{prefix[form]}-2026-0999"
-        yield Target({"form": form, "name": form, "number": number, "sha": "0" * 64}, ghost=True)
-    if rule.number == "file":  # dc's own record, a file it never held
-        yield Target({"form": "closure", "number": dict(sd.records)["closure"], "sha": "f" * 64}, DC, ghost=True)
-
-
-def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
-    if rule.number in ("record", "file"):
-        yield from _record_targets(rule, sd)
-    elif rule.number == "form":
-        yield from (Target({"name": f}) for f, _ in sd.records)
-        yield Target({"name": "nosuchform"}, ghost=True)
-    elif rule.number == "meeting":
-        yield Target({"number": sd.meeting})
-        yield Target({"number": "2026-99"}, ghost=True)
-    elif rule.number == "issue":
-        yield Target({"number": sd.issue}, DC, "issue", sd.issue)
-        yield Target({"number": "Q-2026-0999"}, ghost=True)
-    elif rule.number == "item":
-        yield Target({"number": sd.item}, DC, "item", sd.item)
-        yield Target({"number": f"{sd.meeting}-99"}, ghost=True)
-    else:
-        yield Target({})
-
-
-def expected(rule: Rule, method: str, role: str, unit: str, target: Target, store: Store) -> frozenset[str]:
-    """What the policy says `role` must get; a unit is a role with its own unit name."""
-    kind = {"dc": "unit", "xc": "unit", "fgj": "bureau"}.get(role, role)
-    allowed = POST_OK if method == "POST" else READ_OK
-    if kind not in rule.who:
-        if role == "anonymous":  # HTML: to the login page; API: 401
-            return frozenset({"401", "403"} if rule.path.startswith("/api/") else {"login", "403"})
-        return FORBIDDEN | HIDDEN if target.ghost else FORBIDDEN  # a 404 for nothing leaks nothing
-    if target.ghost:
-        # A unit must not tell a guessed number from another unit's; the bureau sees everything
-        # anyway, so its empty post may be refused for the missing reason before the lookup.
-        return HIDDEN if kind == "unit" or method != "POST" else HIDDEN | (POST_OK - {"ok"})
-    if rule.scope == "all" or not target.owner:
-        return allowed
-    own = unit == target.owner
-    if rule.scope in ("own", "part"):
-        return allowed if own or kind != "unit" else HIDDEN
-    # owner-edit
-    if kind != "unit":
-        return FORBIDDEN
-    if not own:
-        return HIDDEN
-    doc = store.get(target.kind, target.number)
-    if doc and doc.get("status") in ("draft", "returned"):
-        return allowed
-    return LOCKED_VIEW if method in ("GET", "HEAD") and rule.path.endswith("/edit") else LOCKED
-
-
-def outcome(status: int, location: str) -> str:
-    if status >= 500:
-        return "500"
-    if status in (303, 307) and location.startswith("/app/login?next="):
-        return "login"
-    if status == 303 and location.endswith("?done=locked"):
-        return "locked"
-    if 200 <= status < 400:
-        return "ok"
-    if status in (400, 415, 422):
-        return "input"
-    return str(status)
+from checks.access_policy import (AccessReport, ACCOUNTS, EVIL, expected, FORBIDDEN, NOW, outcome, PASSWORD, POLICY, POST_OK, PROBE_PDF, ROLES, Rule, Seed, seed, Target, targets, TODAY)
 
 
 # -- running the matrix --------------------------------------------------------------------------
@@ -490,12 +211,12 @@ def check_login_origin(report: AccessReport, app: Starlette, store: Store, stack
 
 def run_role(report: AccessReport, role: str, base: Path, work: Path, sd: Seed) -> None:
     """One role on its own copy of the data, so what it changes cannot colour another role's cells."""
-    from server.app import create_app
+    from cli.assemble import assemble_app
 
     folder = work / role
     shutil.copytree(base, folder / "data", ignore=shutil.ignore_patterns(".lock"))
     with Store(folder / "data") as store, ExitStack() as stack:
-        app = create_app(store, site_dir=folder / "site", today=lambda: TODAY, now=lambda: NOW)
+        app = assemble_app(store, site_dir=folder / "site", today=lambda: TODAY, now=lambda: NOW)
         stack.callback(app.state.xietiao.publisher.wait)  # no build may outlive its data folder
         session = _login(app, role, stack)
         # The route/policy coverage lines are the same for every role: report them once.

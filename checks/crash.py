@@ -16,7 +16,7 @@ import httpx
 from bench.load import free_port, start_server
 from bench.writes import PASSWORD, project_payload
 from xietiao.accounts import add_user
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 
 @dataclass

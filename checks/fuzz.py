@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from xietiao.accounts import add_user
 from xietiao.config import DISTRICT_TZ
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 PASSWORD = "fuzz-password-1"
 TODAY = date(2026, 11, 28)
@@ -39,11 +39,11 @@ class FuzzReport:
 
 
 def _app(workdir: Path):  # type: ignore[no-untyped-def]
-    from server.app import create_app
+    from cli.assemble import assemble_app
 
     store = Store(workdir / "data", create=True)
     add_user(store, "dc", "东城街道", "unit", PASSWORD)
-    app = create_app(store, site_dir=workdir / "site", today=lambda: TODAY,
+    app = assemble_app(store, site_dir=workdir / "site", today=lambda: TODAY,
                      now=lambda: datetime(2026, 11, 28, 10, tzinfo=DISTRICT_TZ))
     return app, store
 

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from xietiao.colours import zh_date
+from xietiao.ledger.colours import zh_date
 from xietiao.model import AgreedItem, ItemStatus
 
-from .links import Links, badge, zh
-from .markdown_safe import Md, html_text, md
-from .views import Progress, SiteData
+from generator.links import Links, badge, zh
+from generator.markdown_safe import Md, html_text, md
+from generator.views import Progress, SiteData
 
 
 @dataclass(frozen=True)

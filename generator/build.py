@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
-from .pages import site_pages
-from .render import Renderer
-from .searchdict import dictionary_words, write_user_dict
-from .searchdocs import search_entries, write_entries
-from .sitedata import read_site_data
+from generator.pages import site_pages
+from generator.render import Renderer
+from generator.search.dictionary import dictionary_words, write_user_dict
+from generator.search.documents import search_entries, write_entries
+from generator.sitedata import read_site_data
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "mkdocs.yml"

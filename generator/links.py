@@ -7,10 +7,10 @@ import posixpath
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from xietiao.colours import Colour, zh_date
+from xietiao.ledger.colours import Colour, zh_date
 from xietiao.units import unit_by_name
 
-from .markdown_safe import Md, html_text, md
+from generator.markdown_safe import Md, html_text, md
 
 # Project categories as the project form offers them, with the ASCII keys the project
 # list's filters use in links (never the Chinese text itself in a URL).

@@ -6,17 +6,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from xietiao.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
-from xietiao.colours import Colour
+from xietiao.ledger.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
+from xietiao.ledger.colours import Colour
 from xietiao.model import AgreedItem, Meeting
 from xietiao.units import UNITS, unit_by_name
 
-from .blocks import (Table, basis_line, closed_newest_first, iso_date, item_table, month_label, open_sorted,
+from generator.blocks import (Table, basis_line, closed_newest_first, iso_date, item_table, month_label, open_sorted,
                      timeline)
-from .links import Links, amount, badge, key_for, keyed, zh
-from .markdown_safe import Md, md, md_heading
-from .views import SiteData
-from .svg import trend_chart
+from generator.links import Links, amount, badge, key_for, keyed, zh
+from generator.markdown_safe import Md, md, md_heading
+from generator.views import SiteData
+from generator.svg import trend_chart
 
 DUE_DAYS = 30
 HOME_ROWS = 50

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .markdown_safe import Md, html_text, md, md_block
-from .pages import Page
+from generator.markdown_safe import Md, html_text, md, md_block
+from generator.pages import Page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -48,9 +48,9 @@ def main(argv: list[str]) -> int:
     config_file, docs, site, user_dict, cache_dir, entries = map(Path, argv)
     from mkdocs.exceptions import MkDocsException
 
-    from .offline import NotSealed, seal
-    from .searchdict import Segmenter, read_user_dict
-    from .searchindex import SegmentCache, segment_index
+    from generator.offline import NotSealed, seal
+    from generator.search.dictionary import Segmenter, read_user_dict
+    from generator.search.index import SegmentCache, segment_index
 
     _stage(STAGE_BUILD)
     collect = _Collect()

@@ -6,15 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
-from xietiao.board import item_assessment, official_name, project_colour
-from xietiao.colours import Colour
-from xietiao.formcheck import redact
-from xietiao.formdefs import FormDef, load_forms
+from xietiao.ledger.board import item_assessment, official_name, project_colour
+from xietiao.ledger.colours import Colour
+from xietiao.forms.check import redact
+from xietiao.forms.definitions import FormDef
+from xietiao.forms.loader import load_forms
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.model import IssueState, MeetingStatus, SubmissionStatus, item_of, meeting_of, project_of, strings, text
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
-from .views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
+from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
 
 __all__ = ["read_site_data", "is_confidential"]
 

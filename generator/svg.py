@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xietiao.colours import Colour
+from xietiao.ledger.colours import Colour
 
-from .markdown_safe import Md
-from .views import TrendPoint
+from generator.markdown_safe import Md
+from generator.views import TrendPoint
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40

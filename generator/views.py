@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from xietiao.board import ProjectColour
-from xietiao.colours import Assessment, Colour
+from xietiao.ledger.board import ProjectColour
+from xietiao.ledger.colours import Assessment, Colour
 from xietiao.model import AgreedItem, IssueState, Meeting, Project
 
 

@@ -1,1 +1,7 @@
-"""Form server: Starlette app, pages for units, the bureau and leaders, JSON API."""
+"""The form server: the Starlette app, pages for units, the bureau and leaders, the JSON API, the site.
+
+Lives here: `app` (routes and middleware), `context` (state, user, write guards), `security`,
+`site` (serving the built site), `publisher` (one background publish at a time), `dashboard`,
+`bureau_routes`, `downloads`; subpackages `auth`, `forms`, `cycle`, `ledger`.
+May import: `xietiao`, Starlette, Jinja2. Never `generator` or `cli`: the site builder is injected.
+"""

@@ -14,17 +14,28 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from xietiao.attachments import AttachmentStore
-from xietiao.config import FORMS_DIR
-from xietiao.formdefs import load_forms
-from xietiao.store import Store
+from xietiao.forms.attachments import AttachmentStore
+from xietiao.forms.definitions import FormDef
+from xietiao.store.engine import Store
 
-from . import api, auth_routes, bureau_routes, cycle_routes, dashboard, form_pages, ledger_routes
-from .context import AppState, LoginRequired, login_redirect, render
-from .publisher import Publisher
-from .security import BodyLimit, SecurityHeaders
-from .site import SiteFiles
-from .sessions import LoginThrottle, SessionTable
+from server.forms import api
+
+from server.auth import routes as auth_routes
+
+from server import bureau_routes
+
+from server.cycle import routes as cycle_routes
+
+from server import dashboard
+
+from server.forms import pages as form_pages
+
+from server.ledger import routes as ledger_routes
+from server.context import AppState, LoginRequired, login_redirect, render
+from server.publisher import Publisher, SiteBuilder
+from server.security import BodyLimit, SecurityHeaders
+from server.site import SiteFiles
+from server.auth.sessions import LoginThrottle, SessionTable
 
 JSON_LIMIT = 1024 * 1024
 DEFAULT_UPLOAD_MB = 20
@@ -80,9 +91,8 @@ FILES_PER_POST = 4
 
 
 def create_app(store: Store, *, site_dir: Path, today: Callable[[], date], now: Callable[[], datetime],
-               forms_dir: Path = FORMS_DIR, upload_mb: int = DEFAULT_UPLOAD_MB) -> Starlette:
-    """The whole server. A bad form definition raises FormDefinitionError before anything starts."""
-    forms = load_forms(forms_dir)
+               forms: dict[str, FormDef], build_site: SiteBuilder, upload_mb: int = DEFAULT_UPLOAD_MB) -> Starlette:
+    """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
     site_dir = Path(site_dir).absolute()
     upload_limit = upload_mb * 1024 * 1024
     app = Starlette(
@@ -95,7 +105,7 @@ def create_app(store: Store, *, site_dir: Path, today: Callable[[], date], now: 
     app.state.xietiao = AppState(
         store=store, forms=forms, site_dir=site_dir, today=today, now=now,
         sessions=SessionTable(), throttle=LoginThrottle(),
-        publisher=Publisher(store, site_dir, today, now),
+        publisher=Publisher(store, site_dir, today, now, build_site),
         attachments=AttachmentStore(store.root / "attachments"), upload_limit=upload_limit,
     )
     return app

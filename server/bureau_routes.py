@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from xietiao.model import Role
 
-from .context import check_write, render, require_user, state
+from server.context import check_write, render, require_user, state
 
 
 async def publish_page(request: Request) -> Response:

@@ -8,16 +8,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from xietiao.accounts import User
-from xietiao.colours import assess
+from xietiao.ledger.colours import assess
 from xietiao.jsonvalue import Doc
-from xietiao.ledger_view import month_of, owed_reports
-from xietiao.meetings import all_meetings, status_of
+from xietiao.ledger.view import month_of, owed_reports
+from xietiao.cycle.meetings import all_meetings, status_of
 from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
-from xietiao.snapshots import ensure_month_end_snapshots
-from xietiao.store import Store
+from xietiao.ledger.snapshots import ensure_month_end_snapshots
+from xietiao.store.engine import Store
 
-from .context import render, require_user, state
-from .cycle_common import MeetingView, calendar, view_of
+from server.context import render, require_user, state
+from server.cycle.common import MeetingView, calendar, view_of
 
 FORM_ORDER = ("project", "issue", "material", "progress", "closure")
 

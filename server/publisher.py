@@ -9,12 +9,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
-from generator.build import BuildResult, publish
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 
 _log = logging.getLogger("xietiao.publish")
+
+
+class BuildOutcome(Protocol):
+    """What a site build reports back; the generator's result has these fields."""
+    ok: bool
+    error: str
+    pages: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Crashed:
+    ok: bool
+    error: str
+    pages: int = 0
+    seconds: float = 0.0
+
+
+class SiteBuilder(Protocol):
+    """Builds and swaps in the site: the generator's publish, injected where the app is assembled."""
+    def __call__(self, store: Store, site: Path, today: date, built_at: datetime,
+                 on_stage: Callable[[str], None]) -> BuildOutcome: ...
 
 
 @dataclass
@@ -33,8 +55,9 @@ class PublishStatus:
 
 class Publisher:
     def __init__(self, store: Store, site_dir: Path, today: Callable[[], date],
-                 now: Callable[[], datetime]) -> None:
+                 now: Callable[[], datetime], build: SiteBuilder) -> None:
         self._store = store
+        self._build_site = build
         self._site = site_dir
         self._today = today
         self._now = now
@@ -91,14 +114,12 @@ class Publisher:
             except Exception as exc:  # a hook's bug must not stop the publisher
                 self.status.stages.append(f"发布后处理出错：{exc!r}")
 
-    def _build(self) -> BuildResult:
+    def _build(self) -> BuildOutcome:
         try:
-            return publish(self._store, self._site, self._today(), built_at=self._now(),
-                           on_stage=self.status.stages.append)
+            return self._build_site(self._store, self._site, self._today(), self._now(), self.status.stages.append)
         except Exception as exc:  # a bug: keep the old site, say why, keep serving
             _log.exception("发布时出现内部错误（原站点仍在线）")   # the traceback goes to the server's log
-            return BuildResult(ok=False, site=self._site, pages=0, seconds=0.0, stages=(),
-                               error=f"内部错误：{exc!r}")
+            return _Crashed(ok=False, error=f"内部错误：{exc!r}")
 
     def wait(self, timeout: float = 120.0) -> PublishStatus:
         """For tests and the CLI: block until no publish is running."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,10 +30,10 @@ def _free_port() -> int:
 @contextmanager
 def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str, object]]:
     """The real app under real uvicorn on a loopback port; yields (base URL, app)."""
-    from server.app import create_app
+    from cli.assemble import assemble_app
     from conftest import fixed_now
 
-    app = create_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
+    app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from xietiao.accounts import add_user
 from xietiao.config import DISTRICT_TZ
-from xietiao.store import Store
+from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
 PASSWORD = "test-password-1"
@@ -49,9 +49,9 @@ def store(tmp_path: Path, accounts_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def app(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from server.app import create_app
+    from cli.assemble import assemble_app
 
-    return create_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now)
+    return assemble_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now)
 
 
 class Client(TestClient):

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .jsonvalue import Doc
-from .model import Role
-from .store import Store
-from .units import BUREAU_NAME, GOVERNMENT_NAME, unit_by_name
+from xietiao.jsonvalue import Doc
+from xietiao.model import Role
+from xietiao.store.engine import Store
+from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, unit_by_name
 
 _HASHER = PasswordHasher()
 # Each argon2 check takes 64 MB for a moment: a burst of logins at a deadline must not

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from .jsonvalue import Doc, JSONValue
+from xietiao.jsonvalue import Doc, JSONValue
 
 
 class Role(str, Enum):

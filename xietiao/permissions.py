@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .accounts import User
-from .model import Role
-from .submissions import NotAllowed
+from xietiao.accounts import User
+from xietiao.model import Role
+from xietiao.forms.submissions import NotAllowed
 
 
 class RoleRefused(NotAllowed):

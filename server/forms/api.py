@@ -1,0 +1,125 @@
+"""The JSON API, derived from the same form definitions as the HTML forms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from xietiao.forms.definitions import FormDef
+from xietiao.forms.schema import json_schema
+from xietiao.jsonvalue import Doc
+from xietiao.model import Role
+from xietiao.forms.submissions import NotAllowed, NotFound, NotYours, get_visible, save
+
+from server.context import check_write, require_user, state
+from server.forms.pages import file_lookup
+from server.forms.openapi import openapi_document
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"字段“{key}”重复出现")
+        seen[key] = value
+    return seen
+
+
+async def _json_body(request: Request) -> Mapping[str, object] | JSONResponse:
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return _error("请求须为 JSON（Content-Type: application/json）。", 415)
+    raw = await request.body()
+    try:
+        body = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except UnicodeDecodeError:
+        return _error("请求体须为 UTF-8 编码。", 400)
+    except (json.JSONDecodeError, ValueError) as exc:
+        return _error(f"请求体不是有效的 JSON：{exc}。", 400)
+    except RecursionError:
+        return _error("请求体嵌套层次过深。", 400)
+    if not isinstance(body, dict):
+        return _error("请求体须为 JSON 对象。", 400)
+    return body
+
+
+def public_record(form: FormDef, record: Doc) -> Doc:
+    """What the API shows of a record: no internal fields."""
+    keep = ("number", "form", "unit", "status", "data", "confidential", "return_reason",
+            "created", "updated", "versions", "list_state", "meeting")
+    return {k: record[k] for k in keep if k in record}
+
+
+async def list_forms(request: Request) -> Response:
+    require_user(request)
+    forms = state(request).forms
+    return JSONResponse([{"name": f.name, "title": f.title, "schema": json_schema(f)} for f in forms.values()])
+
+
+async def submit_form(request: Request) -> Response:
+    user = require_user(request)
+    check_write(request, request.headers.get("x-csrf-token"))
+    st = state(request)
+    form = st.forms.get(request.path_params["name"])
+    if form is None:
+        return _error("没有这个表单。", 404)
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    unknown = set(body) - {"action", "data", "number"}
+    if unknown:
+        return _error(f"未知的顶层字段：{'、'.join(sorted(unknown))}。", 400)
+    action, data, number = body.get("action"), body.get("data"), body.get("number")
+    if action not in ("draft", "submit") or not isinstance(data, dict):
+        return _error("需要 action（draft 或 submit）和 data（对象）。", 400)
+    if number is not None and not isinstance(number, str):
+        return _error("number 须为字符串。", 400)
+    try:
+        result = await run_in_threadpool(
+            save, st.store, form, user, data, submit=action == "submit", today=st.today(),
+            lookup=file_lookup(request, user, form.name, number), number=number)
+    except NotFound:
+        return _error("没有找到这条记录。", 404)
+    except NotAllowed as exc:
+        refused = user.role is Role.LEADER or isinstance(exc, NotYours)
+        return _error(str(exc), 403 if refused else 409)
+    if not result.ok:
+        return JSONResponse({"errors": result.errors}, status_code=422)
+    return JSONResponse({"number": result.number, "status": "submitted" if action == "submit" else "draft"},
+                        status_code=201 if number is None else 200)
+
+
+async def get_submission(request: Request) -> Response:
+    user = require_user(request)
+    st = state(request)
+    number = request.path_params["number"]
+    prefix = number.split("-", 1)[0]
+    form = next((f for f in st.forms.values() if f.prefix == prefix), None)
+    if form is None:
+        return _error("没有找到这条记录。", 404)
+    try:
+        record = await run_in_threadpool(get_visible, st.store, form.name, number, user)
+    except NotFound:
+        return _error("没有找到这条记录。", 404)
+    return JSONResponse(public_record(form, record))
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document(state(request).forms))
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/api/openapi.json", openapi),
+        Route("/api/forms", list_forms),
+        Route("/api/forms/{name}", submit_form, methods=["POST"]),
+        Route("/api/submissions/{number}", get_submission),
+    ]

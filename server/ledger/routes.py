@@ -1,0 +1,188 @@
+"""Ledger pages: the list with filters and actions, one item's record, the xlsx and the bulletin."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from xietiao.accounts import User
+from xietiao.ledger.board import item_assessment
+from xietiao.ledger.colours import Colour, zh_date
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
+from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
+from xietiao.ledger.view import (STATUS_CHOICES, LedgerFilter, item_closures, item_journal, item_reports,
+                                 ledger_rows, parse_filter, project_names)
+from xietiao.model import ItemStatus, Role, item_of
+from xietiao.ledger.snapshots import ensure_month_end_snapshots
+from xietiao.forms.submissions import NotAllowed, NotFound, can_see
+from xietiao.ledger.supervision import supervision_list
+from xietiao.units import UNITS
+
+from server.ledger import reports as ledger_reports
+from server.ledger.reports import code_of
+from server.context import check_write, render, require_user, state
+from server.downloads import disposition
+from server.forms.values import posted_count
+
+READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def zh(value: object) -> str:
+    """An ISO date (or a date) as pages show it; anything else as it is."""
+    if isinstance(value, date):
+        return zh_date(value)
+    try:
+        return zh_date(date.fromisoformat(str(value)[:10])) if value else "—"
+    except ValueError:
+        return str(value)
+
+
+# Rows per page: the whole five-year ledger on one page is megabytes; the Excel export has every row.
+PAGE_ROWS = 300
+
+
+def _filter(request: Request) -> LedgerFilter:
+    q = request.query_params
+    return parse_filter(q.get("unit", ""), q.get("status", ""), q.get("colour", ""))
+
+
+def _query(flt: LedgerFilter) -> str:
+    return urlencode({"unit": flt.unit_code, "status": flt.status, "colour": flt.colour})
+
+
+def _refresh_history(request: Request) -> None:
+    st = state(request)
+    ensure_month_end_snapshots(st.store, st.today())
+
+
+async def ledger_page(request: Request) -> Response:
+    user = require_user(request, *READERS)
+    st = state(request)
+    flt = _filter(request)
+    await run_in_threadpool(_refresh_history, request)
+    rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
+    counts = {c: sum(1 for r in rows if r.colour is c) for c in Colour}
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(posted_count(request.query_params.get("page")) or 1, 1), pages)
+    query = _query(flt)
+    return render(request, "ledger.html", {
+        "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "total": len(rows), "page": page, "pages": pages,
+        "per_page": PAGE_ROWS,
+        "flt": flt, "query": query, "units": UNITS, "statuses": STATUS_CHOICES,
+        "colours": list(Colour), "counts": counts, "can_act": user.is_bureau, "zh": zh, "S": ItemStatus,
+        "back": f"/app/ledger?{query}" + (f"&page={page}" if page > 1 else ""), "code_of": code_of,
+    })  # type: ignore[return-value]
+
+
+def _item_context(request: Request, user: User, number: str) -> dict[str, object]:
+    st = state(request)
+    doc = st.store.get("item", number)
+    if doc is None or not may_see(user, doc):
+        raise HTTPException(404)
+    item = item_of(doc)
+    include = ("submitted", "accepted", "returned") if (user.is_bureau or leads(user.unit, doc)) \
+        else ("submitted", "accepted")
+    closures = item_closures(st.store, number)
+    name, secret = project_names(st.store).get(item.project, ("", False))
+    supervisions = [s for s in supervision_list(st.store) if number in (s.get("items") or [])]  # type: ignore[operator]
+    return {
+        "doc": doc, "item": item, "project_name": name, "secret": secret,
+        "assessment": item_assessment(item, st.today()) if item.status.is_open else None,
+        "reports": item_reports(st.store, number, include=include),
+        "closures": [(c, can_see(user, c)) for c in closures],
+        "journal": item_journal(st.store, number), "supervisions": supervisions,
+        "is_lead": leads(user.unit, doc), "can_act": user.is_bureau, "zh": zh, "S": ItemStatus,
+        "errors": {}, "typed": {}, "code_of": code_of, "done": request.query_params.get("done", ""),
+    }
+
+
+async def item_page(request: Request) -> Response:
+    user = require_user(request)
+    await run_in_threadpool(_refresh_history, request)
+    ctx = await run_in_threadpool(_item_context, request, user, request.path_params["number"])
+    return render(request, "ledger_item.html", ctx)  # type: ignore[return-value]
+
+
+def _back(posted: FormData, number: str) -> str:
+    # Only back to a ledger list of ours: the query is rebuilt from a parsed filter.
+    raw = str(posted.get("back") or "")
+    if raw.startswith("/app/ledger?"):
+        q = {k: v[0] for k, v in parse_qs(raw.split("?", 1)[1]).items()}
+        return f"/app/ledger?{_query(parse_filter(q.get('unit', ''), q.get('status', ''), q.get('colour', '')))}"
+    return f"/app/ledger/{number}"
+
+
+def _act(store: object, user: User, verb: str, number: str, reason: str, planned: str, today: date) -> Doc:
+    if verb == "close":
+        return close_item(store, user, number, reason, today)  # type: ignore[arg-type]
+    if verb == "reject":
+        return reject_closure(store, user, number, reason)  # type: ignore[arg-type]
+    try:
+        day = date.fromisoformat(planned)
+    except ValueError:
+        raise NotAllowed("请填写新的计划节点（日期）。") from None
+    return reopen_item(store, user, number, reason, day, today)  # type: ignore[arg-type]
+
+
+async def item_action(request: Request) -> Response:
+    """Close, send back the closure request, or reopen: the bureau's decisions on one item."""
+    user = require_user(request, Role.BUREAU, Role.ADMIN)
+    posted = await request.form(max_fields=10, max_files=0)
+    check_write(request, str(posted.get("csrf") or ""))
+    number, verb = request.path_params["number"], request.path_params["verb"]
+    if verb not in ("close", "reject", "reopen"):
+        raise HTTPException(404)
+    st = state(request)
+    reason, planned = str(posted.get("reason") or ""), str(posted.get("planned") or "")
+    try:
+        result = await run_in_threadpool(_act, st.store, user, verb, number, reason, planned, st.today())
+    except NotFound:
+        raise HTTPException(404) from None
+    except NotAllowed as exc:
+        ctx = await run_in_threadpool(_item_context, request, user, number)
+        ctx.update(errors={verb: str(exc)}, typed={"reason": reason, "planned": planned})
+        return render(request, "ledger_item.html", ctx, status=409)  # type: ignore[return-value]
+    if verb == "reopen":
+        return RedirectResponse(f"/app/ledger/{result['number']}?done=reopened", status_code=303)
+    return RedirectResponse(_back(posted, number), status_code=303)
+
+
+async def ledger_xlsx_download(request: Request) -> Response:
+    require_user(request, *READERS)
+    st = state(request)
+    flt = _filter(request)
+    rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
+    data = await run_in_threadpool(ledger_xlsx, rows, st.today(), flt)
+    name = export_name("ledger", st.today(), flt)
+    return Response(data, media_type=XLSX, headers=disposition(f"{name}.xlsx", "议定事项台账" + name.removeprefix("ledger") + ".xlsx"))
+
+
+async def bulletin_download(request: Request) -> Response:
+    require_user(request, *READERS)
+    st = state(request)
+    data = await run_in_threadpool(lambda: bulletin_docx(bulletin_data(st.store, st.today())))
+    name = export_name("bulletin", st.today())
+    return Response(data, media_type=DOCX,
+                    headers=disposition(f"{name}.docx", "议定事项落实情况通报" + name.removeprefix("bulletin") + ".docx"))
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/app/ledger", ledger_page),
+        Route("/app/ledger.xlsx", ledger_xlsx_download),
+        Route("/app/bulletin.docx", bulletin_download),
+        Route("/app/ledger/{number}", item_page),
+        Route("/app/ledger/{number}/{verb}", item_action, methods=["POST"]),
+        *ledger_reports.routes(),
+    ]
+

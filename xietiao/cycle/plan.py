@@ -1,0 +1,116 @@
+"""The meeting plan (建议方案): the projects and issues a meeting takes up and the units it calls."""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from xietiao.cycle.issuelist import PLANNABLE, data_of, ordered, plannable, state_of
+from xietiao.jsonvalue import Doc
+from xietiao.store.engine import Store
+from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, UNITS, unit_by_name
+
+MAX_ENTRIES = 100
+
+
+@dataclass(frozen=True)
+class Plan:
+    projects: tuple[str, ...]
+    issues: tuple[str, ...]
+    attendance: tuple[str, ...]
+    start: str = ""         # time of day the meeting starts, "14:30"; printed in the meeting notice
+    contact: str = ""       # who to call about the meeting, name and phone
+
+
+def _project_units(project: Doc) -> list[str]:
+    data = data_of(project)
+    return [str(project.get("unit") or ""), str(data.get("lead_unit") or "")]
+
+
+def _issue_units(issue: Doc) -> list[str]:
+    co = data_of(issue).get("co_units")
+    return [str(issue.get("unit") or ""), *(str(u) for u in co if isinstance(u, str))] \
+        if isinstance(co, list) else [str(issue.get("unit") or "")]
+
+
+def in_unit_order(names: Iterable[str]) -> tuple[str, ...]:
+    """Official names, in the order the mechanism lists the units; unknown names dropped."""
+    wanted = {u.name for u in map(unit_by_name, names) if u is not None}
+    return tuple(u.name for u in UNITS if u.name in wanted)
+
+
+def suggest_attendance(store: Store, issues: Iterable[str], projects: Iterable[str]) -> tuple[str, ...]:
+    """The bureau, the issues' units and co-units, and the projects' responsible and lead units."""
+    names = [BUREAU_NAME]
+    projects = list(projects)
+    for number in issues:
+        issue = store.get("issue", number)
+        if issue is not None:
+            names += _issue_units(issue)
+            projects.append(str(data_of(issue).get("project") or ""))
+    for number in projects:
+        project = store.get("project", number)
+        if project is not None:
+            names += _project_units(project)
+    return tuple(n for n in in_unit_order(names) if n != GOVERNMENT_NAME)
+
+
+def projects_of(store: Store, issues: Iterable[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for number in issues:
+        doc = store.get("issue", number)
+        project = str(data_of(doc).get("project") or "") if doc else ""
+        if project and project not in out:
+            out.append(project)
+    return tuple(out)
+
+
+def suggest(store: Store, meeting: str) -> Plan:
+    """Every issue the list holds for the meeting, most urgent first, with their projects and units."""
+    issues = tuple(str(d["number"]) for d in plannable(store, meeting))
+    projects = projects_of(store, issues)
+    return Plan(projects, issues, suggest_attendance(store, issues, projects))
+
+
+START = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+CONTACT_MAX = 60
+
+
+def check_plan(store: Store, meeting: str, plan: Plan) -> dict[str, list[str]]:
+    """Per-field Chinese errors; empty when the plan may go to a leader."""
+    errors: dict[str, list[str]] = {}
+    for key, values in (("projects", plan.projects), ("issues", plan.issues), ("attendance", plan.attendance)):
+        if len(values) > MAX_ENTRIES:
+            errors[key] = [f"最多 {MAX_ENTRIES} 项，现有 {len(values)} 项"]
+    bad = [n for n in plan.issues if not _plannable_for(store.get("issue", n), meeting)]
+    if bad:
+        errors["issues"] = [f"议题 {'、'.join(bad)} 不是本次例会清单上“已纳入清单”或“顺延下次”的议题，不能列入方案。"]
+    missing = [n for n in plan.projects if store.get("project", n) is None]
+    if missing:
+        errors["projects"] = [f"项目 {'、'.join(missing)} 不存在。"]
+    unknown = [u for u in plan.attendance if unit_by_name(u) is None]
+    if unknown:
+        errors["attendance"] = [f"没有名为 {'、'.join(unknown)} 的单位。"]
+    elif not plan.attendance:
+        errors["attendance"] = ["“参会单位”为必填项：至少选择一个单位。"]
+    if not plan.issues and not plan.projects:
+        errors["issues"] = ["方案至少要有一个议题或项目。"]
+    if plan.start and not START.fullmatch(plan.start):
+        errors["start"] = ["“开会时间”格式为 14:30（24 小时制）。"]
+    if len(plan.contact) > CONTACT_MAX:
+        errors["contact"] = [f"“会务联系人”最多 {CONTACT_MAX} 个字，现有 {len(plan.contact)} 个字。"]
+    return errors
+
+
+def _plannable_for(doc: Doc | None, meeting: str) -> bool:
+    return doc is not None and state_of(doc) in PLANNABLE and doc.get("meeting") in (meeting, "", None)
+
+
+def normalised(store: Store, plan: Plan) -> Plan:
+    """Issues most urgent first; every issue's project on the plan; units in official order."""
+    issues = tuple(str(d["number"]) for d in ordered(d for d in map(lambda n: store.get("issue", n), plan.issues)
+                                                       if d is not None))
+    projects = tuple(dict.fromkeys((*projects_of(store, issues), *plan.projects)))
+    return Plan(projects, issues, in_unit_order(plan.attendance), plan.start, plan.contact)

@@ -1,0 +1,125 @@
+"""One file of the store: a TinyDB table kept in memory, with each document's JSON cached."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from xietiao.jsonvalue import Doc
+
+# How each kind of record is split into files. Kinds that grow without bound are
+# split by year or month so that a write rewrites one small file, never history.
+PARTITIONING: dict[str, str] = {
+    "user": "single",
+    "counter": "single",
+    "setting": "single",
+    "project": "year",
+    "issue": "year",
+    "material": "year",
+    "meeting": "year",
+    "item": "year",
+    "closure": "year",
+    "supervision": "year",
+    "snapshot": "year",
+    "progress": "month",
+    "login": "single",
+}
+
+RESTORE_HINT = "请从备份恢复（xietiao restore），或将该文件移出数据目录后重试。"
+
+
+class StoreError(RuntimeError):
+    """A problem with the data directory that the operator must fix."""
+
+
+class CorruptDataFile(StoreError):
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"数据文件 {path} 已损坏或格式不对：{why}。未改动任何文件。{RESTORE_HINT}")
+        self.path = path
+
+
+class MemoryStorage(Storage):
+    """TinyDB storage whose truth is in memory; the Store decides when it reaches disk."""
+
+    def __init__(self, data: dict[str, dict[str, Doc]]) -> None:
+        self.data = data
+
+    def read(self) -> dict[str, dict[str, Doc]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Doc]]) -> None:
+        self.data = data
+
+
+def _encode(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Partition:
+    path: Path
+    kind: str
+    db: TinyDB
+    storage: MemoryStorage
+    dirty: bool = False
+    # Each document's JSON text, kept until the document changes: encoding the whole
+    # partition on every write made CPU, not the disk, the limit under load.
+    encoded: dict[str, str] = field(default_factory=dict)
+
+    def table_data(self) -> dict[str, Doc]:
+        return self.storage.data.setdefault(self.kind, {})
+
+    def forget(self, key: str) -> None:
+        self.encoded.pop(key, None)
+
+    def encode_now(self, key: str) -> None:
+        """Encode one changed document at once, so that a value that cannot be stored
+        (a lone surrogate from JSON's \\ud800) fails its own batch, not the next flush."""
+        text = _encode(self.table_data()[key])
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"记录中有无法保存的字符（{exc.reason}）") from None
+        self.encoded[key] = text
+
+    def serialise(self) -> bytes:
+        parts = []
+        for key, doc in self.table_data().items():
+            text = self.encoded.get(key)
+            if text is None:
+                text = self.encoded[key] = _encode(doc)
+            parts.append(f'"{key}":{text}')
+        return ("{" + _encode(self.kind) + ":{" + ",".join(parts) + "}}").encode()
+
+
+def load_partition(path: Path, kind: str) -> Partition:
+    data: dict[str, dict[str, Doc]] = {kind: {}}
+    if path.exists():
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorruptDataFile(path, f"不是有效的 JSON（{exc}）") from None
+        if not isinstance(data, dict) or set(data) != {kind} or not isinstance(data[kind], dict):
+            raise CorruptDataFile(path, f"顶层应只有表 “{kind}”")
+        for key, doc in data[kind].items():
+            if not key.isdigit() or not isinstance(doc, dict) or not isinstance(doc.get("number"), str):
+                raise CorruptDataFile(path, f"第 {key} 条记录缺少编号")
+    storage = MemoryStorage(data)
+    db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
+    return Partition(path, kind, db, storage)
+
+
+# Records of a form added later (forms/*.yml is the low-code part) are split by month.
+DEFAULT_PARTITIONING = "month"
+NOT_RECORDS = {"journal", "attachments"}
+
+
+def partition_key(kind: str, created: str) -> str:
+    rule = PARTITIONING.get(kind, DEFAULT_PARTITIONING)
+    if rule == "single":
+        return "all"
+    return created[:4] if rule == "year" else created[:7]
