@@ -21,8 +21,7 @@ def main() -> None:
         start = time.perf_counter()
         # Each suite in its own process: peak-memory figures then belong to that suite alone.
         flags = ["--quick"] if args.quick else []
-        subprocess.run([sys.executable, "-c", f"import bench.{name} as m; m.run({args.quick})", *flags],
-                       check=True)
+        subprocess.run([sys.executable, "-c", f"import bench.{name} as m; m.run({args.quick})", *flags], check=True)
         figure(f"suite_{name}_seconds", time.perf_counter() - start, "s")
 
 

@@ -40,12 +40,24 @@ def seed_documents(store: Store, count: int, today: date) -> None:
                 if made >= count:
                     return
                 made += 1
-                store.insert("progress", {
-                    "number": f"R-S{made:06d}", "form": "progress", "unit": SEED_UNITS[made % len(SEED_UNITS)],
-                    "status": "submitted", "confidential": False,
-                    "created": f"{day.isoformat()}T09:00:00+08:00",
-                    "data": {"item": f"{day.year}-{m % 50 + 1:02d}-{i % 9 + 1:02d}", "month": day.isoformat()[:7],
-                             "status": "按计划推进", "progress": "本月完成征地拆迁协议签订，正在办理施工许可。" * 3,
-                             "percent": 40},
-                    "versions": [],
-                }, actor="bench", action="seed")
+                store.insert(
+                    "progress",
+                    {
+                        "number": f"R-S{made:06d}",
+                        "form": "progress",
+                        "unit": SEED_UNITS[made % len(SEED_UNITS)],
+                        "status": "submitted",
+                        "confidential": False,
+                        "created": f"{day.isoformat()}T09:00:00+08:00",
+                        "data": {
+                            "item": f"{day.year}-{m % 50 + 1:02d}-{i % 9 + 1:02d}",
+                            "month": day.isoformat()[:7],
+                            "status": "按计划推进",
+                            "progress": "本月完成征地拆迁协议签订，正在办理施工许可。" * 3,
+                            "percent": 40,
+                        },
+                        "versions": [],
+                    },
+                    actor="bench",
+                    action="seed",
+                )

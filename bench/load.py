@@ -31,8 +31,11 @@ def free_port() -> int:
 
 def start_server(data: Path, site: Path, port: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("xietiao")
-    proc = subprocess.Popen([str(exe), "serve", "--data", str(data), "--site", str(site),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--data", str(data), "--site", str(site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     # Generous: on a loaded shared machine a cold start of Python and its imports can take a while.
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
@@ -56,8 +59,7 @@ async def _client(c: httpx.AsyncClient, token: str, n: int, offset: int, latenci
     acknowledged = 0
     for i in range(n):
         start = time.perf_counter()
-        r = await c.post("/api/forms/project", json=project_payload(offset + i),
-                         headers={"X-CSRF-Token": token})
+        r = await c.post("/api/forms/project", json=project_payload(offset + i), headers={"X-CSRF-Token": token})
         if r.status_code == 201:
             acknowledged += 1
             latencies.append((time.perf_counter() - start) * 1000)
@@ -70,8 +72,12 @@ async def _run_clients(base: str, per_client: int) -> tuple[int, list[float], fl
     # Log everyone in first so that argon2 logins do not count as submission time.
     tokens = await asyncio.gather(*(_login(c) for c in clients))
     start = time.perf_counter()
-    counts = await asyncio.gather(*(_client(c, t, per_client, k * per_client, latencies)
-                                    for k, (c, t) in enumerate(zip(clients, tokens))))
+    counts = await asyncio.gather(
+        *(
+            _client(c, t, per_client, k * per_client, latencies)
+            for k, (c, t) in enumerate(zip(clients, tokens, strict=False))
+        )
+    )
     seconds = time.perf_counter() - start
     await asyncio.gather(*(c.aclose() for c in clients))
     return sum(counts), latencies, seconds

@@ -52,4 +52,3 @@ def server_memory(documents: int) -> None:
 def run(quick: bool) -> None:
     # Build memory and bytes per page come from the publish suite, which builds each data set anyway.
     server_memory(50_000)
-

@@ -34,9 +34,15 @@ def _a_meeting_happens(store: Store) -> None:
     projects = [str(p["number"]) for p in store.all("project", lambda d: not d.get("confidential"))][:5]
     with store.batch():
         for k, project in enumerate(projects):
-            register_item(store, "bench", meeting=meeting, project=project, lead_unit="区财政局",
-                          content=f"协调区财政局落实项目财政预算资金，确保第{k + 1}批款项按期拨付",
-                          planned=TODAY + timedelta(days=30 + k))
+            register_item(
+                store,
+                "bench",
+                meeting=meeting,
+                project=project,
+                lead_unit="区财政局",
+                content=f"协调区财政局落实项目财政预算资金，确保第{k + 1}批款项按期拨付",
+                planned=TODAY + timedelta(days=30 + k),
+            )
 
 
 def _reference_build(store: Store, tmp: Path) -> float:
@@ -51,8 +57,9 @@ def _reference_build(store: Store, tmp: Path) -> float:
     cfg = tmp / "reference.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)], capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])

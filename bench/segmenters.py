@@ -10,9 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from generator.build import publish
-from generator.search.recall import measure, sample_words
 from generator.search.dictionary import Segmenter, dictionary_words
 from generator.search.index import segment_entry
+from generator.search.recall import measure, sample_words
 from generator.sitedata import read_site_data
 from xietiao.config import DISTRICT_TZ
 from xietiao.demo.generate import make_demo
@@ -30,7 +30,7 @@ def _timed(make: Callable[[], Segmenter], raw: list[tuple[str, str]]) -> tuple[f
     """Seconds to load the dictionary, seconds to segment every entry, and the entries."""
     start = time.perf_counter()
     seg = make()
-    seg.cut("预热")        # loads the dictionary and the user words
+    seg.cut("预热")  # loads the dictionary and the user words
     loaded = time.perf_counter() - start
     start = time.perf_counter()
     entries = [segment_entry(seg, title, text) for title, text in raw]
@@ -40,7 +40,7 @@ def _timed(make: Callable[[], Segmenter], raw: list[tuple[str, str]]) -> tuple[f
 def _index_with(template: dict, entries: list[list[str]], folder: Path) -> Path:
     """A copy of the built search index whose docs carry the given segmentation."""
     data = json.loads(json.dumps(template))
-    for doc, (title, text, tails) in zip(data["docs"], entries):
+    for doc, (title, text, tails) in zip(data["docs"], entries, strict=False):
         doc["title"], doc["text"] = title, text
         doc.pop("subwords", None)
         if tails:
@@ -61,8 +61,11 @@ def run(quick: bool) -> None:
             site = read_site_data(store, TODAY)
             secret = {str(p["number"]) for p in store.all("project", lambda d: bool(d.get("confidential")))}
             published = {str(m["number"]) for m in store.all("meeting", lambda d: d.get("status") == "published")}
-            texts = [(str(d["content"]), f"meetings/{d['meeting']}/") for d in store.all("item")
-                     if d.get("project") not in secret and d.get("meeting") in published]
+            texts = [
+                (str(d["content"]), f"meetings/{d['meeting']}/")
+                for d in store.all("item")
+                if d.get("project") not in secret and d.get("meeting") in published
+            ]
         words = dictionary_words(p.name for p in site.projects.values())
         index = json.loads((tmp / "site" / "search" / "search_index.json").read_text("utf-8"))
         raw = [(d.get("title", "").replace(ZWSP, ""), d.get("text", "").replace(ZWSP, "")) for d in index["docs"]]
@@ -84,7 +87,7 @@ def run(quick: bool) -> None:
         figure("segment_rjieba_load", r_load, "s")
         figure("segment_rjieba_cut", r_cut, "s")
         figure("segment_cut_speedup_rjieba", j_cut / r_cut if r_cut else float("nan"), "x")
-        same = sum(1 for a, b in zip(j_entries, r_entries) if a[:2] == b[:2])
+        same = sum(1 for a, b in zip(j_entries, r_entries, strict=False) if a[:2] == b[:2])
         figure("segment_identical_entries", 100 * same / max(1, len(raw)), "%")
         rust_recall = measure(_index_with(index, r_entries, tmp / "rjieba"), sample)
         figure("search_recall_rjieba", 100 * rust_recall.share, "%")

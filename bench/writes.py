@@ -20,20 +20,29 @@ PASSWORD = "bench-password-1"
 
 
 def project_payload(i: int) -> dict[str, object]:
-    return {"action": "submit", "data": {
-        "name": f"压测项目{i}", "overview": "新建厂房及配套设施。", "category": "产业", "owner": "XX经开集团",
-        "lead_unit": "东城街道", "town": "东城街道", "plans": ["区年度重大建设项目计划"],
-        "focus_reason": "要素保障有难度", "investment": "12000.00",
-        "milestones": [{"node": "开工", "task": "主体开工", "planned": "2027-03-31"}],
-        "persons": [{"person": {"name": "张三", "phone": "13800000000"}, "role": "负责人"}],
-        "confidential": False}}
+    return {
+        "action": "submit",
+        "data": {
+            "name": f"压测项目{i}",
+            "overview": "新建厂房及配套设施。",
+            "category": "产业",
+            "owner": "XX经开集团",
+            "lead_unit": "东城街道",
+            "town": "东城街道",
+            "plans": ["区年度重大建设项目计划"],
+            "focus_reason": "要素保障有难度",
+            "investment": "12000.00",
+            "milestones": [{"node": "开工", "task": "主体开工", "planned": "2027-03-31"}],
+            "persons": [{"person": {"name": "张三", "phone": "13800000000"}, "role": "负责人"}],
+            "confidential": False,
+        },
+    }
 
 
 def _latencies(store: Store, tmp: Path, count: int) -> list[float]:
     from cli.assemble import assemble_app
 
-    app = assemble_app(store, site_dir=tmp / "site", today=lambda: TODAY,
-                     now=lambda: datetime.now(DISTRICT_TZ))
+    app = assemble_app(store, site_dir=tmp / "site", today=lambda: TODAY, now=lambda: datetime.now(DISTRICT_TZ))
     client = TestClient(app)
     token = client.post("/api/login", json={"username": "dc", "password": PASSWORD}).json()["csrf"]
     out: list[float] = []

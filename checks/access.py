@@ -19,23 +19,40 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.testclient import TestClient
 
+from checks.access_policy import (
+    ACCOUNTS,
+    EVIL,
+    FORBIDDEN,
+    NOW,
+    PASSWORD,
+    POLICY,
+    POST_OK,
+    PROBE_PDF,
+    ROLES,
+    TODAY,
+    AccessReport,
+    Rule,
+    Seed,
+    Target,
+    expected,
+    outcome,
+    seed,
+    targets,
+)
 from xietiao.forms.definitions import FieldType
-from xietiao.store.partition import PARTITIONING
 from xietiao.store.engine import Store
-
-from checks.access_policy import (AccessReport, ACCOUNTS, EVIL, expected, FORBIDDEN, NOW, outcome, PASSWORD, POLICY, POST_OK, PROBE_PDF, ROLES, Rule, Seed, seed, Target, targets, TODAY)
-
+from xietiao.store.partition import PARTITIONING
 
 # -- running the matrix --------------------------------------------------------------------------
 
-FILLED = {"name", "form", "number", "sha"}     # the params a Target fills; any other takes the rule's choices
+FILLED = {"name", "form", "number", "sha"}  # the params a Target fills; any other takes the rule's choices
 
 
 @dataclass(frozen=True)
 class Cell:
     rule: Rule
     route: Route
-    top: BaseRoute          # what the app's own router must match first: the route, or its mount
+    top: BaseRoute  # what the app's own router must match first: the route, or its mount
     method: str
     path: str
     target: Target
@@ -79,13 +96,18 @@ def plan_cells(app: Starlette, sd: Seed, report: AccessReport) -> list[Cell]:
                 for target in targets(rule, sd):
                     for choice in rule.choices or ("",):
                         params = {**target.params, **({free[0]: choice} if choice else {})}
-                        filled = re.sub(r"{(\w+)(:\w+)?}", lambda m: params[m.group(1)], path)
+                        filled = re.sub(r"{(\w+)(:\w+)?}", lambda m, p=params: p[m.group(1)], path)
                         cells.append(Cell(rule, route, top, method, filled, target))
-    report.wrong += [f"{m} {r.path}: in the access policy but no such route"
-                     for r in POLICY for m in r.methods.split() if (r.path, m) not in used]
+    report.wrong += [
+        f"{m} {r.path}: in the access policy but no such route"
+        for r in POLICY
+        for m in r.methods.split()
+        if (r.path, m) not in used
+    ]
 
     def order(c: Cell) -> tuple[int, str]:
         return (0 if c.method != "POST" else 3 if "logout" in c.path else 2 if c.rule.last else 1), c.path
+
     return sorted(cells, key=order)
 
 
@@ -186,8 +208,11 @@ def check_cell(report: AccessReport, app: Starlette, store: Store, s: Session, c
             before = digest(app, store)
             r = _send(s, cell, csrf=csrf, origin=origin, files=_probe_files(app, cell.path, report.cells))
             changed = digest(app, store) != before
-            _record(report, _line(s, cell, variant, FORBIDDEN, r, " (data changed)" if changed else ""),
-                    r.status_code == 403 and not changed)
+            _record(
+                report,
+                _line(s, cell, variant, FORBIDDEN, r, " (data changed)" if changed else ""),
+                r.status_code == 403 and not changed,
+            )
     before = digest(app, store) if cell.method == "POST" and want != POST_OK else ""
     r = _send(s, cell)
     changed = bool(before) and digest(app, store) != before
@@ -204,8 +229,10 @@ def check_login_origin(report: AccessReport, app: Starlette, store: Store, stack
         body = {"json": creds} if path.startswith("/api/") else {"data": creds}
         r = _client(app, stack).post(path, headers={"Origin": EVIL}, **body)  # type: ignore[arg-type]
         cookie = "set-cookie" in r.headers
-        line = (f"anonymous POST {path} [Origin {EVIL}, dc's valid password]: expected 403 and no session, "
-                f"got {r.status_code}{' with a session cookie' if cookie else ''}")
+        line = (
+            f"anonymous POST {path} [Origin {EVIL}, dc's valid password]: expected 403 and no session, "
+            f"got {r.status_code}{' with a session cookie' if cookie else ''}"
+        )
         _record(report, line, r.status_code == 403 and not cookie and digest(app, store) == before)
 
 

@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-
 from xietiao.accounts import User, add_user, get_user
-from xietiao.forms.attachments import AttachmentStore
 from xietiao.config import DISTRICT_TZ, FORMS_DIR
-from xietiao.rulebook import load_domain_forms as load_forms
 from xietiao.cycle.meetings import approve_minutes, create_meeting, save_minutes
-from xietiao.model import MeetingStatus
-from xietiao.store.engine import Store
+from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.submissions import StoreLookup, accept_record, save
+from xietiao.model import MeetingStatus
+from xietiao.rulebook import load_domain_forms as load_forms
+from xietiao.store.engine import Store
 
 PASSWORD = "access-password-1"
 TODAY = date(2026, 11, 28)
@@ -27,8 +26,13 @@ DC, XC = "东城街道", "西城街道"
 FORMS = load_forms(FORMS_DIR)
 
 # Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers.
-ACCOUNTS = {"dc": (DC, "unit"), "xc": (XC, "unit"), "fgj": ("区发展改革局", "bureau"),
-            "leader": ("区政府", "leader"), "admin": ("区发展改革局", "admin")}
+ACCOUNTS = {
+    "dc": (DC, "unit"),
+    "xc": (XC, "unit"),
+    "fgj": ("区发展改革局", "bureau"),
+    "leader": ("区政府", "leader"),
+    "admin": ("区发展改革局", "admin"),
+}
 ROLES = ("anonymous", *ACCOUNTS)
 
 # -- the policy: one row per route and method --------------------------------------------------
@@ -101,11 +105,22 @@ POLICY: tuple[Rule, ...] = (
     Rule("/app/cycle/{number}/plan", "GET POST", BUREAU, number="meeting"),
     Rule("/app/cycle/{number}/minutes", "GET POST", BUREAU, number="meeting"),
     Rule("/app/cycle/{number}", "GET", READERS, number="meeting"),
-    Rule("/app/cycle/{number}/{step}", "POST", BUREAU, number="meeting", choices=("open-call", "held", "publish"),
-         last=True),
+    Rule(
+        "/app/cycle/{number}/{step}",
+        "POST",
+        BUREAU,
+        number="meeting",
+        choices=("open-call", "held", "publish"),
+        last=True,
+    ),
     Rule("/app/issues", "GET", BUREAU),
-    Rule("/app/issues/{number}/{verb}", "POST", BUREAU, number="issue",
-         choices=("accept", "return", "merge", "carry", "city")),
+    Rule(
+        "/app/issues/{number}/{verb}",
+        "POST",
+        BUREAU,
+        number="issue",
+        choices=("accept", "return", "merge", "carry", "city"),
+    ),
     Rule("/app/approvals", "GET", LEADER),
     Rule("/app/approvals/{number}/{verb}", "POST", LEADER, number="meeting", choices=("approve", "return")),
     Rule("/app/ledger", "GET", READERS),
@@ -124,8 +139,8 @@ READ_OK = frozenset({"ok"})
 POST_OK = frozenset({"ok", "input", "409"})
 HIDDEN = frozenset({"404"})
 FORBIDDEN = frozenset({"403"})
-LOCKED = frozenset({"403", "409"})     # the owner's own record, already submitted: refused either way
-LOCKED_VIEW = frozenset({"locked"})    # opening its edit page sends the owner to the record, saying it is locked
+LOCKED = frozenset({"403", "409"})  # the owner's own record, already submitted: refused either way
+LOCKED_VIEW = frozenset({"locked"})  # opening its edit page sends the owner to the record, saying it is locked
 
 
 @dataclass
@@ -133,7 +148,7 @@ class AccessReport:
     cells: int = 0
     wrong: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    log: list[str] = field(default_factory=list)      # every cell, right or wrong, for reading
+    log: list[str] = field(default_factory=list)  # every cell, right or wrong, for reading
 
     def lines(self) -> list[str]:
         return [f"access_cells_checked: {self.cells} cells", f"access_wrong: {len(self.wrong)} cells"]
@@ -141,35 +156,60 @@ class AccessReport:
 
 # -- the data: accounts hashed once, then dc's records made by the domain code -----------------
 
+
 @dataclass(frozen=True)
 class Seed:
-    records: tuple[tuple[str, str], ...]    # (form, number) owned by dc
+    records: tuple[tuple[str, str], ...]  # (form, number) owned by dc
     meeting: str
     issue: str
     item: str
     closure_sha: str
-    private: tuple[str, ...]                 # text only dc and the district may ever be shown
+    private: tuple[str, ...]  # text only dc and the district may ever be shown
 
 
 def _project_data() -> dict[str, object]:
-    return {"name": "东城智能制造产业园", "overview": "新建厂房及配套设施。", "category": "产业", "owner": "XX经开集团",
-            "lead_unit": DC, "town": DC, "plans": ["区年度重大建设项目计划"], "focus_reason": "要素保障有难度",
-            "investment": "52000.00", "milestones": [{"node": "开工", "task": "主体工程开工", "planned": "2027-03-31"}],
-            "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
-            "confidential": False}
+    return {
+        "name": "东城智能制造产业园",
+        "overview": "新建厂房及配套设施。",
+        "category": "产业",
+        "owner": "XX经开集团",
+        "lead_unit": DC,
+        "town": DC,
+        "plans": ["区年度重大建设项目计划"],
+        "focus_reason": "要素保障有难度",
+        "investment": "52000.00",
+        "milestones": [{"node": "开工", "task": "主体工程开工", "planned": "2027-03-31"}],
+        "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
+        "confidential": False,
+    }
 
 
 def _issue_data(project: str) -> dict[str, object]:
-    return {"project": project, "kind": "审批", "problem": "用地预审迟迟未批，影响开工节点。", "urgency": "紧急",
-            "coordinated": "11月10日区发展改革局召集自然资源部门会商，未解决。", "coordinated_by": "区发展改革局",
-            "ask": "请区政府协调市局加快用地预审。", "co_units": ["区自然资源和规划分局"], "needs_city": False,
-            "contact": {"name": "李明", "phone": "13800000002"}}
+    return {
+        "project": project,
+        "kind": "审批",
+        "problem": "用地预审迟迟未批，影响开工节点。",
+        "urgency": "紧急",
+        "coordinated": "11月10日区发展改革局召集自然资源部门会商，未解决。",
+        "coordinated_by": "区发展改革局",
+        "ask": "请区政府协调市局加快用地预审。",
+        "co_units": ["区自然资源和规划分局"],
+        "needs_city": False,
+        "contact": {"name": "李明", "phone": "13800000002"},
+    }
 
 
 def _save(store: Store, form: str, who: User, data: dict[str, object], *, submit: bool = True) -> str:
     """Through the same save() as the form pages and the API: numbering, versions, the forms' own rules."""
-    result = save(store, FORMS[form], who, data, submit=submit, today=TODAY,
-                  lookup=StoreLookup(store, AttachmentStore(store.root / "attachments")))
+    result = save(
+        store,
+        FORMS[form],
+        who,
+        data,
+        submit=submit,
+        today=TODAY,
+        lookup=StoreLookup(store, AttachmentStore(store.root / "attachments")),
+    )
     assert result.ok, (form, result.errors)
     return result.number
 
@@ -184,37 +224,75 @@ def seed(folder: Path) -> Seed:
         project = _save(store, "project", dc, _project_data())
         accept_record(store, "project", project, fgj, "已核实")
         issue = _save(store, "issue", dc, _issue_data(project))
-        meeting = str(create_meeting(store, date(2026, 11, 20), actor="fgj", now=NOW, status=MeetingStatus.HELD)["number"])
-        minutes = {"convener": "常务副区长", "place": "区政府三楼会议室", "attendance": ["区发展改革局", DC],
-                   "minutes": "会议研究了东城智能制造产业园用地问题。",
-                   "agreed": [{"project": project, "content": "完成用地报批", "lead_unit": DC,
-                               "person": {"name": "王工", "phone": "13800000001"}, "planned": "2026-12-31"}]}
+        meeting = str(
+            create_meeting(store, date(2026, 11, 20), actor="fgj", now=NOW, status=MeetingStatus.HELD)["number"]
+        )
+        minutes = {
+            "convener": "常务副区长",
+            "place": "区政府三楼会议室",
+            "attendance": ["区发展改革局", DC],
+            "minutes": "会议研究了东城智能制造产业园用地问题。",
+            "agreed": [
+                {
+                    "project": project,
+                    "content": "完成用地报批",
+                    "lead_unit": DC,
+                    "person": {"name": "王工", "phone": "13800000001"},
+                    "planned": "2026-12-31",
+                }
+            ],
+        }
         save_minutes(store, fgj, meeting, minutes, NOW, submit=True)
         approve_minutes(store, leader, meeting, TODAY, NOW)
         store.update("meeting", meeting, lambda d: d.update(projects=[project]), actor="fgj", action="测试数据")
         item = f"{meeting}-01"
-        progress = _save(store, "progress", dc, {"item": item, "month": "2026-11", "status": "按计划推进",
-                                                 "progress": "土地报批材料已报市局。", "percent": 60})
+        progress = _save(
+            store,
+            "progress",
+            dc,
+            {
+                "item": item,
+                "month": "2026-11",
+                "status": "按计划推进",
+                "progress": "土地报批材料已报市局。",
+                "percent": 60,
+            },
+        )
         ref = AttachmentStore(store.root / "attachments").save(PDF, "用地批复.pdf", ("pdf",), 10**6)
-        closure = _save(store, "closure", dc, {"item": item, "solved": "已取得用地批复。", "done": "2026-11-25",
-                                               "evidence": [ref.to_json()],
-                                               "contact": {"name": "王工", "phone": "13800000001"}})
-        material = _save(store, "material", dc, {"project": project}, submit=False)   # a draft: editable
-        records = (("project", project), ("issue", issue), ("material", material), ("progress", progress),
-                   ("closure", closure))
+        closure = _save(
+            store,
+            "closure",
+            dc,
+            {
+                "item": item,
+                "solved": "已取得用地批复。",
+                "done": "2026-11-25",
+                "evidence": [ref.to_json()],
+                "contact": {"name": "王工", "phone": "13800000001"},
+            },
+        )
+        material = _save(store, "material", dc, {"project": project}, submit=False)  # a draft: editable
+        records = (
+            ("project", project),
+            ("issue", issue),
+            ("material", material),
+            ("progress", progress),
+            ("closure", closure),
+        )
         private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", "土地报批材料已报市局")
         return Seed(records, meeting, issue, item, ref.sha256, private)
 
 
 # -- filling the path: dc's numbers and guessed ones ----------------------------------------------
 
+
 @dataclass(frozen=True)
 class Target:
     params: dict[str, str]
-    owner: str = ""            # the unit whose record it is; "" when units do not own it
-    kind: str = ""             # the store kind and number whose status decides owner-edit
+    owner: str = ""  # the unit whose record it is; "" when units do not own it
+    kind: str = ""  # the store kind and number whose status decides owner-edit
     number: str = ""
-    ghost: bool = False        # a guessed number that belongs to nobody
+    ghost: bool = False  # a guessed number that belongs to nobody
 
 
 def _record_targets(rule: Rule, sd: Seed) -> Iterator[Target]:
@@ -290,4 +368,3 @@ def outcome(status: int, location: str) -> str:
     if status in (400, 415, 422):
         return "input"
     return str(status)
-

@@ -20,11 +20,13 @@ class AuditReport:
     below_floor: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"audit_packages_checked: {self.audited} packages",
-                f"audit_vulnerable: {len(self.vulnerable)} packages",
-                f"audit_service: {'reachable' if self.service_reachable else 'unreachable'}",
-                f"audit_security_floors_checked: {len(FLOORS)} packages",
-                f"audit_below_security_floor: {len(self.below_floor)} packages"]
+        return [
+            f"audit_packages_checked: {self.audited} packages",
+            f"audit_vulnerable: {len(self.vulnerable)} packages",
+            f"audit_service: {'reachable' if self.service_reachable else 'unreachable'}",
+            f"audit_security_floors_checked: {len(FLOORS)} packages",
+            f"audit_below_security_floor: {len(self.below_floor)} packages",
+        ]
 
     @property
     def failed(self) -> bool:
@@ -53,8 +55,12 @@ def check_floors(report: AuditReport) -> None:
 def run_audit() -> AuditReport:
     report = AuditReport()
     check_floors(report)
-    done = subprocess.run([sys.executable, "-m", "pip_audit", "--format", "json", "--progress-spinner", "off"],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip_audit", "--format", "json", "--progress-spinner", "off"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     try:
         result = json.loads(done.stdout or "{}")
     except json.JSONDecodeError:
@@ -64,6 +70,7 @@ def run_audit() -> AuditReport:
     report.audited = len(audited)
     # When the vulnerability service cannot be reached every package comes back skipped.
     report.service_reachable = bool(audited)
-    report.vulnerable = [f"{d['name']} {d['version']}: {', '.join(v['id'] for v in d['vulns'])}"
-                         for d in audited if d.get("vulns")]
+    report.vulnerable = [
+        f"{d['name']} {d['version']}: {', '.join(v['id'] for v in d['vulns'])}" for d in audited if d.get("vulns")
+    ]
     return report

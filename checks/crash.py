@@ -29,12 +29,14 @@ class CrashReport:
     files_checked: int = 0
 
     def lines(self) -> list[str]:
-        return [f"crash_kills_survived: {self.kills} kills",
-                f"crash_acknowledged: {len(self.acknowledged)} submissions",
-                f"crash_stored: {self.stored} submissions",
-                f"crash_lost: {len(self.lost)} submissions",
-                f"crash_duplicate_numbers: {self.duplicates} numbers",
-                f"crash_files_loaded: {self.files_checked} files"]
+        return [
+            f"crash_kills_survived: {self.kills} kills",
+            f"crash_acknowledged: {len(self.acknowledged)} submissions",
+            f"crash_stored: {self.stored} submissions",
+            f"crash_lost: {len(self.lost)} submissions",
+            f"crash_duplicate_numbers: {self.duplicates} numbers",
+            f"crash_files_loaded: {self.files_checked} files",
+        ]
 
 
 class _Clients:
@@ -55,8 +57,11 @@ class _Clients:
                     token = c.post("/api/login", json={"username": "dc", "password": PASSWORD}).json()["csrf"]
                     while not self.stop.is_set():
                         i += 1
-                        r = c.post("/api/forms/project", json=project_payload(k * 1_000_000 + i),
-                                   headers={"X-CSRF-Token": token})
+                        r = c.post(
+                            "/api/forms/project",
+                            json=project_payload(k * 1_000_000 + i),
+                            headers={"X-CSRF-Token": token},
+                        )
                         if r.status_code == 201:
                             with self.lock:
                                 self.acknowledged.add(r.json()["number"])

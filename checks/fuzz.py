@@ -10,8 +10,8 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, Verbosity, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from starlette.testclient import TestClient
 
@@ -21,8 +21,26 @@ from xietiao.store.engine import Store
 
 PASSWORD = "fuzz-password-1"
 TODAY = date(2026, 11, 28)
-NASTY = st.sampled_from(["", " ", "\x00", "\u202e", "<script>alert(1)</script>", "9" * 40, "-1", "2026-02-30",
-                         "１２３", "null", "[]", "{}", "é", "\ud7ff", "--8<-- \"/etc/passwd\"", "a" * 6000])
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\u202e",
+        "<script>alert(1)</script>",
+        "9" * 40,
+        "-1",
+        "2026-02-30",
+        "１２３",
+        "null",
+        "[]",
+        "{}",
+        "é",
+        "\ud7ff",
+        '--8<-- "/etc/passwd"',
+        "a" * 6000,
+    ]
+)
 
 
 @dataclass
@@ -33,9 +51,11 @@ class FuzzReport:
     unexplained: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"fuzz_cases_tried: {self.cases} cases",
-                f"fuzz_server_errors: {len(self.server_errors)} responses",
-                f"fuzz_unexplained_refusals: {len(self.unexplained)} responses"]
+        return [
+            f"fuzz_cases_tried: {self.cases} cases",
+            f"fuzz_server_errors: {len(self.server_errors)} responses",
+            f"fuzz_unexplained_refusals: {len(self.unexplained)} responses",
+        ]
 
 
 def _app(workdir: Path):  # type: ignore[no-untyped-def]
@@ -43,8 +63,12 @@ def _app(workdir: Path):  # type: ignore[no-untyped-def]
 
     store = Store(workdir / "data", create=True)
     add_user(store, "dc", "东城街道", "unit", PASSWORD)
-    app = assemble_app(store, site_dir=workdir / "site", today=lambda: TODAY,
-                     now=lambda: datetime(2026, 11, 28, 10, tzinfo=DISTRICT_TZ))
+    app = assemble_app(
+        store,
+        site_dir=workdir / "site",
+        today=lambda: TODAY,
+        now=lambda: datetime(2026, 11, 28, 10, tzinfo=DISTRICT_TZ),
+    )
     return app, store
 
 
@@ -67,17 +91,27 @@ def fuzz_api(report: FuzzReport, app, examples: int) -> None:  # type: ignore[no
             continue  # fuzzing logins would only exercise the throttle and lock the account out
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             # Quiet: an operation with nothing to make invalid ends in Unsatisfiable, which is expected.
-            @settings(max_examples=examples, deadline=None, database=None, verbosity=Verbosity.quiet,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                verbosity=Verbosity.quiet,
+                suppress_health_check=list(HealthCheck),
+            )
             @given(op.as_strategy(generation_mode=mode))
             def one(case) -> None:  # type: ignore[no-untyped-def]
                 kw = case.as_transport_kwargs(base_url="http://testserver")
                 headers = {k: str(v) for k, v in (kw.get("headers") or {}).items()}
                 headers["X-CSRF-Token"] = token
                 body = kw.get("json")
-                r = client.request(kw["method"], kw["url"], headers=headers, params=kw.get("params"),
-                                   json=body if "json" in kw else None)
-                _record(report, op.label, r.status_code, r.content, r.headers.get("content-type", ""))
+                r = client.request(
+                    kw["method"],
+                    kw["url"],
+                    headers=headers,
+                    params=kw.get("params"),
+                    json=body if "json" in kw else None,
+                )
+                _record(report, op.label, r.status_code, r.content, r.headers.get("content-type", ""))  # noqa: B023  (called within the loop)
 
             try:
                 one()
@@ -98,10 +132,13 @@ def fuzz_html_forms(report: FuzzReport, app, examples: int) -> None:  # type: ig
 
         @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(posts, st.sampled_from(["draft", "submit"]))
-        def one(data: dict[str, str], action: str) -> None:
-            r = client.post(f"/app/forms/{name}/new", data={**data, "csrf": csrf, "action": action},
-                            follow_redirects=False)
-            _record(report, f"HTML {name}", r.status_code, r.content, r.headers.get("content-type", ""))
+        def one(data: dict[str, str], action: str) -> None:  # called at once, inside this loop turn
+            r = client.post(
+                f"/app/forms/{name}/new",  # noqa: B023
+                data={**data, "csrf": csrf, "action": action},
+                follow_redirects=False,
+            )
+            _record(report, f"HTML {name}", r.status_code, r.content, r.headers.get("content-type", ""))  # noqa: B023
 
         one()
 

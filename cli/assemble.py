@@ -15,14 +15,29 @@ from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
 
 
-def build_site(store: Store, site: Path, today: date, built_at: datetime,
-               on_stage: Callable[[str], None]) -> BuildResult:
+def build_site(
+    store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
+) -> BuildResult:
     """The generator's whole publish, as the server's publisher calls it."""
     return publish(store, site, today, built_at=built_at, on_stage=on_stage)
 
 
-def assemble_app(store: Store, *, site_dir: Path, today: Callable[[], date], now: Callable[[], datetime],
-                 forms_dir: Path = FORMS_DIR, upload_mb: int = DEFAULT_UPLOAD_MB) -> Starlette:
+def assemble_app(
+    store: Store,
+    *,
+    site_dir: Path,
+    today: Callable[[], date],
+    now: Callable[[], datetime],
+    forms_dir: Path = FORMS_DIR,
+    upload_mb: int = DEFAULT_UPLOAD_MB,
+) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first."""
-    return create_app(store, site_dir=site_dir, today=today, now=now, forms=load_domain_forms(forms_dir),
-                      build_site=build_site, upload_mb=upload_mb)
+    return create_app(
+        store,
+        site_dir=site_dir,
+        today=today,
+        now=now,
+        forms=load_domain_forms(forms_dir),
+        build_site=build_site,
+        upload_mb=upload_mb,
+    )

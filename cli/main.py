@@ -57,8 +57,13 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_build(args: argparse.Namespace) -> None:
     with _open_store(args.data) as store:
-        result = publish(store, args.site, district_today(), built_at=district_now(),
-                         on_stage=lambda stage: print(f"· {stage}", flush=True))
+        result = publish(
+            store,
+            args.site,
+            district_today(),
+            built_at=district_now(),
+            on_stage=lambda stage: print(f"· {stage}", flush=True),
+        )
     if not result.ok:
         raise CommandFailed(f"站点构建失败，原站点保持不变：{result.error}")
     print(f"站点已发布到 {args.site}：{result.pages} 个页面，用时 {result.seconds:.1f} 秒")
@@ -103,8 +108,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="xietiao", description="区重大项目协调例会系统")
     sub = top.add_subparsers(dest="command", required=True)
 
-    def command(name: str, fn: Callable[[argparse.Namespace], None], help_zh: str,
-                into: argparse._SubParsersAction = sub) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    def command(
+        name: str, fn: Callable[[argparse.Namespace], None], help_zh: str, into: argparse._SubParsersAction = sub
+    ) -> argparse.ArgumentParser:  # type: ignore[type-arg]
         p = into.add_parser(name, help=help_zh, description=help_zh)
         p.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 ./data）")
         p.set_defaults(fn=fn)

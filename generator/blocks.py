@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from xietiao.ledger.colours import zh_date
-from xietiao.model import AgreedItem, ItemStatus
-
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
+from xietiao.ledger.colours import zh_date
+from xietiao.model import AgreedItem, ItemStatus
 
 
 @dataclass(frozen=True)
@@ -23,8 +22,7 @@ class Table:
         """A Markdown table; cells are Md already, and never hold a line break."""
         if not self.rows:
             return Md(empty)
-        lines = ["| " + " | ".join(md(h) for h in self.headers) + " |",
-                 "|" + " --- |" * len(self.headers)]
+        lines = ["| " + " | ".join(md(h) for h in self.headers) + " |", "|" + " --- |" * len(self.headers)]
         for row in self.rows:
             assert all("\n" not in c for c in row), "a table cell must stay on one line"
             lines.append("| " + " | ".join(row) + " |")
@@ -46,10 +44,10 @@ def basis_line(site: SiteData, built_at: datetime) -> Md:
         what = "尚无已审定的会议纪要"
     else:
         approved = iso_date(m.approved)
-        what = (f"{m.doc_number or m.title}（{zh_date(m.date)}召开"
-                + (f"，{zh_date(approved)}审定）" if approved else "）"))
-    return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；'
-              f"生成时间：{html_text(built)}</p>")
+        what = f"{m.doc_number or m.title}（{zh_date(m.date)}召开" + (
+            f"，{zh_date(approved)}审定）" if approved else "）"
+        )
+    return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；生成时间：{html_text(built)}</p>')
 
 
 def item_state(item: AgreedItem) -> Md:
@@ -130,6 +128,9 @@ def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
     head = f'<a href="{links.url(f"meetings/{item.meeting}.md")}">{html_text(item.number)}</a> {html_text(r.status)}'
     if r.percent is not None:
         head += f"（{r.percent}%）"
-    lines = [head] + [f"{label}：{html_text(value)}" for label, value in
-                      (("进展", r.progress), ("下一步", r.next_steps), ("困难", r.difficulties)) if value]
+    lines = [head] + [
+        f"{label}：{html_text(value)}"
+        for label, value in (("进展", r.progress), ("下一步", r.next_steps), ("困难", r.difficulties))
+        if value
+    ]
     return "<li>" + "<br>".join(lines) + "</li>"

@@ -15,18 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from xietiao.store.engine import Store
-
 from generator.pages import site_pages
 from generator.render import Renderer
 from generator.search.dictionary import dictionary_words, write_user_dict
 from generator.search.documents import search_entries, write_entries
 from generator.sitedata import read_site_data
+from xietiao.store.engine import Store
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "mkdocs.yml"
 CONTENT = REPO / "content"
-BUILD_TIMEOUT = 1800        # seconds; a build that takes longer is stuck
+BUILD_TIMEOUT = 1800  # seconds; a build that takes longer is stuck
 
 STAGE_READ = "读取数据"
 STAGE_PAGES = "生成页面"
@@ -69,8 +68,14 @@ class _Stages:
             self.current = None
 
 
-def publish(store: Store, site_dir: Path, today: date, *, on_stage: Callable[[str], None] | None = None,
-            built_at: datetime | None = None) -> BuildResult:
+def publish(
+    store: Store,
+    site_dir: Path,
+    today: date,
+    *,
+    on_stage: Callable[[str], None] | None = None,
+    built_at: datetime | None = None,
+) -> BuildResult:
     """Build the site from the store and switch `site_dir` to it; the old site stays live on failure."""
     built_at = built_at or datetime.now().astimezone()
     started = time.perf_counter()
@@ -84,7 +89,7 @@ def publish(store: Store, site_dir: Path, today: date, *, on_stage: Callable[[st
     versions.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
     with _exclusive(root / f".{name}-publish.lock"):
-        for stale in cache.glob("staging-*"):     # left by a build that was killed
+        for stale in cache.glob("staging-*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         stamp = _stamp(built_at, versions)
         staging, out = cache / f"staging-{stamp}", versions / stamp
@@ -111,8 +116,9 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _build(store: Store, today: date, built_at: datetime, staging: Path, out: Path, cache: Path,
-           stages: _Stages) -> int:
+def _build(
+    store: Store, today: date, built_at: datetime, staging: Path, out: Path, cache: Path, stages: _Stages
+) -> int:
     stages.next(STAGE_READ)
     site = read_site_data(store, today)
     stages.next(STAGE_PAGES)
@@ -134,8 +140,9 @@ def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath()}
     errors = staging / "stderr.txt"
     with errors.open("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen(command, cwd=staging, env=env, stdout=subprocess.PIPE, stderr=err,
-                                text=True, encoding="utf-8")
+        proc = subprocess.Popen(
+            command, cwd=staging, env=env, stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8"
+        )
         assert proc.stdout is not None
         watchdog = threading.Timer(BUILD_TIMEOUT, proc.kill)
         watchdog.start()
@@ -146,7 +153,7 @@ def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
             code = proc.wait()
         finally:
             watchdog.cancel()
-            if proc.poll() is None:     # we are leaving on an exception: do not leave it running
+            if proc.poll() is None:  # we are leaving on an exception: do not leave it running
                 proc.kill()
                 proc.wait()
         err.seek(0)
@@ -210,4 +217,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-

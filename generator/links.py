@@ -7,10 +7,9 @@ import posixpath
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from generator.markdown_safe import Md, html_text, md
 from xietiao.ledger.colours import Colour, zh_date
 from xietiao.units import unit_by_name
-
-from generator.markdown_safe import Md, html_text, md
 
 # Project categories as the project form offers them, with the ASCII keys the project
 # list's filters use in links (never the Chinese text itself in a URL).
@@ -40,8 +39,9 @@ def zh(day: date | None) -> Md:
 
 
 def badge(colour: Colour) -> Md:
-    return Md(f'<span class="xt-c xt-{colour.value}" data-k="{colour.value}" '
-              f'data-s="{colour.severity}">{colour.label}</span>')
+    return Md(
+        f'<span class="xt-c xt-{colour.value}" data-k="{colour.value}" data-s="{colour.severity}">{colour.label}</span>'
+    )
 
 
 def keyed(key: str, inner: Md) -> Md:
@@ -63,7 +63,7 @@ class Links:
         if not self.folder:
             return target
         if target.startswith(self.folder + "/"):
-            return target[len(self.folder) + 1:]
+            return target[len(self.folder) + 1 :]
         return "../" + target
 
     def to(self, label: Md, target: str, query: str = "") -> Md:
@@ -95,9 +95,11 @@ class Links:
         """The built URL of `target` relative to this page, for raw HTML (directory URLs)."""
         known = self._urls.get(target)
         if known is None:
+
             def folder_of(path: str) -> str:
                 stem = path[:-3]
                 return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
             rel = posixpath.relpath(folder_of(target) or ".", folder_of(self.page) or ".")
             known = self._urls[target] = "./" if rel == "." else rel + "/"
         return known

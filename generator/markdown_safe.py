@@ -11,8 +11,18 @@ import re
 # list get a backslash; the rest become HTML entities, which Markdown leaves alone
 # and the browser shows as the character typed.
 _BACKSLASH = set("\\`*_{}[]()#+-.!|")
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;", "=": "&#61;",
-             ":": "&#58;", "^": "&#94;", "$": "&#36;", "\"": "&quot;", "'": "&#39;"}
+_ENTITIES = {
+    "<": "&lt;",
+    ">": "&gt;",
+    "&": "&amp;",
+    "~": "&#126;",
+    "=": "&#61;",
+    ":": "&#58;",
+    "^": "&#94;",
+    "$": "&#36;",
+    '"': "&quot;",
+    "'": "&#39;",
+}
 _TABLE = {ord(c): "\\" + c for c in _BACKSLASH} | {ord(c): e for c, e in _ENTITIES.items()}
 
 # Every way a string can hold a line break: Markdown splits on \n only, so the

@@ -33,7 +33,7 @@ def seal(site: Path) -> int:
         if count:
             bundle.write_text(sealed, "utf-8")
             rewritten += count
-    if not rewritten:   # Material 9.8 has two; none means the bundle changed shape
+    if not rewritten:  # Material 9.8 has two; none means the bundle changed shape
         raise NotSealed("主题脚本中没有找到按需加载的外部脚本地址：Material 已改版，请检查 generator/offline.py")
     # Source maps are for debugging the theme; they are large and name outside hosts in comments.
     for source_map in scripts.rglob("*.map"):

@@ -20,7 +20,7 @@ def _finalize(value: object) -> str:
     # only values the generator built itself (Md) go out as they are.
     if isinstance(value, Md):
         return value
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, (bool, date, datetime)):
         raise TypeError(f"模板收到未格式化的值 {value!r}：请在 pages.py 中先格式化")
     if isinstance(value, (str, int)):
         return md(value)
@@ -28,9 +28,15 @@ def _finalize(value: object) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, finalize=_finalize,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["block"] = md_block
     return env
 
@@ -42,8 +48,7 @@ class Renderer:
         self.env = environment()
         # The names as they appear in Markdown, in raw HTML and as typed.
         forms = {f for n in secret_names if n.strip() for f in (n, str(md(n)), str(html_text(n)))}
-        self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) \
-            if forms else None
+        self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
 
     def redact(self, text: str) -> str:
         return self._secret.sub("【涉密内容已隐去】", text) if self._secret else text

@@ -33,9 +33,9 @@ def _stage(name: str) -> None:
 
 def build_site(config_file: Path, docs: Path, site: Path) -> None:
     """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure)."""
+    from material.plugins.search import plugin as search_plugin
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from material.plugins.search import plugin as search_plugin
 
     # The search plugin would segment every page with jieba on every build. We do it
     # afterwards with a cache (searchindex.py), so the plugin's own segmentation is off.

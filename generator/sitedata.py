@@ -6,18 +6,17 @@ import re
 from datetime import date
 from pathlib import Path
 
-from xietiao.ledger.board import item_assessment, official_name, project_colour
-from xietiao.ledger.colours import Colour
+from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
 from xietiao.jsonvalue import Doc, JSONValue
+from xietiao.ledger.board import item_assessment, official_name, project_colour
+from xietiao.ledger.colours import Colour
 from xietiao.model import IssueState, MeetingStatus, SubmissionStatus, item_of, meeting_of, project_of, strings, text
 from xietiao.store.engine import Store
 
-from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
-
-__all__ = ["read_site_data", "is_confidential"]
+__all__ = ["is_confidential", "read_site_data"]
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
@@ -30,8 +29,14 @@ NUMBER_SHAPES = {
     "item": re.compile(r"\d{4}-\d{2}-\d{2}"),
 }
 APPROVED_MEETING = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
-SHOWN_ISSUE_STATES = (IssueState.ACCEPTED, IssueState.MERGED, IssueState.CARRIED, IssueState.CITY,
-                      IssueState.SCHEDULED, IssueState.DISCUSSED)
+SHOWN_ISSUE_STATES = (
+    IssueState.ACCEPTED,
+    IssueState.MERGED,
+    IssueState.CARRIED,
+    IssueState.CITY,
+    IssueState.SCHEDULED,
+    IssueState.DISCUSSED,
+)
 FILED = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
@@ -60,8 +65,9 @@ def _without_secret_fields(form: FormDef, data: Doc) -> Doc:
             out.pop(f.name, None)
         elif f.fields and isinstance(out.get(f.name), list):
             secret = {c.name for c in f.fields if c.confidential}
-            rows: list[JSONValue] = [{k: v for k, v in row.items() if k not in secret}
-                                     for row in out[f.name] if isinstance(row, dict)]  # type: ignore[union-attr]
+            rows: list[JSONValue] = [
+                {k: v for k, v in row.items() if k not in secret} for row in out[f.name] if isinstance(row, dict)
+            ]  # type: ignore[union-attr]
             out[f.name] = rows
     return out
 
@@ -92,8 +98,7 @@ def _derive(site: SiteData) -> None:
         issue = site.issues[number]
         site.issues_by_project.setdefault(issue.project, []).append(issue)
     site.shown_meetings = {m.number for m in site.meetings}
-    site.colours = {n: project_colour(p, site.by_project.get(n, []), site.today)
-                    for n, p in site.projects.items()}
+    site.colours = {n: project_colour(p, site.by_project.get(n, []), site.today) for n, p in site.projects.items()}
 
 
 def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> set[str]:
@@ -161,8 +166,16 @@ def _read_issues(store: Store, forms: dict[str, FormDef], site: SiteData) -> Non
         state = text(doc, "list_state")
         if state not in {s.value for s in SHOWN_ISSUE_STATES} or not _public_project(site, text(d, "project")):
             continue
-        site.issues[number] = Issue(number, text(d, "project"), text(d, "kind"), text(d, "problem"),
-                                    text(d, "ask"), text(d, "urgency"), IssueState(state), text(doc, "meeting"))
+        site.issues[number] = Issue(
+            number,
+            text(d, "project"),
+            text(d, "kind"),
+            text(d, "problem"),
+            text(d, "ask"),
+            text(d, "urgency"),
+            IssueState(state),
+            text(doc, "meeting"),
+        )
 
 
 def _read_progress(store: Store, forms: dict[str, FormDef], site: SiteData) -> None:
@@ -174,9 +187,17 @@ def _read_progress(store: Store, forms: dict[str, FormDef], site: SiteData) -> N
         if item not in site.items:
             continue
         percent = d.get("percent")
-        site.progress.setdefault(item, []).append(Progress(
-            item, text(d, "month"), text(d, "status"), text(d, "progress"), text(d, "next_steps"),
-            text(d, "difficulties"), percent if isinstance(percent, int) and not isinstance(percent, bool) else None))
+        site.progress.setdefault(item, []).append(
+            Progress(
+                item,
+                text(d, "month"),
+                text(d, "status"),
+                text(d, "progress"),
+                text(d, "next_steps"),
+                text(d, "difficulties"),
+                percent if isinstance(percent, int) and not isinstance(percent, bool) else None,
+            )
+        )
     for rows in site.progress.values():
         rows.sort(key=lambda r: r.month, reverse=True)
 
@@ -193,8 +214,9 @@ def _read_materials(store: Store, forms: dict[str, FormDef], site: SiteData) -> 
         if not _public_project(site, project):
             continue
         stamp = text(doc, "updated") or text(doc, "created")
-        summary = MaterialSummary(text(doc, "number"), text(d, "overview"), text(d, "progress"),
-                                  text(d, "problems"), text(d, "ask"))
+        summary = MaterialSummary(
+            text(doc, "number"), text(d, "overview"), text(d, "progress"), text(d, "problems"), text(d, "ask")
+        )
         if project not in latest or stamp > latest[project][0]:
             latest[project] = (stamp, summary)
     site.materials = {p: s for p, (_, s) in latest.items()}
@@ -209,10 +231,18 @@ def _read_supervisions(store: Store, site: SiteData) -> None:
         if listed and not items:
             continue  # it concerns only withheld items: saying anything about it could reveal them
         day = text(doc, "date")
-        site.supervisions.append(Supervision(
-            text(doc, "number"), text(doc, "kind"), text(doc, "unit"), items,
-            date.fromisoformat(day) if day else None, text(doc, "note"),
-            doc.get("must_explain") is True, text(doc, "explain_at")))
+        site.supervisions.append(
+            Supervision(
+                text(doc, "number"),
+                text(doc, "kind"),
+                text(doc, "unit"),
+                items,
+                date.fromisoformat(day) if day else None,
+                text(doc, "note"),
+                doc.get("must_explain") is True,
+                text(doc, "explain_at"),
+            )
+        )
     site.supervisions.sort(key=lambda s: (s.day or date.min, s.number), reverse=True)
 
 
@@ -226,7 +256,7 @@ def _read_trend(store: Store, secret_projects: set[str], site: SiteData) -> None
         if not day:
             continue
         point = TrendPoint(date.fromisoformat(day), _snapshot_counts(snap, secret_projects))
-        by_month[day[:7]] = point      # the last snapshot of a month stands for it
+        by_month[day[:7]] = point  # the last snapshot of a month stands for it
     site.trend = list(by_month.values())
 
 
@@ -245,4 +275,3 @@ def _snapshot_counts(snap: Doc, secret_projects: set[str]) -> dict[Colour, int]:
             value = stored.get(c.value)
             counts[c] = value if isinstance(value, int) else 0
     return counts
-

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xietiao.ledger.colours import Colour
-
 from generator.markdown_safe import Md
 from generator.views import TrendPoint
+from xietiao.ledger.colours import Colour
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40
-STACK = (Colour.GREEN, Colour.YELLOW, Colour.RED)   # bottom to top
+STACK = (Colour.GREEN, Colour.YELLOW, Colour.RED)  # bottom to top
 
 
 def _nice_max(value: int) -> int:
@@ -32,13 +31,14 @@ def trend_chart(points: Sequence[TrendPoint]) -> Md:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(points)
     bar = max(1.0, min(28.0, slot * 0.7))
-    parts = [f'<svg class="xt-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="各月项目三色数量">']
+    parts = [f'<svg class="xt-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="各月项目三色数量">']
     for k in range(5):
         value = top * k // 4
         y = TOP + plot_h - plot_h * k / 4
-        parts.append(f'<line class="xt-gridline" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
-                     f'<text class="xt-axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+        parts.append(
+            f'<line class="xt-gridline" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
+            f'<text class="xt-axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>'
+        )
     label_every = max(1, round(len(points) / 12))
     for i, p in enumerate(points):
         x = LEFT + slot * i + (slot - bar) / 2
@@ -47,13 +47,18 @@ def trend_chart(points: Sequence[TrendPoint]) -> Md:
             h = plot_h * p.counts.get(colour, 0) / top
             if h > 0:
                 y -= h
-                parts.append(f'<rect class="xt-bar xt-{colour.value}" x="{x:.1f}" y="{y:.1f}" '
-                             f'width="{bar:.1f}" height="{h:.1f}"><title>{p.day.year}年{p.day.month}月 '
-                             f'{colour.label} {p.counts[colour]}</title></rect>')
+                parts.append(
+                    f'<rect class="xt-bar xt-{colour.value}" x="{x:.1f}" y="{y:.1f}" '
+                    f'width="{bar:.1f}" height="{h:.1f}"><title>{p.day.year}年{p.day.month}月 '
+                    f"{colour.label} {p.counts[colour]}</title></rect>"
+                )
         if i % label_every == 0 or i == len(points) - 1:
-            parts.append(f'<text class="xt-axis" x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-                         f'text-anchor="middle">{p.day.year % 100:02d}/{p.day.month}</text>')
+            parts.append(
+                f'<text class="xt-axis" x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+                f'text-anchor="middle">{p.day.year % 100:02d}/{p.day.month}</text>'
+            )
     parts.append("</svg>")
     legend = "".join(f'<span class="xt-legend xt-{c.value}">{c.label}</span>' for c in reversed(STACK))
-    return Md(f'<figure class="xt-figure" data-search-exclude>{"".join(parts)}'
-              f"<figcaption>{legend}</figcaption></figure>")
+    return Md(
+        f'<figure class="xt-figure" data-search-exclude>{"".join(parts)}<figcaption>{legend}</figcaption></figure>'
+    )

@@ -25,7 +25,7 @@ class Issue:
 @dataclass(frozen=True)
 class Progress:
     item: str
-    month: str          # 2026-11
+    month: str  # 2026-11
     status: str
     progress: str
     next_steps: str
@@ -72,20 +72,20 @@ class SiteData:
     today: date
     projects: dict[str, Project] = field(default_factory=dict)
     colours: dict[str, ProjectColour] = field(default_factory=dict)
-    meetings: list[Meeting] = field(default_factory=list)      # approved minutes, newest first
+    meetings: list[Meeting] = field(default_factory=list)  # approved minutes, newest first
     items: dict[str, AgreedItem] = field(default_factory=dict)
     issues: dict[str, Issue] = field(default_factory=dict)
-    progress: dict[str, list[Progress]] = field(default_factory=dict)   # by item number
+    progress: dict[str, list[Progress]] = field(default_factory=dict)  # by item number
     materials: dict[str, MaterialSummary] = field(default_factory=dict)  # latest, by project
     supervisions: list[Supervision] = field(default_factory=list)
-    discussions: dict[str, list[Discussion]] = field(default_factory=dict)   # by meeting
-    secret_names: tuple[str, ...] = ()      # names of confidential projects, to catch in free text
+    discussions: dict[str, list[Discussion]] = field(default_factory=dict)  # by meeting
+    secret_names: tuple[str, ...] = ()  # names of confidential projects, to catch in free text
     trend: list[TrendPoint] = field(default_factory=list)
     # Derived once, so that a page never scans every record.
-    assessments: dict[str, Assessment] = field(default_factory=dict)   # by item number
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # by item number
     by_project: dict[str, list[AgreedItem]] = field(default_factory=dict)
     by_meeting: dict[str, list[AgreedItem]] = field(default_factory=dict)
-    by_unit: dict[str, list[AgreedItem]] = field(default_factory=dict)   # by official lead unit name
+    by_unit: dict[str, list[AgreedItem]] = field(default_factory=dict)  # by official lead unit name
     issues_by_project: dict[str, list[Issue]] = field(default_factory=dict)
     shown_meetings: set[str] = field(default_factory=set)
 

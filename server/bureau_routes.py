@@ -8,9 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.model import Role
-
 from server.context import check_write, render, require_user, state
+from xietiao.model import Role
 
 
 async def publish_page(request: Request) -> Response:

@@ -13,15 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 
+from server.auth.sessions import SESSION_COOKIE, LoginThrottle, Session, SessionTable
+from server.publisher import Publisher
+from server.security import same_origin
 from xietiao.accounts import User, get_user
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
 from xietiao.model import Role
 from xietiao.store.engine import Store
-
-from server.publisher import Publisher
-from server.security import same_origin
-from server.auth.sessions import SESSION_COOKIE, LoginThrottle, Session, SessionTable
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

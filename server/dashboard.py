@@ -7,17 +7,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.accounts import User
-from xietiao.ledger.colours import assess
-from xietiao.jsonvalue import Doc
-from xietiao.ledger.view import month_of, owed_reports
-from xietiao.cycle.meetings import all_meetings, status_of
-from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
-from xietiao.ledger.snapshots import ensure_month_end_snapshots
-from xietiao.store.engine import Store
-
 from server.context import render, require_user, state
 from server.cycle.common import MeetingView, calendar, view_of
+from xietiao.accounts import User
+from xietiao.cycle.meetings import all_meetings, status_of
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.colours import assess
+from xietiao.ledger.snapshots import ensure_month_end_snapshots
+from xietiao.ledger.view import month_of, owed_reports
+from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
+from xietiao.store.engine import Store
 
 FORM_ORDER = ("project", "issue", "material", "progress", "closure")
 
@@ -67,17 +66,37 @@ async def home(request: Request) -> Response:
     owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
     calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
     returned = [r for r in records if r.get("status") == "returned"]
-    waiting = [m for m in all_meetings(st.store) if status_of(m) in (MeetingStatus.PLAN_PROPOSED,
-                                                                       MeetingStatus.MINUTES_DRAFTED)] \
-        if user.role is Role.LEADER else []
-    return render(request, "dashboard.html", {
-        "waiting_count": len(waiting), "form_order": FORM_ORDER,
-        "waiting_titles": [f"{m['title']}的{'建议方案' if status_of(m) is MeetingStatus.PLAN_PROPOSED else '纪要'}"
-                           for m in waiting],
-        "records": records, "returned": returned, "items": items, "forms": st.forms,
-        "calls": calls, "next_planned": next_planned, "today": today,
-        "publish": st.publisher.status, "owed": owed, "owed_month": month_of(today),
-    })  # type: ignore[return-value]
+    waiting = (
+        [
+            m
+            for m in all_meetings(st.store)
+            if status_of(m) in (MeetingStatus.PLAN_PROPOSED, MeetingStatus.MINUTES_DRAFTED)
+        ]
+        if user.role is Role.LEADER
+        else []
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "waiting_count": len(waiting),
+            "form_order": FORM_ORDER,
+            "waiting_titles": [
+                f"{m['title']}的{'建议方案' if status_of(m) is MeetingStatus.PLAN_PROPOSED else '纪要'}"
+                for m in waiting
+            ],
+            "records": records,
+            "returned": returned,
+            "items": items,
+            "forms": st.forms,
+            "calls": calls,
+            "next_planned": next_planned,
+            "today": today,
+            "publish": st.publisher.status,
+            "owed": owed,
+            "owed_month": month_of(today),
+        },
+    )  # type: ignore[return-value]
 
 
 def routes() -> list[BaseRoute]:

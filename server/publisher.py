@@ -13,12 +13,12 @@ from typing import Protocol
 
 from xietiao.store.engine import Store
 
-
 _log = logging.getLogger("xietiao.publish")
 
 
 class BuildOutcome(Protocol):
     """What a site build reports back; the generator's result has these fields."""
+
     ok: bool
     error: str
     pages: int
@@ -35,8 +35,10 @@ class _Crashed:
 
 class SiteBuilder(Protocol):
     """Builds and swaps in the site: the generator's publish, injected where the app is assembled."""
-    def __call__(self, store: Store, site: Path, today: date, built_at: datetime,
-                 on_stage: Callable[[str], None]) -> BuildOutcome: ...
+
+    def __call__(
+        self, store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
+    ) -> BuildOutcome: ...
 
 
 @dataclass
@@ -54,8 +56,9 @@ class PublishStatus:
 
 
 class Publisher:
-    def __init__(self, store: Store, site_dir: Path, today: Callable[[], date],
-                 now: Callable[[], datetime], build: SiteBuilder) -> None:
+    def __init__(
+        self, store: Store, site_dir: Path, today: Callable[[], date], now: Callable[[], datetime], build: SiteBuilder
+    ) -> None:
         self._store = store
         self._build_site = build
         self._site = site_dir
@@ -83,8 +86,9 @@ class Publisher:
         threading.Thread(target=self._run, daemon=True, name="publish").start()
 
     def _begin(self, reason: str) -> None:
-        self.status = PublishStatus(running=True, started=self._now().isoformat(timespec="seconds"),
-                                    reason=reason, runs=self.status.runs)
+        self.status = PublishStatus(
+            running=True, started=self._now().isoformat(timespec="seconds"), reason=reason, runs=self.status.runs
+        )
         self._hooks, self._pending = self._pending, []
 
     def _run(self) -> None:
@@ -118,7 +122,7 @@ class Publisher:
         try:
             return self._build_site(self._store, self._site, self._today(), self._now(), self.status.stages.append)
         except Exception as exc:  # a bug: keep the old site, say why, keep serving
-            _log.exception("发布时出现内部错误（原站点仍在线）")   # the traceback goes to the server's log
+            _log.exception("发布时出现内部错误（原站点仍在线）")  # the traceback goes to the server's log
             return _Crashed(ok=False, error=f"内部错误：{exc!r}")
 
     def wait(self, timeout: float = 120.0) -> PublishStatus:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-           "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # The built site is Material: its theme needs inline styles and its own scripts.
-SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
-            "connect-src 'self'; worker-src 'self' blob:")
+SITE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "connect-src 'self'; worker-src 'self' blob:"
+)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -93,15 +97,22 @@ async def _too_large(send: Send, limit: int, *, page: bool = False) -> None:
     mb = limit // (1024 * 1024)
     if page:
         # A form posted from the browser gets a page a clerk can act on, not a JSON line.
-        text = (f"<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>文件过大</title>"
-                f"<body><h1>提交的内容过大，未保存</h1>"
-                f"<p>一次提交的文件合计不能超过 {mb} MB。请用浏览器的“后退”回到表单（已填写的文字通常仍在），"
-                f"去掉或压缩较大的文件后重新提交。</p><p><a href=\"/app/\">回到工作台</a></p></body></html>")
+        text = (
+            f'<!doctype html><html lang="zh"><meta charset="utf-8"><title>文件过大</title>'
+            f"<body><h1>提交的内容过大，未保存</h1>"
+            f"<p>一次提交的文件合计不能超过 {mb} MB。请用浏览器的“后退”回到表单（已填写的文字通常仍在），"
+            f'去掉或压缩较大的文件后重新提交。</p><p><a href="/app/">回到工作台</a></p></body></html>'
+        )
         body, kind = text.encode(), b"text/html; charset=utf-8"
     else:
         body, kind = f'{{"error": "请求内容过大：上限 {mb} MB。"}}'.encode(), b"application/json; charset=utf-8"
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

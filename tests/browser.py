@@ -16,8 +16,14 @@ import uvicorn
 from xietiao.store.engine import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -30,8 +36,9 @@ def _free_port() -> int:
 @contextmanager
 def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str, object]]:
     """The real app under real uvicorn on a loopback port; yields (base URL, app)."""
-    from cli.assemble import assemble_app
     from conftest import fixed_now
+
+    from cli.assemble import assemble_app
 
     app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
     port = _free_port()

@@ -72,3 +72,11 @@ def login(app, username: str) -> Client:  # type: ignore[no-untyped-def]
     c.csrf = r.json()["csrf"]
     c.headers["X-CSRF-Token"] = c.csrf
     return c
+
+
+@pytest.fixture
+def cycle(app, store):  # type: ignore[no-untyped-def]
+    """The meeting-cycle seed (see cycle_support): projects accepted, a meeting planned, four clients."""
+    from cycle_support import seed_cycle
+
+    return seed_cycle(app, store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from xietiao.forms.check import Checked, check_submission
 from xietiao.forms.definitions import FormDef
@@ -18,9 +19,10 @@ PNG = {"sha256": SHA_PNG, "name": "现场.png", "size": 2000, "mime": "image/png
 
 class Known:
     """The simplest Lookup: fixed sets of what exists."""
-    units = {"区发展改革局", "区财政局", "东城街道", "区自然资源和规划分局"}
-    projects = {"P-2026-0001", "P-2026-0002"}
-    attachments = {SHA_PDF, SHA_PNG}
+
+    units: ClassVar[set[str]] = {"区发展改革局", "区财政局", "东城街道", "区自然资源和规划分局"}
+    projects: ClassVar[set[str]] = {"P-2026-0001", "P-2026-0002"}
+    attachments: ClassVar[set[str]] = {SHA_PDF, SHA_PNG}
 
     def unit_exists(self, name: str) -> bool:
         return name in self.units
@@ -47,8 +49,6 @@ def one(form: FormDef, value: object) -> tuple[JSONValue, list[str]]:
     return got.values.get("v"), got.errors.get("v", [])
 
 
-
-
 # Small forms of one field `v` each, one per field type.
 TEXT = define("- {name: v, type: text, label: 项目名称, required: true, max_length: 6, min_length: 2}")
 INTEGER = define("- {name: v, type: integer, label: 完成比例（%）, min: 0, max: 100}")
@@ -69,3 +69,28 @@ ATTACH = define("""
 - {name: v, type: attachment, label: 批复文件, accept: [pdf], max_mb: 1}
 - {name: many, type: attachment, multiple: true, label: 佐证材料, accept: [pdf, png]}
 """)
+
+# Forms with conditions and repeated rows.
+COND = define("""
+- {name: needs_city, type: yesno, label: 需报市级协调}
+- {name: city_reason, type: textarea, label: 市级协调理由, required: true, when: {field: needs_city, equals: true}}
+- {name: status, type: select, label: 状态, choices: [正常, 困难]}
+- {name: trouble, type: text, label: 困难, required: true, when: {field: status, equals: 困难}}
+- {name: detail, type: text, label: 困难细节, when: {field: trouble, filled: true}}
+""")
+GROUP = define("""
+- {name: flag, type: yesno, label: 有备注}
+- name: milestones
+  type: group
+  label: 时间节点
+  required: true
+  min_rows: 2
+  max_rows: 3
+  fields:
+    - {name: node, type: select, label: 阶段, required: true, choices: [开工, 竣工, 其他]}
+    - {name: other, type: text, label: 其他说明, required: true, when: {field: node, equals: 其他}}
+    - {name: date, type: date, label: 计划日期, required: true}
+    - {name: note, type: text, label: 备注, when: {field: flag, equals: true}}
+""")
+ROW_A = {"node": "开工", "date": "2026-12-01"}
+ROW_B = {"node": "竣工", "date": "2027-06-30"}

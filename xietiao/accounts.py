@@ -31,7 +31,7 @@ class AccountError(ValueError):
 @dataclass(frozen=True)
 class User:
     username: str
-    unit: str       # the unit's official name
+    unit: str  # the unit's official name
     role: Role
     display: str
 
@@ -44,8 +44,9 @@ def user_of(doc: Doc) -> User:
     return User(str(doc["number"]), str(doc["unit"]), Role(str(doc["role"])), str(doc.get("display") or doc["number"]))
 
 
-def add_user(store: Store, username: str, unit: str, role: str, password: str, *,
-             actor: str = "system", display: str = "") -> User:
+def add_user(
+    store: Store, username: str, unit: str, role: str, password: str, *, actor: str = "system", display: str = ""
+) -> User:
     """Create an account; the unit is named as the mechanism writes it (e.g. 区财政局)."""
     if not USERNAME.match(username):
         raise AccountError("用户名只能用2到32个英文字母、数字、下划线、点或减号。")
@@ -64,9 +65,14 @@ def add_user(store: Store, username: str, unit: str, role: str, password: str, *
         raise AccountError("密码至少8位。")
     if store.get("user", username) is not None:
         raise AccountError(f"用户名“{username}”已存在。")
-    doc: Doc = {"number": username, "unit": found.name, "role": the_role.value,
-                "display": display or f"{found.name}{the_role.label if the_role is not Role.UNIT else ''}",
-                "hash": _HASHER.hash(password), "active": True}
+    doc: Doc = {
+        "number": username,
+        "unit": found.name,
+        "role": the_role.value,
+        "display": display or f"{found.name}{the_role.label if the_role is not Role.UNIT else ''}",
+        "hash": _HASHER.hash(password),
+        "active": True,
+    }
     store.insert("user", doc, actor=actor, action="新建账号")
     return user_of(doc)
 

@@ -38,6 +38,7 @@ class SubmissionStatus(str, Enum):
 
 class IssueState(str, Enum):
     """Where an issue stands on the pending-coordination list (待协调重大项目问题清单)."""
+
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     RETURNED = "returned"
@@ -49,9 +50,16 @@ class IssueState(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"proposed": "待审核", "accepted": "已纳入清单", "returned": "已退回",
-                "merged": "已合并", "carried": "顺延下次", "city": "报市级协调",
-                "scheduled": "已列入方案", "discussed": "已上会"}[self.value]
+        return {
+            "proposed": "待审核",
+            "accepted": "已纳入清单",
+            "returned": "已退回",
+            "merged": "已合并",
+            "carried": "顺延下次",
+            "city": "报市级协调",
+            "scheduled": "已列入方案",
+            "discussed": "已上会",
+        }[self.value]
 
 
 class ItemStatus(str, Enum):
@@ -62,8 +70,9 @@ class ItemStatus(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"registered": "已挂号", "in_progress": "推进中",
-                "closure_requested": "申请销号", "closed": "已销号"}[self.value]
+        return {"registered": "已挂号", "in_progress": "推进中", "closure_requested": "申请销号", "closed": "已销号"}[
+            self.value
+        ]
 
     @property
     def is_open(self) -> bool:
@@ -82,14 +91,21 @@ class MeetingStatus(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"planned": "已计划", "call_open": "议题征集中", "plan_proposed": "方案待审定",
-                "plan_approved": "方案已审定", "held": "已召开", "minutes_drafted": "纪要待审定",
-                "minutes_approved": "纪要已审定", "published": "已发布"}[self.value]
+        return {
+            "planned": "已计划",
+            "call_open": "议题征集中",
+            "plan_proposed": "方案待审定",
+            "plan_approved": "方案已审定",
+            "held": "已召开",
+            "minutes_drafted": "纪要待审定",
+            "minutes_approved": "纪要已审定",
+            "published": "已发布",
+        }[self.value]
 
 
 @dataclass(frozen=True)
 class Milestone:
-    node: str          # 前期工作 / 开工 / 竣工 / 投产运营 / 其他
+    node: str  # 前期工作 / 开工 / 竣工 / 投产运营 / 其他
     task: str
     planned: date
     done: date | None
@@ -106,12 +122,12 @@ class Person:
 class Project:
     number: str
     name: str
-    unit: str               # the registering (responsible) unit's name
+    unit: str  # the registering (responsible) unit's name
     category: str
     town: str
     owner: str
     overview: str
-    investment: str         # 万元, decimal as text
+    investment: str  # 万元, decimal as text
     plans: tuple[str, ...]
     milestones: tuple[Milestone, ...]
     persons: tuple[Person, ...]
@@ -121,10 +137,10 @@ class Project:
 
 @dataclass(frozen=True)
 class AgreedItem:
-    number: str             # 2026-12-03: year, meeting, order
-    meeting: str            # 2026-12
-    project: str            # P-2026-0001
-    issue: str              # Q-2026-0001 or ""
+    number: str  # 2026-12-03: year, meeting, order
+    meeting: str  # 2026-12
+    project: str  # P-2026-0001
+    issue: str  # Q-2026-0001 or ""
     content: str
     lead_unit: str
     co_units: tuple[str, ...]
@@ -138,7 +154,7 @@ class AgreedItem:
 
 @dataclass(frozen=True)
 class Meeting:
-    number: str             # 2026-12: the 12th meeting of 2026
+    number: str  # 2026-12: the 12th meeting of 2026
     date: date
     title: str
     status: MeetingStatus
@@ -147,8 +163,8 @@ class Meeting:
     projects: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
     minutes: str = ""
-    approved: str = ""      # ISO date the minutes were approved, or ""
-    doc_number: str = ""    # 区政府专题会议纪要〔2026〕12号
+    approved: str = ""  # ISO date the minutes were approved, or ""
+    doc_number: str = ""  # 区政府专题会议纪要〔2026〕12号
     discussions: tuple[tuple[str, str], ...] = field(default=())  # (issue number, what was said)
 
 
@@ -177,43 +193,74 @@ def project_of(doc: Doc) -> Project:
     milestones = []
     for row in d.get("milestones") or []:  # type: ignore[union-attr]
         if isinstance(row, dict) and isinstance(row.get("planned"), str):
-            milestones.append(Milestone(text(row, "node"), text(row, "task"),
-                                        date.fromisoformat(str(row["planned"])), opt_date(row.get("done"))))
+            milestones.append(
+                Milestone(
+                    text(row, "node"),
+                    text(row, "task"),
+                    date.fromisoformat(str(row["planned"])),
+                    opt_date(row.get("done")),
+                )
+            )
     persons = []
     for row in d.get("persons") or []:  # type: ignore[union-attr]
         if isinstance(row, dict):
             p = person_of(row.get("person"))
             persons.append(Person(p.name, p.phone, text(row, "role")))
     return Project(
-        number=text(doc, "number"), name=text(d, "name"), unit=text(doc, "unit"),
-        category=text(d, "category"), town=text(d, "town"), owner=text(d, "owner"),
-        overview=text(d, "overview"), investment=text(d, "investment"),
-        plans=strings(d.get("plans")), milestones=tuple(milestones), persons=tuple(persons),
-        confidential=bool(doc.get("confidential")), status=SubmissionStatus(text(doc, "status") or "draft"),
+        number=text(doc, "number"),
+        name=text(d, "name"),
+        unit=text(doc, "unit"),
+        category=text(d, "category"),
+        town=text(d, "town"),
+        owner=text(d, "owner"),
+        overview=text(d, "overview"),
+        investment=text(d, "investment"),
+        plans=strings(d.get("plans")),
+        milestones=tuple(milestones),
+        persons=tuple(persons),
+        confidential=bool(doc.get("confidential")),
+        status=SubmissionStatus(text(doc, "status") or "draft"),
     )
 
 
 def item_of(doc: Doc) -> AgreedItem:
     return AgreedItem(
-        number=text(doc, "number"), meeting=text(doc, "meeting"), project=text(doc, "project"),
-        issue=text(doc, "issue"), content=text(doc, "content"), lead_unit=text(doc, "lead_unit"),
-        co_units=strings(doc.get("co_units")), person=person_of(doc.get("person")),
-        planned=date.fromisoformat(text(doc, "planned")), status=ItemStatus(text(doc, "status")),
-        done=opt_date(doc.get("done")), closed_reason=text(doc, "closed_reason"),
+        number=text(doc, "number"),
+        meeting=text(doc, "meeting"),
+        project=text(doc, "project"),
+        issue=text(doc, "issue"),
+        content=text(doc, "content"),
+        lead_unit=text(doc, "lead_unit"),
+        co_units=strings(doc.get("co_units")),
+        person=person_of(doc.get("person")),
+        planned=date.fromisoformat(text(doc, "planned")),
+        status=ItemStatus(text(doc, "status")),
+        done=opt_date(doc.get("done")),
+        closed_reason=text(doc, "closed_reason"),
         reopened_from=text(doc, "reopened_from"),
     )
 
 
 def meeting_of(doc: Doc) -> Meeting:
     talks = doc.get("discussions")
-    pairs = tuple((text(t, "issue"), text(t, "text")) for t in talks if isinstance(t, dict)) \
-        if isinstance(talks, list) else ()
+    pairs = (
+        tuple((text(t, "issue"), text(t, "text")) for t in talks if isinstance(t, dict))
+        if isinstance(talks, list)
+        else ()
+    )
     return Meeting(
-        number=text(doc, "number"), date=date.fromisoformat(text(doc, "date")), title=text(doc, "title"),
-        status=MeetingStatus(text(doc, "status")), place=text(doc, "place"),
-        attendance=strings(doc.get("attendance")), projects=strings(doc.get("projects")),
-        issues=strings(doc.get("issues")), minutes=text(doc, "minutes"), approved=text(doc, "approved"),
-        doc_number=text(doc, "doc_number"), discussions=pairs,
+        number=text(doc, "number"),
+        date=date.fromisoformat(text(doc, "date")),
+        title=text(doc, "title"),
+        status=MeetingStatus(text(doc, "status")),
+        place=text(doc, "place"),
+        attendance=strings(doc.get("attendance")),
+        projects=strings(doc.get("projects")),
+        issues=strings(doc.get("issues")),
+        minutes=text(doc, "minutes"),
+        approved=text(doc, "approved"),
+        doc_number=text(doc, "doc_number"),
+        discussions=pairs,
     )
 
 

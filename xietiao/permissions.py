@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xietiao.accounts import User
-from xietiao.model import Role
 from xietiao.forms.submissions import NotAllowed
+from xietiao.model import Role
 
 
 class RoleRefused(NotAllowed):

@@ -7,12 +7,12 @@ from enum import Enum
 
 
 class UnitKind(str, Enum):
-    GOVERNMENT = "government"   # 区政府: leaders who approve
-    BUREAU = "bureau"           # 区发展改革局: runs the meeting
-    DEPARTMENT = "department"   # 区级部门
-    CENTRE = "centre"           # 建设中心
-    GROUP = "group"             # 国有集团
-    TOWN = "town"               # 镇街
+    GOVERNMENT = "government"  # 区政府: leaders who approve
+    BUREAU = "bureau"  # 区发展改革局: runs the meeting
+    DEPARTMENT = "department"  # 区级部门
+    CENTRE = "centre"  # 建设中心
+    GROUP = "group"  # 国有集团
+    TOWN = "town"  # 镇街
 
     @property
     def label(self) -> str:
@@ -31,7 +31,7 @@ _KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Unit:
-    code: str          # ASCII, used in URLs and file names instead of the Chinese name
+    code: str  # ASCII, used in URLs and file names instead of the Chinese name
     name: str
     kind: UnitKind
     aliases: tuple[str, ...] = ()

@@ -9,26 +9,82 @@ from pathlib import Path
 
 from backrefs import bre
 
-from xietiao.units import UNITS, TOWNS
-
 from generator.markdown_safe import clean
+from xietiao.units import TOWNS, UNITS
 
 # Terms of the coordination work that jieba's default dictionary splits, so that they
 # are indexed whole; their parts (预算 in 财政预算) are found through Segmenter.subwords.
 DOMAIN_WORDS = (
-    "财政预算", "财政资金", "自然资源", "用地预审", "用地报批", "建设用地", "土地指标", "土地征收",
-    "土地出让", "耕地占补平衡", "林地审批", "规划许可", "规划调整", "规划条件", "施工许可", "施工图审查",
-    "初步设计", "可研批复", "立项批复", "环评审批", "能评审查", "稳评", "水土保持", "征地拆迁",
-    "政策处理", "房屋征收", "管线迁改", "电力迁改", "交通导改", "要素保障", "专项债券", "专项债",
-    "招投标", "竣工验收", "联合验收", "投产运营", "前期工作", "议定事项", "协调例会", "会议纪要",
-    "销号", "挂号", "三色图", "严重滞后", "责任单位", "牵头单位", "配合单位", "上会材料", "重大项目",
-    "项目业主", "投资专班", "集中审批", "集中攻关", "督办函", "市级协调", "计划节点", "镇街",
-    "国有集团", "建设中心", "审批服务", "并联审批", "容缺受理", "代建", "资金拨付", "资金平衡",
+    "财政预算",
+    "财政资金",
+    "自然资源",
+    "用地预审",
+    "用地报批",
+    "建设用地",
+    "土地指标",
+    "土地征收",
+    "土地出让",
+    "耕地占补平衡",
+    "林地审批",
+    "规划许可",
+    "规划调整",
+    "规划条件",
+    "施工许可",
+    "施工图审查",
+    "初步设计",
+    "可研批复",
+    "立项批复",
+    "环评审批",
+    "能评审查",
+    "稳评",
+    "水土保持",
+    "征地拆迁",
+    "政策处理",
+    "房屋征收",
+    "管线迁改",
+    "电力迁改",
+    "交通导改",
+    "要素保障",
+    "专项债券",
+    "专项债",
+    "招投标",
+    "竣工验收",
+    "联合验收",
+    "投产运营",
+    "前期工作",
+    "议定事项",
+    "协调例会",
+    "会议纪要",
+    "销号",
+    "挂号",
+    "三色图",
+    "严重滞后",
+    "责任单位",
+    "牵头单位",
+    "配合单位",
+    "上会材料",
+    "重大项目",
+    "项目业主",
+    "投资专班",
+    "集中审批",
+    "集中攻关",
+    "督办函",
+    "市级协调",
+    "计划节点",
+    "镇街",
+    "国有集团",
+    "建设中心",
+    "审批服务",
+    "并联审批",
+    "容缺受理",
+    "代建",
+    "资金拨付",
+    "资金平衡",
 )
-USER_FREQ = 3000          # high enough that a listed word stays whole inside a sentence
-MAX_WORD = 40             # longer runs are sentences, not names
+USER_FREQ = 3000  # high enough that a listed word stays whole inside a sentence
+MAX_WORD = 40  # longer runs are sentences, not names
 
-HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # the expression Material's plugin uses
+HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)  # the expression Material's plugin uses
 _SPACE = re.compile(r"\s+")
 
 

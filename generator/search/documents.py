@@ -13,10 +13,9 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.views import SiteData
 from xietiao.ledger.colours import zh_date
 from xietiao.model import Meeting
-
-from generator.views import SiteData
 
 Entry = dict[str, str]
 
@@ -39,8 +38,7 @@ def project_entry(site: SiteData, number: str) -> Entry:
         parts += [material.progress, material.problems, material.asks]
     # The number in the title: a search for P-2026-0041 then ranks the project's own page first.
     title = f"{p.name}（{number}）" if p.name else number
-    return {"location": f"projects/{number}/", "title": html.escape(title, quote=False),
-            "text": _text(parts)}
+    return {"location": f"projects/{number}/", "title": html.escape(title, quote=False), "text": _text(parts)}
 
 
 def meeting_entry(site: SiteData, m: Meeting) -> Entry:
@@ -53,8 +51,11 @@ def meeting_entry(site: SiteData, m: Meeting) -> Entry:
     parts += [d.text for d in site.discussions.get(m.number, [])]
     for i in site.by_meeting.get(m.number, []):
         parts += [i.number, i.content, i.lead_unit, *i.co_units, zh_date(i.planned)]
-    return {"location": f"meetings/{m.number}/", "title": html.escape(m.title or m.number, quote=False),
-            "text": _text(parts)}
+    return {
+        "location": f"meetings/{m.number}/",
+        "title": html.escape(m.title or m.number, quote=False),
+        "text": _text(parts),
+    }
 
 
 def search_entries(site: SiteData, redact: Callable[[str], str]) -> list[Entry]:

@@ -15,13 +15,13 @@ from generator.search.documents import merge_entries
 # Bump when segmentation or the entry layout changes: every cached entry is then redone.
 CACHE_VERSION = 2
 CACHE_FILE = "segments.json"
-Entry = list[str]   # [segmented title, segmented text, tails of long words joined by U+200B]
+Entry = list[str]  # [segmented title, segmented text, tails of long words joined by U+200B]
 
 
 @dataclass(frozen=True)
 class IndexStats:
     entries: int
-    segmented: int      # entries that were not in the cache
+    segmented: int  # entries that were not in the cache
     bytes: int
 
 
@@ -45,7 +45,7 @@ class SegmentCache:
         try:
             saved = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            return      # no cache, or a torn one: everything is segmented afresh
+            return  # no cache, or a torn one: everything is segmented afresh
         if not isinstance(saved, dict) or saved.get("stamp") != self.stamp:
             return
         old_words: dict[str, int] = saved.get("words", {})
@@ -84,7 +84,7 @@ def segment_entry(seg: Segmenter, title: str, text: str) -> Entry:
     tails = {s for t in tokens for s in seg.subwords(t)} - tokens
     # A tail that begins another indexed word is found through that word already.
     ordered = sorted(tails | tokens)
-    kept = [w for w, nxt in zip(ordered, ordered[1:] + [""]) if w in tails and not nxt.startswith(w)]
+    kept = [w for w, nxt in zip(ordered, [*ordered[1:], ""], strict=False) if w in tails and not nxt.startswith(w)]
     return [title_out, text_out, "\u200b".join(kept)]
 
 

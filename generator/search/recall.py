@@ -14,8 +14,8 @@ piece matches one of its tokens, which is stricter.
 from __future__ import annotations
 
 import bisect
-import logging
 import json
+import logging
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -43,7 +43,7 @@ class OfflineSearch:
         data = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))
         separator = re.compile(data["config"]["separator"])
         fields = list(data["config"]["fields"])
-        self.pages: dict[str, set[str]] = {}      # token -> pages holding it
+        self.pages: dict[str, set[str]] = {}  # token -> pages holding it
         for doc in data["docs"]:
             page = doc["location"].split("#")[0]
             for name in fields:
@@ -70,7 +70,7 @@ class OfflineSearch:
             p = stack.pop()
             for q in range(1, cuts[p]):
                 if cuts[p + q] > cuts[p] - q:
-                    pieces[query[p:p + q]] = None
+                    pieces[query[p : p + q]] = None
                     stack.append(p + q)
             q = p + cuts[p]
             if q < n - 1 and cuts[q]:

@@ -9,11 +9,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from xietiao.accounts import User, verify_login
-
+from server.auth.sessions import SESSION_COOKIE, SESSION_SECONDS
 from server.context import check_write, render, safe_next, session_of, state
 from server.security import same_origin
-from server.auth.sessions import SESSION_COOKIE, SESSION_SECONDS
+from xietiao.accounts import User, verify_login
 
 BAD_LOGIN = "用户名或密码错误。"
 THROTTLED = "登录失败次数过多，请15分钟后再试。"
@@ -35,15 +34,23 @@ async def _attempt(request: Request, username: str, password: str) -> tuple[User
 def _set_cookie(request: Request, response: Response, username: str) -> str:
     old = request.cookies.get(SESSION_COOKIE)
     session = state(request).sessions.start(username, old_token=old)
-    response.set_cookie(SESSION_COOKIE, session.token, max_age=SESSION_SECONDS, httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return session.csrf
 
 
 async def login_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
-        return render(request, "login.html", {"next": safe_next(request.query_params.get("next")),
-                                              "error": "", "username": ""})  # type: ignore[return-value]
+        return render(
+            request, "login.html", {"next": safe_next(request.query_params.get("next")), "error": "", "username": ""}
+        )  # type: ignore[return-value]
     if not same_origin(request.headers, request.headers.get("host", "")):
         raise HTTPException(403, "登录请求来自其他站点，已拒绝。")
     form = await request.form(max_fields=10, max_files=0)
@@ -53,8 +60,7 @@ async def login_page(request: Request) -> Response:
     user, error = await _attempt(request, username, password)
     if user is None:
         status = 429 if error == THROTTLED else 400
-        return render(request, "login.html", {"next": target, "error": error, "username": username},
-                      status=status)  # type: ignore[return-value]
+        return render(request, "login.html", {"next": target, "error": error, "username": username}, status=status)  # type: ignore[return-value]
     response = RedirectResponse(target, status_code=303)
     _set_cookie(request, response, user.username)
     return response
@@ -76,17 +82,20 @@ async def api_login(request: Request) -> Response:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return JSONResponse({"error": "请求体不是有效的 JSON。"}, status_code=400)
-    if not isinstance(body, dict) or not isinstance(body.get("username"), str) \
-            or not isinstance(body.get("password"), str):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("username"), str)
+        or not isinstance(body.get("password"), str)
+    ):
         return JSONResponse({"error": "需要 username 和 password 两个字符串字段。"}, status_code=400)
     user, error = await _attempt(request, body["username"][:64], body["password"][:256])
     if user is None:
         return JSONResponse({"error": error}, status_code=429 if error == THROTTLED else 401)
-    response = JSONResponse({"csrf": "", "username": user.username, "unit": user.unit,
-                             "role": user.role.value})
+    response = JSONResponse({"csrf": "", "username": user.username, "unit": user.unit, "role": user.role.value})
     csrf = _set_cookie(request, response, user.username)
-    response.body = response.render({"csrf": csrf, "username": user.username, "unit": user.unit,
-                                     "role": user.role.value})
+    response.body = response.render(
+        {"csrf": csrf, "username": user.username, "unit": user.unit, "role": user.role.value}
+    )
     response.headers["content-length"] = str(len(response.body))
     return response
 

@@ -38,8 +38,9 @@ class SessionTable:
         with self._lock:
             if old_token:
                 self._sessions.pop(old_token, None)
-            session = Session(secrets.token_urlsafe(32), username, secrets.token_urlsafe(32),
-                              self.clock() + SESSION_SECONDS)
+            session = Session(
+                secrets.token_urlsafe(32), username, secrets.token_urlsafe(32), self.clock() + SESSION_SECONDS
+            )
             self._sessions[session.token] = session
             return session
 
@@ -76,8 +77,7 @@ class LoginThrottle:
     def blocked(self, username: str, address: str) -> bool:
         with self._lock:
             now = self.clock()
-            return any(self._recent(key, now) >= MAX_FAILURES
-                       for key in (f"user:{username}", f"addr:{address}"))
+            return any(self._recent(key, now) >= MAX_FAILURES for key in (f"user:{username}", f"addr:{address}"))
 
     def failed(self, username: str, address: str) -> None:
         with self._lock:

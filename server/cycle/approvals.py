@@ -10,17 +10,24 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.accounts import User
-from xietiao.cycle.issuelist import data_of
-from xietiao.jsonvalue import Doc
-from xietiao.cycle.meetings import (all_meetings, approve_minutes, approve_plan, get_meeting, plan_issue_docs, projects_named,
-                              send_back, status_of)
-from xietiao.model import MeetingStatus, Role
-from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound
-
 from server.context import render, require_user, state
 from server.cycle.common import posted, project_names, publish_after_approval, refusal_status, zh
+from xietiao.accounts import User
+from xietiao.cycle.issuelist import data_of
+from xietiao.cycle.meetings import (
+    all_meetings,
+    approve_minutes,
+    approve_plan,
+    get_meeting,
+    plan_issue_docs,
+    projects_named,
+    send_back,
+    status_of,
+)
+from xietiao.forms.submissions import NotAllowed, NotFound
+from xietiao.jsonvalue import Doc
+from xietiao.model import MeetingStatus, Role
+from xietiao.store.engine import Store
 
 AWAITING = (MeetingStatus.PLAN_PROPOSED, MeetingStatus.MINUTES_DRAFTED)
 
@@ -30,8 +37,14 @@ def _context(store: Store) -> dict[str, object]:
     issues = {str(m["number"]): plan_issue_docs(store, m) for m in waiting}
     numbers = [n for m in waiting for n in projects_named(m)]
     numbers += [str(data_of(d).get("project") or "") for found in issues.values() for d in found]
-    return {"waiting": waiting, "issues": issues, "names": project_names(store, numbers), "data_of": data_of,
-            "S": MeetingStatus, "zh": zh}
+    return {
+        "waiting": waiting,
+        "issues": issues,
+        "names": project_names(store, numbers),
+        "data_of": data_of,
+        "S": MeetingStatus,
+        "zh": zh,
+    }
 
 
 async def approvals_page(request: Request, error: str = "", status: int = 200) -> Response:
@@ -40,8 +53,7 @@ async def approvals_page(request: Request, error: str = "", status: int = 200) -
     return render(request, "approvals.html", {**ctx, "error": error}, status=status)  # type: ignore[return-value]
 
 
-def _decide(store: Store, user: User, number: str, verb: str, seen: str, note: str,
-            today: date, now: datetime) -> Doc:
+def _decide(store: Store, user: User, number: str, verb: str, seen: str, note: str, today: date, now: datetime) -> Doc:
     doc = get_meeting(store, number)
     # The leader decides on what the page showed; if the meeting moved on meanwhile, say so.
     if doc.get("status") != seen:
@@ -62,8 +74,17 @@ async def decide(request: Request) -> Response:
     st = state(request)
     number = request.path_params["number"]
     try:
-        doc = await run_in_threadpool(_decide, st.store, user, number, verb, str(form.get("stage") or ""),
-                                      str(form.get("note") or ""), st.today(), st.now())
+        doc = await run_in_threadpool(
+            _decide,
+            st.store,
+            user,
+            number,
+            verb,
+            str(form.get("stage") or ""),
+            str(form.get("note") or ""),
+            st.today(),
+            st.now(),
+        )
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:

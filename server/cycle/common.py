@@ -10,18 +10,17 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from xietiao.ledger.colours import zh_date
+from server.context import check_write, state
+from server.publisher import PublishStatus
 from xietiao.cycle.deadlines import Deadline, days_used, meeting_day, meeting_deadlines, submissions_due
-from xietiao.jsonvalue import Doc
 from xietiao.cycle.meetings import get_meeting, mark_published, previous_meeting, status_of
+from xietiao.cycle.workdays import CalendarFileError, WorkCalendar, load_calendar
+from xietiao.forms.submissions import NotAllowed, NotFound
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.colours import zh_date
 from xietiao.model import MeetingStatus
 from xietiao.permissions import RoleRefused
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound
-from xietiao.cycle.workdays import CalendarFileError, WorkCalendar, load_calendar
-
-from server.context import check_write, state
-from server.publisher import PublishStatus
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,20 @@ def calendar_warning(cal: WorkCalendar, problem: str, days: list[date]) -> str:
     return "\n".join(m for m in (problem, cal.warning(days) or "") if m)
 
 
-def view_of(store: Store, doc: Doc, cal: WorkCalendar, today: date, *,
-            previous: Doc | None | bool = True) -> MeetingView:
+def view_of(
+    store: Store, doc: Doc, cal: WorkCalendar, today: date, *, previous: Doc | bool | None = True
+) -> MeetingView:
     """The meeting with its deadlines; pass `previous` when the caller already knows it."""
     if previous is True:
         previous = previous_meeting(store, doc)
     assert previous is None or isinstance(previous, dict)
-    return MeetingView(doc, status_of(doc), previous, tuple(meeting_deadlines(doc, previous, cal, today)),
-                       submissions_due(doc, previous, cal, today))
+    return MeetingView(
+        doc,
+        status_of(doc),
+        previous,
+        tuple(meeting_deadlines(doc, previous, cal, today)),
+        submissions_due(doc, previous, cal, today),
+    )
 
 
 async def meeting_or_404(request: Request) -> Doc:

@@ -11,17 +11,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.cycle import documents as docs_meeting
-from xietiao.cycle.deadlines import step_day
-from xietiao.cycle.issuelist import data_of
-from xietiao.jsonvalue import Doc
-from xietiao.cycle.meetings import HELD_OR_LATER, plan_issue_docs, projects_named, status_of
-from xietiao.model import MeetingStatus, Role
-from xietiao.store.engine import Store
-
 from server.context import require_user, state
 from server.cycle.common import calendar, meeting_or_404, project_names, view_of
 from server.downloads import disposition
+from xietiao.cycle import documents as docs_meeting
+from xietiao.cycle.deadlines import step_day
+from xietiao.cycle.issuelist import data_of
+from xietiao.cycle.meetings import HELD_OR_LATER, plan_issue_docs, projects_named, status_of
+from xietiao.jsonvalue import Doc
+from xietiao.model import MeetingStatus, Role
+from xietiao.store.engine import Store
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 APPROVED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
@@ -42,9 +41,15 @@ def _notice(store: Store, doc: Doc, today: date) -> bytes:
     for issue in plan_issue_docs(store, doc):
         d = data_of(issue)
         project = str(d.get("project") or "")
-        issues.append(docs_meeting.IssueLine(str(issue["number"]), names.get(project, project),
-                                             str(d.get("kind") or ""), str(d.get("urgency") or ""),
-                                             str(d.get("ask") or "")))
+        issues.append(
+            docs_meeting.IssueLine(
+                str(issue["number"]),
+                names.get(project, project),
+                str(d.get("kind") or ""),
+                str(d.get("urgency") or ""),
+                str(d.get("ask") or ""),
+            )
+        )
     projects = [docs_meeting.ProjectLine(n, names[n]) for n in numbers]
     return docs_meeting.meeting_notice(doc, projects, issues, step_day(doc, "plan_approved") or today)
 
@@ -57,7 +62,8 @@ def _minutes(store: Store, doc: Doc, today: date) -> bytes:
 
 
 MAKERS: dict[str, tuple[str, Callable[[Store, Doc, date], bytes]]] = {
-    "call": ("{title}议题征集通知", _call), "notice": ("关于召开{title}的通知", _notice),
+    "call": ("{title}议题征集通知", _call),
+    "notice": ("关于召开{title}的通知", _notice),
     "minutes": ("{title}会议纪要", _minutes),
 }
 

@@ -13,16 +13,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.cycle import issuelist
-from xietiao.accounts import User
-from xietiao.cycle.issuelist import NOT_YET_HELD, OPEN_STATES, data_of, meeting_taking_issues, on_list
-from xietiao.cycle.meetings import all_meetings, status_of
-from xietiao.model import IssueState, Role
-from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound
-
 from server.context import render, require_user, state
 from server.cycle.common import calendar, calendar_warning, posted, project_names, refusal_status, view_of
+from xietiao.accounts import User
+from xietiao.cycle import issuelist
+from xietiao.cycle.issuelist import NOT_YET_HELD, OPEN_STATES, data_of, meeting_taking_issues, on_list
+from xietiao.cycle.meetings import all_meetings, status_of
+from xietiao.forms.submissions import NotAllowed, NotFound
+from xietiao.model import IssueState, Role
+from xietiao.store.engine import Store
 
 VERBS = ("accept", "return", "merge", "carry", "city")
 
@@ -46,11 +45,19 @@ def _context(store: Store, meeting: str, choice: str, today: date) -> dict[str, 
     current = next((m for m in meetings if m["number"] == taking), None)
     view = view_of(store, current, cal, today) if current else None
     return {
-        "rows": rows, "counts": counts, "total": len(everything), "meetings": meetings, "upcoming": upcoming,
-        "meeting": meeting, "choice": choice if choice in ("all", *counts) else "open", "current": view,
+        "rows": rows,
+        "counts": counts,
+        "total": len(everything),
+        "meetings": meetings,
+        "upcoming": upcoming,
+        "meeting": meeting,
+        "choice": choice if choice in ("all", *counts) else "open",
+        "current": view,
         "warning": calendar_warning(cal, problem, view.days) if view else problem,
         "names": project_names(store, [str(data_of(d).get("project") or "") for d in rows]),
-        "targets": [d for d in on_list(store, OPEN_STATES)], "data_of": data_of, "IssueState": IssueState,
+        "targets": list(on_list(store, OPEN_STATES)),
+        "data_of": data_of,
+        "IssueState": IssueState,
     }
 
 
@@ -58,8 +65,12 @@ async def _render(request: Request, meeting: str, choice: str, error: str = "", 
     st = state(request)
     ctx = await run_in_threadpool(_context, st.store, meeting, choice, st.today())
     done = done_message(request.query_params) if not error else ""
-    return render(request, "issues.html", {**ctx, "error": error, "done": done},  # type: ignore[return-value]
-                  status=status)
+    return render(
+        request,
+        "issues.html",
+        {**ctx, "error": error, "done": done},  # type: ignore[return-value]
+        status=status,
+    )
 
 
 async def issues_page(request: Request) -> Response:
@@ -97,13 +108,29 @@ async def issue_action(request: Request) -> Response:
         return await _render(request, meeting, choice or "open", str(exc), refusal_status(exc))
     # Say what was done: a merged or returned issue leaves the filtered list, which alone looks like a loss.
     target = fields.get("into", "") if verb == "merge" else fields.get("to", "") if verb == "carry" else ""
-    query = urlencode({k: v for k, v in (("meeting", meeting), ("state", choice), ("done", verb),
-                                         ("n", request.path_params["number"]), ("t", target)) if v})
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("meeting", meeting),
+                ("state", choice),
+                ("done", verb),
+                ("n", request.path_params["number"]),
+                ("t", target),
+            )
+            if v
+        }
+    )
     return RedirectResponse(f"/app/issues?{query}", status_code=303)
 
 
-DONE = {"accept": "已纳入清单", "return": "已退回申报单位", "merge": "已并入 {t}", "carry": "已顺延到例会 {t}",
-        "city": "已标记为需市级协调"}
+DONE = {
+    "accept": "已纳入清单",
+    "return": "已退回申报单位",
+    "merge": "已并入 {t}",
+    "carry": "已顺延到例会 {t}",
+    "city": "已标记为需市级协调",
+}
 NUMBER = re.compile(r"[A-Z]-\d{4}-\d{4}|\d{4}-\d{2}", re.ASCII)
 
 

@@ -9,21 +9,28 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.forms.posted import values_from_form
-from xietiao.forms.definitions import FieldType
+from server.context import render, require_user, state
+from server.cycle.common import (
+    all_projects,
+    calendar,
+    calendar_warning,
+    meeting_or_404,
+    posted,
+    project_names,
+    view_of,
+    zh,
+)
+from server.forms.values import Raw, group_row_count, posted_count, raw_from_values
 from xietiao.cycle.issuelist import data_of
-from xietiao.jsonvalue import Doc
 from xietiao.cycle.meetings import InvalidInput, minutes_revision, plan_issue_docs, save_minutes
 from xietiao.cycle.minutes import draft_values, minutes_form, plan_issues
+from xietiao.forms.definitions import FieldType
+from xietiao.forms.posted import values_from_form
+from xietiao.forms.submissions import NotAllowed
+from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed
 from xietiao.units import unit_names
-
-from server.context import render, require_user, state
-from server.cycle.common import (all_projects, calendar, calendar_warning, meeting_or_404, posted, project_names,
-                           view_of, zh)
-from server.forms.values import Raw, group_row_count, posted_count, raw_from_values
 
 MAX_FIELDS = 1200
 
@@ -32,22 +39,51 @@ def _context(store: Store, doc: Doc, today: object) -> dict[str, object]:
     cal, problem = calendar(store)
     view = view_of(store, doc, cal, today)  # type: ignore[arg-type]
     issues = plan_issue_docs(store, doc)
-    return {"m": doc, "view": view, "warning": calendar_warning(cal, problem, view.days), "zh": zh, "issues": issues,
-            "names": project_names(store, [str(data_of(i).get("project") or "") for i in issues]),
-            "projects": all_projects(store), "units": unit_names(), "data_of": data_of,
-            "editable": doc.get("status") == MeetingStatus.HELD.value}
+    return {
+        "m": doc,
+        "view": view,
+        "warning": calendar_warning(cal, problem, view.days),
+        "zh": zh,
+        "issues": issues,
+        "names": project_names(store, [str(data_of(i).get("project") or "") for i in issues]),
+        "projects": all_projects(store),
+        "units": unit_names(),
+        "data_of": data_of,
+        "editable": doc.get("status") == MeetingStatus.HELD.value,
+    }
 
 
-async def _page(request: Request, doc: Doc, raw: Raw, errors: dict[str, list[str]], *, fresh: bool,
-                error: str = "", status: int = 200, revision: int | None = None) -> Response:
+async def _page(
+    request: Request,
+    doc: Doc,
+    raw: Raw,
+    errors: dict[str, list[str]],
+    *,
+    fresh: bool,
+    error: str = "",
+    status: int = 200,
+    revision: int | None = None,
+) -> Response:
     st = state(request)
     ctx = await run_in_threadpool(_context, st.store, doc, st.today())
     form = minutes_form(plan_issues(doc))
-    return render(request, "cycle_minutes.html", {
-        **ctx, "form": form, "raw": raw, "errors": errors, "T": FieldType, "json": json, "error": error,
-        "rows": lambda f: group_row_count(f, raw, fresh=fresh), "saved": request.query_params.get("saved") == "1",
-        "revision": revision if revision is not None else minutes_revision(doc),
-    }, status=status)  # type: ignore[return-value]
+    return render(
+        request,
+        "cycle_minutes.html",
+        {
+            **ctx,
+            "form": form,
+            "raw": raw,
+            "errors": errors,
+            "T": FieldType,
+            "json": json,
+            "error": error,
+            "rows": lambda f: group_row_count(f, raw, fresh=fresh),
+            "saved": request.query_params.get("saved") == "1",
+            "revision": revision if revision is not None else minutes_revision(doc),
+        },
+        status=status,
+    )  # type: ignore[return-value]
 
 
 async def minutes_page(request: Request) -> Response:
@@ -67,12 +103,28 @@ async def minutes_page(request: Request) -> Response:
     st = state(request)
     number = str(doc["number"])
     try:
-        await run_in_threadpool(lambda: save_minutes(st.store, user, number, values_from_form(form, raw),
-                                                     st.now(), submit=submit, seen_revision=seen_revision))
+        await run_in_threadpool(
+            lambda: save_minutes(
+                st.store,
+                user,
+                number,
+                values_from_form(form, raw),
+                st.now(),
+                submit=submit,
+                seen_revision=seen_revision,
+            )
+        )
     except InvalidInput as exc:
-        return await _page(request, doc, raw, exc.errors, fresh=False,
-                           error=f"有 {len(exc.errors)} 处需要修改，请查看下方标红的字段。未保存任何内容。", status=400,
-                           revision=seen_revision)
+        return await _page(
+            request,
+            doc,
+            raw,
+            exc.errors,
+            fresh=False,
+            error=f"有 {len(exc.errors)} 处需要修改，请查看下方标红的字段。未保存任何内容。",
+            status=400,
+            revision=seen_revision,
+        )
     except NotAllowed as exc:
         return await _page(request, doc, raw, {}, fresh=False, error=str(exc), status=409, revision=seen_revision)
     if submit:

@@ -7,20 +7,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.accounts import User
-from xietiao.forms.fieldtypes import clean_text
-from xietiao.cycle.issuelist import data_of, plannable
-from xietiao.jsonvalue import Doc
-from xietiao.cycle.meetings import InvalidInput, propose_plan
-from xietiao.model import MeetingStatus, Role
-from xietiao.cycle.plan import Plan, suggest
-from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed
-from xietiao.units import unit_names
-
 from server.context import render, require_user, state
-from server.cycle.common import (all_projects, calendar, calendar_warning, meeting_or_404, posted, project_names,
-                           view_of, zh)
+from server.cycle.common import (
+    all_projects,
+    calendar,
+    calendar_warning,
+    meeting_or_404,
+    posted,
+    project_names,
+    view_of,
+    zh,
+)
+from xietiao.accounts import User
+from xietiao.cycle.issuelist import data_of, plannable
+from xietiao.cycle.meetings import InvalidInput, propose_plan
+from xietiao.cycle.plan import Plan, suggest
+from xietiao.forms.fieldtypes import clean_text
+from xietiao.forms.submissions import NotAllowed
+from xietiao.jsonvalue import Doc
+from xietiao.model import MeetingStatus, Role
+from xietiao.store.engine import Store
+from xietiao.units import unit_names
 
 MAX_FIELDS = 400
 
@@ -32,18 +39,33 @@ def _context(store: Store, doc: Doc, chosen: Plan | None, today: object) -> dict
     names = project_names(store, [str(data_of(i).get("project") or "") for i in issues])
     cal, problem = calendar(store)
     view = view_of(store, doc, cal, today)  # type: ignore[arg-type]
-    return {"m": doc, "issues": issues, "names": names, "plan": chosen or suggestion, "suggestion": suggestion,
-            "projects": all_projects(store), "units": unit_names(), "data_of": data_of, "view": view,
-            "warning": calendar_warning(cal, problem, view.days), "zh": zh,
-            "open": doc.get("status") == MeetingStatus.CALL_OPEN.value}
+    return {
+        "m": doc,
+        "issues": issues,
+        "names": names,
+        "plan": chosen or suggestion,
+        "suggestion": suggestion,
+        "projects": all_projects(store),
+        "units": unit_names(),
+        "data_of": data_of,
+        "view": view,
+        "warning": calendar_warning(cal, problem, view.days),
+        "zh": zh,
+        "open": doc.get("status") == MeetingStatus.CALL_OPEN.value,
+    }
 
 
-async def _page(request: Request, doc: Doc, chosen: Plan | None = None, errors: dict[str, list[str]] | None = None,
-                error: str = "", status: int = 200) -> Response:
+async def _page(
+    request: Request,
+    doc: Doc,
+    chosen: Plan | None = None,
+    errors: dict[str, list[str]] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> Response:
     st = state(request)
     ctx = await run_in_threadpool(_context, st.store, doc, chosen, st.today())
-    return render(request, "cycle_plan.html", {**ctx, "errors": errors or {}, "error": error},
-                  status=status)  # type: ignore[return-value]
+    return render(request, "cycle_plan.html", {**ctx, "errors": errors or {}, "error": error}, status=status)  # type: ignore[return-value]
 
 
 async def plan_page(request: Request) -> Response:
@@ -52,9 +74,13 @@ async def plan_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         return await _page(request, doc)
     form = await posted(request, MAX_FIELDS)
-    chosen = Plan(tuple(str(v) for v in form.getlist("projects")), tuple(str(v) for v in form.getlist("issues")),
-                  tuple(str(v) for v in form.getlist("attendance")), clean_text(str(form.get("start") or "")),
-                  clean_text(str(form.get("contact") or "")))
+    chosen = Plan(
+        tuple(str(v) for v in form.getlist("projects")),
+        tuple(str(v) for v in form.getlist("issues")),
+        tuple(str(v) for v in form.getlist("attendance")),
+        clean_text(str(form.get("start") or "")),
+        clean_text(str(form.get("contact") or "")),
+    )
     st = state(request)
     try:
         await run_in_threadpool(propose_plan, st.store, user, str(doc["number"]), chosen, st.now())

@@ -10,42 +10,63 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.context import render, require_user, state
+from server.cycle import approvals as cycle_approvals
+from server.cycle import docs as cycle_docs
+from server.cycle import issues as cycle_issues
+from server.cycle import minutes as cycle_minutes
+from server.cycle import plan as cycle_plan
+from server.cycle.common import (
+    calendar,
+    calendar_warning,
+    meeting_or_404,
+    posted,
+    project_names,
+    publish_after_approval,
+    refusal_status,
+    view_of,
+    zh,
+)
 from xietiao.cycle.deadlines import meeting_day
 from xietiao.cycle.issuelist import NOT_YET_HELD, on_list
+from xietiao.cycle.meetings import (
+    HELD_OR_LATER,
+    STEP_OF,
+    InvalidInput,
+    all_meetings,
+    create_meeting,
+    mark_held,
+    open_call,
+    plan_issue_docs,
+    projects_named,
+    status_of,
+)
+from xietiao.forms.submissions import NotAllowed
 from xietiao.jsonvalue import Doc
-from xietiao.cycle.meetings import (HELD_OR_LATER, STEP_OF, InvalidInput, all_meetings, create_meeting, mark_held, open_call,
-                              plan_issue_docs, projects_named, status_of)
 from xietiao.model import MeetingStatus, Role
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed
-
-from server.cycle import approvals as cycle_approvals
-
-from server.cycle import docs as cycle_docs
-
-from server.cycle import issues as cycle_issues
-
-from server.cycle import minutes as cycle_minutes
-
-from server.cycle import plan as cycle_plan
-from server.context import render, require_user, state
-from server.cycle.common import (calendar, calendar_warning, meeting_or_404, posted, project_names, publish_after_approval,
-                           refusal_status, view_of, zh)
 
 BUREAU = (Role.BUREAU, Role.ADMIN)
-STEP_LABELS = {MeetingStatus.CALL_OPEN: "发布议题征集通知", MeetingStatus.PLAN_PROPOSED: "报送建议方案",
-               MeetingStatus.PLAN_APPROVED: "区领导审定方案", MeetingStatus.HELD: "召开例会",
-               MeetingStatus.MINUTES_DRAFTED: "报送纪要代拟稿", MeetingStatus.MINUTES_APPROVED: "区领导审定纪要",
-               MeetingStatus.PUBLISHED: "内网站点发布"}
+STEP_LABELS = {
+    MeetingStatus.CALL_OPEN: "发布议题征集通知",
+    MeetingStatus.PLAN_PROPOSED: "报送建议方案",
+    MeetingStatus.PLAN_APPROVED: "区领导审定方案",
+    MeetingStatus.HELD: "召开例会",
+    MeetingStatus.MINUTES_DRAFTED: "报送纪要代拟稿",
+    MeetingStatus.MINUTES_APPROVED: "区领导审定纪要",
+    MeetingStatus.PUBLISHED: "内网站点发布",
+}
 
 
 # -- the list -----------------------------------------------------------------------------
 
+
 def _list_context(store: Store, today: date) -> dict[str, object]:
     cal, problem = calendar(store)
-    meetings = all_meetings(store)          # newest first
-    views = [view_of(store, doc, cal, today, previous=_held_before(meetings[i + 1:]))
-             for i, doc in enumerate(meetings)]
+    meetings = all_meetings(store)  # newest first
+    views = [
+        view_of(store, doc, cal, today, previous=_held_before(meetings[i + 1 :])) for i, doc in enumerate(meetings)
+    ]
     days = [d for v in views for d in v.days]
     waiting = any(v.status in NOT_YET_HELD for v in views)
     return {"views": views, "warning": calendar_warning(cal, problem, days), "can_create": not waiting}
@@ -70,15 +91,18 @@ async def new_meeting(request: Request) -> Response:
     ctx = await run_in_threadpool(_list_context, st.store, st.today())
     day = _date_or_none(str(form.get("date") or ""))
     if day is None or not ctx["can_create"]:
-        error = "“会议日期”不是有效日期，请按 2026-12-04 的格式选择。" if day is None \
+        error = (
+            "“会议日期”不是有效日期，请按 2026-12-04 的格式选择。"
+            if day is None
             else "已有尚未召开的例会，请在该例会召开后再安排下一次。"
-        return render(request, "cycle_list.html", {**ctx, "zh": zh, "error": error},
-                      status=400 if day is None else 409)  # type: ignore[return-value]
+        )
+        return render(request, "cycle_list.html", {**ctx, "zh": zh, "error": error}, status=400 if day is None else 409)  # type: ignore[return-value]
     doc = await run_in_threadpool(lambda: create_meeting(st.store, day, actor=user.username, now=st.now()))
     return RedirectResponse(f"/app/cycle/{doc['number']}", status_code=303)
 
 
 # -- one meeting ---------------------------------------------------------------------------
+
 
 def _meeting_context(store: Store, doc: Doc, today: date) -> dict[str, object]:
     cal, problem = calendar(store)
@@ -87,9 +111,13 @@ def _meeting_context(store: Store, doc: Doc, today: date) -> dict[str, object]:
     steps = doc.get("steps") if isinstance(doc.get("steps"), dict) else {}
     timeline = [(label, steps.get(STEP_OF[s], "")) for s, label in STEP_LABELS.items()]  # type: ignore[union-attr]
     return {
-        "m": doc, "view": view, "timeline": timeline, "S": MeetingStatus,
+        "m": doc,
+        "view": view,
+        "timeline": timeline,
+        "S": MeetingStatus,
         "warning": calendar_warning(cal, problem, view.days),
-        "names": project_names(store, projects_named(doc)), "plan_issues": plan_issue_docs(store, doc),
+        "names": project_names(store, projects_named(doc)),
+        "plan_issues": plan_issue_docs(store, doc),
         "waiting": on_list(store, meeting=number) if view.status is MeetingStatus.CALL_OPEN else [],
         "items": sorted(store.all("item", lambda d: d.get("meeting") == number), key=lambda d: str(d["number"])),
         "held_default": min(meeting_day(doc), today).isoformat(),
@@ -101,8 +129,9 @@ async def meeting_page(request: Request, error: str = "", status: int = 200) -> 
     doc = await meeting_or_404(request)
     st = state(request)
     ctx = await run_in_threadpool(_meeting_context, st.store, doc, st.today())
-    return render(request, "cycle_meeting.html", {**ctx, "zh": zh, "error": error, "publish": st.publisher.status},
-                  status=status)  # type: ignore[return-value]
+    return render(
+        request, "cycle_meeting.html", {**ctx, "zh": zh, "error": error, "publish": st.publisher.status}, status=status
+    )  # type: ignore[return-value]
 
 
 async def meeting_step(request: Request) -> Response:
@@ -119,8 +148,9 @@ async def meeting_step(request: Request) -> Response:
             held_on = _date_or_none(str(form.get("date") or ""))
             if held_on is None:
                 raise InvalidInput({"date": ["“实际召开日期”不是有效日期。"]})
-            await run_in_threadpool(mark_held, st.store, user, number, held_on, st.today(), st.now(),
-                                    calendar(st.store)[0])
+            await run_in_threadpool(
+                mark_held, st.store, user, number, held_on, st.today(), st.now(), calendar(st.store)[0]
+            )
         elif step == "publish":
             if doc.get("status") not in (MeetingStatus.MINUTES_APPROVED.value, MeetingStatus.PUBLISHED.value):
                 raise NotAllowed("纪要审定后才能发布到内网站点。")

@@ -10,15 +10,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.context import check_write, require_user, state
+from server.forms.openapi import openapi_document
+from server.forms.pages import file_lookup
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.schema import json_schema
+from xietiao.forms.submissions import NotAllowed, NotFound, NotYours, get_visible, save
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
-from xietiao.forms.submissions import NotAllowed, NotFound, NotYours, get_visible, save
-
-from server.context import check_write, require_user, state
-from server.forms.pages import file_lookup
-from server.forms.openapi import openapi_document
 
 
 def _error(message: str, status: int) -> JSONResponse:
@@ -53,8 +52,20 @@ async def _json_body(request: Request) -> Mapping[str, object] | JSONResponse:
 
 def public_record(form: FormDef, record: Doc) -> Doc:
     """What the API shows of a record: no internal fields."""
-    keep = ("number", "form", "unit", "status", "data", "confidential", "return_reason",
-            "created", "updated", "versions", "list_state", "meeting")
+    keep = (
+        "number",
+        "form",
+        "unit",
+        "status",
+        "data",
+        "confidential",
+        "return_reason",
+        "created",
+        "updated",
+        "versions",
+        "list_state",
+        "meeting",
+    )
     return {k: record[k] for k in keep if k in record}
 
 
@@ -84,8 +95,16 @@ async def submit_form(request: Request) -> Response:
         return _error("number 须为字符串。", 400)
     try:
         result = await run_in_threadpool(
-            save, st.store, form, user, data, submit=action == "submit", today=st.today(),
-            lookup=file_lookup(request, user, form.name, number), number=number)
+            save,
+            st.store,
+            form,
+            user,
+            data,
+            submit=action == "submit",
+            today=st.today(),
+            lookup=file_lookup(request, user, form.name, number),
+            number=number,
+        )
     except NotFound:
         return _error("没有找到这条记录。", 404)
     except NotAllowed as exc:
@@ -93,8 +112,10 @@ async def submit_form(request: Request) -> Response:
         return _error(str(exc), 403 if refused else 409)
     if not result.ok:
         return JSONResponse({"errors": result.errors}, status_code=422)
-    return JSONResponse({"number": result.number, "status": "submitted" if action == "submit" else "draft"},
-                        status_code=201 if number is None else 200)
+    return JSONResponse(
+        {"number": result.number, "status": "submitted" if action == "submit" else "draft"},
+        status_code=201 if number is None else 200,
+    )
 
 
 async def get_submission(request: Request) -> Response:

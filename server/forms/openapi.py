@@ -7,9 +7,13 @@ from xietiao.forms.schema import json_schema
 from xietiao.jsonvalue import Doc
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
-_FIELD_ERRORS = {"type": "object", "properties": {"errors": {
-    "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
-    "required": ["errors"]}
+_FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+    },
+    "required": ["errors"],
+}
 
 
 def _json(schema: Doc, description: str) -> Doc:
@@ -17,47 +21,101 @@ def _json(schema: Doc, description: str) -> Doc:
 
 
 def _form_path(form: FormDef) -> Doc:
-    body = {"type": "object", "additionalProperties": False, "required": ["action", "data"],
-            "properties": {"action": {"enum": ["draft", "submit"]}, "data": json_schema(form),
-                           "number": {"type": "string", "description": "修改已有草稿或被退回的填报时给出"}}}
-    return {"post": {
-        "summary": f"{form.title}：保存草稿或提交", "operationId": f"submit_{form.name}",
-        "parameters": [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"}}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-        "responses": {
-            "201": _json({"type": "object", "properties": {"number": {"type": "string"},
-                                                           "status": {"type": "string"}}}, "已保存"),
-            "200": _json({"type": "object"}, "已更新"),
-            "400": _json(_ERROR, "请求格式有误"), "401": _json(_ERROR, "未登录"),
-            "403": _json(_ERROR, "无权限或 CSRF 校验失败"), "404": _json(_ERROR, "没有该记录"),
-            "409": _json(_ERROR, "当前状态不允许修改"), "413": _json(_ERROR, "请求过大"),
-            "415": _json(_ERROR, "不是 JSON"), "422": _json(_FIELD_ERRORS, "字段校验未通过"),
-        }}}
+    body = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["action", "data"],
+        "properties": {
+            "action": {"enum": ["draft", "submit"]},
+            "data": json_schema(form),
+            "number": {"type": "string", "description": "修改已有草稿或被退回的填报时给出"},
+        },
+    }
+    return {
+        "post": {
+            "summary": f"{form.title}：保存草稿或提交",
+            "operationId": f"submit_{form.name}",
+            "parameters": [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+            "responses": {
+                "201": _json(
+                    {"type": "object", "properties": {"number": {"type": "string"}, "status": {"type": "string"}}},
+                    "已保存",
+                ),
+                "200": _json({"type": "object"}, "已更新"),
+                "400": _json(_ERROR, "请求格式有误"),
+                "401": _json(_ERROR, "未登录"),
+                "403": _json(_ERROR, "无权限或 CSRF 校验失败"),
+                "404": _json(_ERROR, "没有该记录"),
+                "409": _json(_ERROR, "当前状态不允许修改"),
+                "413": _json(_ERROR, "请求过大"),
+                "415": _json(_ERROR, "不是 JSON"),
+                "422": _json(_FIELD_ERRORS, "字段校验未通过"),
+            },
+        }
+    }
 
 
 def openapi_document(forms: dict[str, FormDef]) -> Doc:
     paths: Doc = {
-        "/api/login": {"post": {
-            "summary": "登录，返回 CSRF 令牌并设置会话 Cookie", "operationId": "login",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "password"], "additionalProperties": False,
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-            "responses": {"200": _json({"type": "object", "properties": {"csrf": {"type": "string"}},
-                                        "required": ["csrf"]}, "已登录"),
-                          "400": _json(_ERROR, "请求格式有误"), "401": _json(_ERROR, "用户名或密码错误"),
-                          "429": _json(_ERROR, "尝试次数过多")}}},
-        "/api/forms": {"get": {"summary": "全部表单及其 JSON Schema", "operationId": "list_forms",
-                               "responses": {"200": _json({"type": "array", "items": {"type": "object"}}, "表单列表"),
-                                             "401": _json(_ERROR, "未登录")}}},
-        "/api/submissions/{number}": {"get": {
-            "summary": "查看一条填报（仅本单位或区发展改革局可见）", "operationId": "get_submission",
-            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _json({"type": "object"}, "填报记录"), "401": _json(_ERROR, "未登录"),
-                          "404": _json(_ERROR, "没有该记录或无权查看")}}},
+        "/api/login": {
+            "post": {
+                "summary": "登录，返回 CSRF 令牌并设置会话 Cookie",
+                "operationId": "login",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["username", "password"],
+                                "additionalProperties": False,
+                                "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"csrf": {"type": "string"}}, "required": ["csrf"]}, "已登录"
+                    ),
+                    "400": _json(_ERROR, "请求格式有误"),
+                    "401": _json(_ERROR, "用户名或密码错误"),
+                    "429": _json(_ERROR, "尝试次数过多"),
+                },
+            }
+        },
+        "/api/forms": {
+            "get": {
+                "summary": "全部表单及其 JSON Schema",
+                "operationId": "list_forms",
+                "responses": {
+                    "200": _json({"type": "array", "items": {"type": "object"}}, "表单列表"),
+                    "401": _json(_ERROR, "未登录"),
+                },
+            }
+        },
+        "/api/submissions/{number}": {
+            "get": {
+                "summary": "查看一条填报（仅本单位或区发展改革局可见）",
+                "operationId": "get_submission",
+                "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": _json({"type": "object"}, "填报记录"),
+                    "401": _json(_ERROR, "未登录"),
+                    "404": _json(_ERROR, "没有该记录或无权查看"),
+                },
+            }
+        },
     }
     for form in forms.values():
         paths[f"/api/forms/{form.name}"] = _form_path(form)
-    return {"openapi": "3.1.0",
-            "info": {"title": "重大项目协调例会系统 API", "version": "1.0.0",
-                     "description": "区级各系统通过本接口报送项目、议题、上会材料、月度进展和销号申请。"},
-            "paths": paths}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "重大项目协调例会系统 API",
+            "version": "1.0.0",
+            "description": "区级各系统通过本接口报送项目、议题、上会材料、月度进展和销号申请。",
+        },
+        "paths": paths,
+    }

@@ -11,23 +11,41 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.context import check_write, render, require_user, session_of, state
+from server.downloads import disposition
+from server.forms.values import (
+    Raw,
+    all_attachment_shas,
+    attachment_refs_in,
+    display,
+    group_row_count,
+    kept_attachment_name,
+    posted_count,
+    raw_from_values,
+)
 from xietiao.accounts import User
 from xietiao.forms.attachments import AttachmentRejected
-from xietiao.ledger.board import official_name
-from xietiao.forms.posted import values_from_form
 from xietiao.forms.definitions import FieldType, FormDef
+from xietiao.forms.posted import values_from_form
+from xietiao.forms.submissions import (
+    NotAllowed,
+    NotFound,
+    StoreLookup,
+    accept_record,
+    check_only,
+    data_versions,
+    diff,
+    get_visible,
+    return_record,
+    save,
+    version_of,
+)
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.board import official_name
 from xietiao.ledger.items import leads
 from xietiao.ledger.view import report_prefill
 from xietiao.model import IssueState, Role
-from xietiao.forms.submissions import (NotAllowed, NotFound, StoreLookup, accept_record, check_only, data_versions, diff,
-                                 get_visible, return_record, save, version_of)
 from xietiao.units import unit_names
-
-from server.context import check_write, render, require_user, session_of, state
-from server.downloads import disposition
-from server.forms.values import (Raw, all_attachment_shas, attachment_refs_in, display, group_row_count,
-                          kept_attachment_name, posted_count, raw_from_values)
 
 MAX_FIELDS = 600
 
@@ -49,22 +67,44 @@ def _suggestions(request: Request, user: User, form: FormDef) -> dict[str, list[
     """Choices offered while typing: a unit's open agreed items for the item number of a report."""
     if form.name not in ("progress", "closure") or user.role is not Role.UNIT:
         return {}
-    official = official_name(user.unit)     # items may name the unit by one of its aliases
+    official = official_name(user.unit)  # items may name the unit by one of its aliases
     items = state(request).store.all("item", lambda d: leads(official, d) and d.get("status") != "closed")
     items.sort(key=lambda d: str(d["number"]))
     return {"item": [(str(d["number"]), str(d.get("content") or "")[:80]) for d in items]}
 
 
-def _form_page(request: Request, user: User, form: FormDef, raw: Raw, errors: dict[str, list[str]],
-               number: str | None, status: int, fresh: bool, version: int | None = None,
-               carried: str = "") -> Response:
-    return render(request, "form.html", {
-        "form": form, "raw": raw, "errors": errors, "number": number, "T": FieldType, "version": version,
-        "suggest": _suggestions(request, user, form), "carried": carried,
-        "units": unit_names(), "projects": _projects_for(request, user),
-        "rows": lambda f: group_row_count(f, raw, fresh=fresh), "json": kept_attachment_name,
-        "max_mb": state(request).upload_limit // (1024 * 1024),
-    }, status=status)  # type: ignore[return-value]
+def _form_page(
+    request: Request,
+    user: User,
+    form: FormDef,
+    raw: Raw,
+    errors: dict[str, list[str]],
+    number: str | None,
+    status: int,
+    fresh: bool,
+    version: int | None = None,
+    carried: str = "",
+) -> Response:
+    return render(
+        request,
+        "form.html",
+        {
+            "form": form,
+            "raw": raw,
+            "errors": errors,
+            "number": number,
+            "T": FieldType,
+            "version": version,
+            "suggest": _suggestions(request, user, form),
+            "carried": carried,
+            "units": unit_names(),
+            "projects": _projects_for(request, user),
+            "rows": lambda f: group_row_count(f, raw, fresh=fresh),
+            "json": kept_attachment_name,
+            "max_mb": state(request).upload_limit // (1024 * 1024),
+        },
+        status=status,
+    )  # type: ignore[return-value]
 
 
 async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, dict[str, list[str]]]:
@@ -127,8 +167,7 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     # Every save keeps its data as a version, the current one included.
     versions = data_versions(mine) if mine is not None else []
     held = {str(r["sha256"]) for v in versions for r in attachment_refs_in(st.forms[form], v["data"])}  # type: ignore[arg-type]
-    return StoreLookup(st.store, st.attachments, today=st.today(),
-                       may_use=lambda sha: sha in uploads or sha in held)
+    return StoreLookup(st.store, st.attachments, today=st.today(), may_use=lambda sha: sha in uploads or sha in held)
 
 
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
@@ -142,18 +181,28 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
         # A refused file means the post is incomplete: nothing is saved, every problem is shown,
         # and the files that were accepted stay in the form so they need not be sent again.
         result = await run_in_threadpool(check_only, form, data, lookup, submit=submit)
-        return _form_page(request, user, form, raw, {**result.errors, **upload_errors}, number, 400,
-                          fresh=False, version=seen_version)
+        return _form_page(
+            request, user, form, raw, {**result.errors, **upload_errors}, number, 400, fresh=False, version=seen_version
+        )
     try:
-        result = await run_in_threadpool(save, st.store, form, user, data, submit=submit, today=st.today(),
-                                         lookup=lookup, number=number, seen_version=seen_version)
+        result = await run_in_threadpool(
+            save,
+            st.store,
+            form,
+            user,
+            data,
+            submit=submit,
+            today=st.today(),
+            lookup=lookup,
+            number=number,
+            seen_version=seen_version,
+        )
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from None
     if not result.ok:
-        return _form_page(request, user, form, raw, result.errors, number, 400, fresh=False,
-                          version=seen_version)
+        return _form_page(request, user, form, raw, result.errors, number, 400, fresh=False, version=seen_version)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
 
@@ -177,8 +226,9 @@ async def new_record(request: Request) -> Response:
 
 async def _visible(request: Request, user: User, form: FormDef) -> Doc:
     try:
-        return await run_in_threadpool(get_visible, state(request).store, form.name,
-                                       request.path_params["number"], user)
+        return await run_in_threadpool(
+            get_visible, state(request).store, form.name, request.path_params["number"], user
+        )
     except NotFound:
         raise HTTPException(404) from None
 
@@ -195,8 +245,7 @@ async def edit_record(request: Request) -> Response:
         # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
         return RedirectResponse(f"/app/records/{form.name}/{record['number']}?done=locked", status_code=303)
     raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
-    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False,
-                      version=version_of(record))
+    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False, version=version_of(record))
 
 
 def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
@@ -223,14 +272,23 @@ async def view_record(request: Request) -> Response:
     form = _form_or_404(request)
     record = await _visible(request, user, form)
     values = record.get("data") or {}
-    return render(request, "record.html", {
-        "form": form, "record": record, "values": values, "display": display, "T": FieldType,
-        "history": _history(form, record), "versions": len(data_versions(record)),
-        "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
-        "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
-        "done": request.query_params.get("done", ""),
-        "list_states": {s.value: s.label for s in IssueState},
-    })  # type: ignore[return-value]
+    return render(
+        request,
+        "record.html",
+        {
+            "form": form,
+            "record": record,
+            "values": values,
+            "display": display,
+            "T": FieldType,
+            "history": _history(form, record),
+            "versions": len(data_versions(record)),
+            "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
+            "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
+            "done": request.query_params.get("done", ""),
+            "list_states": {s.value: s.label for s in IssueState},
+        },
+    )  # type: ignore[return-value]
 
 
 async def review_record(request: Request) -> Response:
@@ -268,8 +326,14 @@ async def attachment(request: Request) -> Response:
 
     kind = sniff(data) or "pdf"
     # The name the unit gave the file (cleaned when it was stored), as it appears on the record.
-    shown = next((str(r.get("name")) for r in attachment_refs_in(form, record.get("data") or {})  # type: ignore[arg-type]
-                  if r.get("sha256") == sha and r.get("name")), f"{sha[:12]}.{kind}")
+    shown = next(
+        (
+            str(r.get("name"))
+            for r in attachment_refs_in(form, record.get("data") or {})  # type: ignore[arg-type]
+            if r.get("sha256") == sha and r.get("name")
+        ),
+        f"{sha[:12]}.{kind}",
+    )
     return Response(data, media_type=KINDS[kind], headers=disposition(f"{sha[:12]}.{kind}", shown))
 
 

@@ -88,8 +88,11 @@ def display(f: FieldDef, value: JSONValue) -> str:
         rows = []
         for row in value:
             if isinstance(row, dict):
-                cells = [(f"{c.label} " if c.type in (T.DATE, T.MONTH) else "") + display(c, row.get(c.name))
-                         for c in f.fields if row.get(c.name) not in (None, "", [])]
+                cells = [
+                    (f"{c.label} " if c.type in (T.DATE, T.MONTH) else "") + display(c, row.get(c.name))
+                    for c in f.fields
+                    if row.get(c.name) not in (None, "", [])
+                ]
                 rows.append("，".join(cells))
         return "；".join(f"{k}. {r}" for k, r in enumerate(rows, 1)) or "—"
     if isinstance(value, list):

@@ -9,14 +9,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.context import check_write, deny, render, require_user, state
+from xietiao.forms.submissions import NotAllowed
+from xietiao.ledger.snapshots import ensure_month_end_snapshots
+from xietiao.ledger.supervision import KINDS, late_items, must_explain, record_supervision, supervision_list
 from xietiao.ledger.view import month_of, reports_by_unit
 from xietiao.model import Role
-from xietiao.ledger.snapshots import ensure_month_end_snapshots
-from xietiao.forms.submissions import NotAllowed
-from xietiao.ledger.supervision import KINDS, late_items, must_explain, record_supervision, supervision_list
 from xietiao.units import UNITS, unit_by_code, unit_by_name
-
-from server.context import check_write, deny, render, require_user, state
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
@@ -39,29 +38,54 @@ async def reports_page(request: Request) -> Response:
     month = asked if MONTH.fullmatch(asked) and asked <= month_of(st.today()) else month_of(st.today())
     await run_in_threadpool(ensure_month_end_snapshots, st.store, st.today())
     units = await run_in_threadpool(reports_by_unit, st.store, month)
-    return render(request, "reports.html", {
-        "month": month, "month_label": _zh_month(month), "units": units,
-        "owed_total": sum(len(u.owed) for u in units), "owing_total": sum(u.owing for u in units),
-    })  # type: ignore[return-value]
+    return render(
+        request,
+        "reports.html",
+        {
+            "month": month,
+            "month_label": _zh_month(month),
+            "units": units,
+            "owed_total": sum(len(u.owed) for u in units),
+            "owing_total": sum(u.owing for u in units),
+        },
+    )  # type: ignore[return-value]
 
 
 def _prefill(request: Request) -> dict[str, str]:
     q = request.query_params
     unit = unit_by_code(q.get("unit", ""))
     items = " ".join(n for n in q.getlist("items") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", n))
-    return {"kind": "", "unit": unit.name if unit else "", "items": items,
-            "date": state(request).today().isoformat(), "note": "", "must_explain": "yes", "explain_at": ""}
+    return {
+        "kind": "",
+        "unit": unit.name if unit else "",
+        "items": items,
+        "date": state(request).today().isoformat(),
+        "note": "",
+        "must_explain": "yes",
+        "explain_at": "",
+    }
 
 
 def _page(request: Request, typed: dict[str, str], errors: dict[str, list[str]], status: int = 200) -> Response:
     st = state(request)
     user = require_user(request, *READERS)
-    return render(request, "supervision.html", {
-        "records": supervision_list(st.store), "explain": must_explain(st.store, st.today()),
-        "late": late_items(st.store, st.today()), "kinds": KINDS, "units": UNITS,
-        "typed": typed, "errors": errors, "can_act": user.is_bureau, "code_of": code_of,
-        "done": request.query_params.get("done", ""),
-    }, status=status)  # type: ignore[return-value]
+    return render(
+        request,
+        "supervision.html",
+        {
+            "records": supervision_list(st.store),
+            "explain": must_explain(st.store, st.today()),
+            "late": late_items(st.store, st.today()),
+            "kinds": KINDS,
+            "units": UNITS,
+            "typed": typed,
+            "errors": errors,
+            "can_act": user.is_bureau,
+            "code_of": code_of,
+            "done": request.query_params.get("done", ""),
+        },
+        status=status,
+    )  # type: ignore[return-value]
 
 
 async def supervision_page(request: Request) -> Response:

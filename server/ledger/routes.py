@@ -12,25 +12,32 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from xietiao.accounts import User
-from xietiao.ledger.board import item_assessment
-from xietiao.ledger.colours import Colour, zh_date
-from xietiao.jsonvalue import Doc
-from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
-from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
-from xietiao.ledger.view import (STATUS_CHOICES, LedgerFilter, item_closures, item_journal, item_reports,
-                                 ledger_rows, parse_filter, project_names)
-from xietiao.model import ItemStatus, Role, item_of
-from xietiao.ledger.snapshots import ensure_month_end_snapshots
-from xietiao.forms.submissions import NotAllowed, NotFound, can_see
-from xietiao.ledger.supervision import supervision_list
-from xietiao.units import UNITS
-
-from server.ledger import reports as ledger_reports
-from server.ledger.reports import code_of
 from server.context import check_write, render, require_user, state
 from server.downloads import disposition
 from server.forms.values import posted_count
+from server.ledger import reports as ledger_reports
+from server.ledger.reports import code_of
+from xietiao.accounts import User
+from xietiao.forms.submissions import NotAllowed, NotFound, can_see
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.board import item_assessment
+from xietiao.ledger.colours import Colour, zh_date
+from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
+from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
+from xietiao.ledger.snapshots import ensure_month_end_snapshots
+from xietiao.ledger.supervision import supervision_list
+from xietiao.ledger.view import (
+    STATUS_CHOICES,
+    LedgerFilter,
+    item_closures,
+    item_journal,
+    item_reports,
+    ledger_rows,
+    parse_filter,
+    project_names,
+)
+from xietiao.model import ItemStatus, Role, item_of
+from xietiao.units import UNITS
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,13 +82,28 @@ async def ledger_page(request: Request) -> Response:
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     page = min(max(posted_count(request.query_params.get("page")) or 1, 1), pages)
     query = _query(flt)
-    return render(request, "ledger.html", {
-        "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "total": len(rows), "page": page, "pages": pages,
-        "per_page": PAGE_ROWS,
-        "flt": flt, "query": query, "units": UNITS, "statuses": STATUS_CHOICES,
-        "colours": list(Colour), "counts": counts, "can_act": user.is_bureau, "zh": zh, "S": ItemStatus,
-        "back": f"/app/ledger?{query}" + (f"&page={page}" if page > 1 else ""), "code_of": code_of,
-    })  # type: ignore[return-value]
+    return render(
+        request,
+        "ledger.html",
+        {
+            "rows": rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS],
+            "total": len(rows),
+            "page": page,
+            "pages": pages,
+            "per_page": PAGE_ROWS,
+            "flt": flt,
+            "query": query,
+            "units": UNITS,
+            "statuses": STATUS_CHOICES,
+            "colours": list(Colour),
+            "counts": counts,
+            "can_act": user.is_bureau,
+            "zh": zh,
+            "S": ItemStatus,
+            "back": f"/app/ledger?{query}" + (f"&page={page}" if page > 1 else ""),
+            "code_of": code_of,
+        },
+    )  # type: ignore[return-value]
 
 
 def _item_context(request: Request, user: User, number: str) -> dict[str, object]:
@@ -90,19 +112,32 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
     if doc is None or not may_see(user, doc):
         raise HTTPException(404)
     item = item_of(doc)
-    include = ("submitted", "accepted", "returned") if (user.is_bureau or leads(user.unit, doc)) \
+    include = (
+        ("submitted", "accepted", "returned")
+        if (user.is_bureau or leads(user.unit, doc))
         else ("submitted", "accepted")
+    )
     closures = item_closures(st.store, number)
     name, secret = project_names(st.store).get(item.project, ("", False))
     supervisions = [s for s in supervision_list(st.store) if number in (s.get("items") or [])]  # type: ignore[operator]
     return {
-        "doc": doc, "item": item, "project_name": name, "secret": secret,
+        "doc": doc,
+        "item": item,
+        "project_name": name,
+        "secret": secret,
         "assessment": item_assessment(item, st.today()) if item.status.is_open else None,
         "reports": item_reports(st.store, number, include=include),
         "closures": [(c, can_see(user, c)) for c in closures],
-        "journal": item_journal(st.store, number), "supervisions": supervisions,
-        "is_lead": leads(user.unit, doc), "can_act": user.is_bureau, "zh": zh, "S": ItemStatus,
-        "errors": {}, "typed": {}, "code_of": code_of, "done": request.query_params.get("done", ""),
+        "journal": item_journal(st.store, number),
+        "supervisions": supervisions,
+        "is_lead": leads(user.unit, doc),
+        "can_act": user.is_bureau,
+        "zh": zh,
+        "S": ItemStatus,
+        "errors": {},
+        "typed": {},
+        "code_of": code_of,
+        "done": request.query_params.get("done", ""),
     }
 
 
@@ -164,7 +199,11 @@ async def ledger_xlsx_download(request: Request) -> Response:
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
     data = await run_in_threadpool(ledger_xlsx, rows, st.today(), flt)
     name = export_name("ledger", st.today(), flt)
-    return Response(data, media_type=XLSX, headers=disposition(f"{name}.xlsx", "议定事项台账" + name.removeprefix("ledger") + ".xlsx"))
+    return Response(
+        data,
+        media_type=XLSX,
+        headers=disposition(f"{name}.xlsx", "议定事项台账" + name.removeprefix("ledger") + ".xlsx"),
+    )
 
 
 async def bulletin_download(request: Request) -> Response:
@@ -172,8 +211,11 @@ async def bulletin_download(request: Request) -> Response:
     st = state(request)
     data = await run_in_threadpool(lambda: bulletin_docx(bulletin_data(st.store, st.today())))
     name = export_name("bulletin", st.today())
-    return Response(data, media_type=DOCX,
-                    headers=disposition(f"{name}.docx", "议定事项落实情况通报" + name.removeprefix("bulletin") + ".docx"))
+    return Response(
+        data,
+        media_type=DOCX,
+        headers=disposition(f"{name}.docx", "议定事项落实情况通报" + name.removeprefix("bulletin") + ".docx"),
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -185,4 +227,3 @@ def routes() -> list[BaseRoute]:
         Route("/app/ledger/{number}/{verb}", item_action, methods=["POST"]),
         *ledger_reports.routes(),
     ]
-

@@ -47,8 +47,7 @@ def imports_of(name: str, path: Path) -> set[str]:
 
 def graph() -> dict[str, set[str]]:
     modules = project_modules()
-    return {name: {m for m in imports_of(name, path) if m in modules and m != name}
-            for name, path in modules.items()}
+    return {name: {m for m in imports_of(name, path) if m in modules and m != name} for name, path in modules.items()}
 
 
 def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -150,8 +149,11 @@ def test_modules_and_folders_stay_small() -> None:
             modules = sorted(directory.glob("*.py"))
             if len(modules) > 15:
                 crowded.append(f"{directory.relative_to(ROOT)}: {len(modules)} modules")
-            too_long += [f"{m.relative_to(ROOT)}: {n} lines" for m in modules
-                         if (n := len(m.read_text("utf-8").splitlines())) > 400]
+            too_long += [
+                f"{m.relative_to(ROOT)}: {n} lines"
+                for m in modules
+                if (n := len(m.read_text("utf-8").splitlines())) > 400
+            ]
     assert too_long == [] and crowded == []
 
 

@@ -1,4 +1,4 @@
-"""One whole meeting cycle in real Chromium on the demo data, ending with the new decisions found by the site's search."""
+"""One whole meeting cycle in real Chromium on the demo data, ending with its decisions found by the site's search."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from browser import chromium_page, live_server, shot
 from conftest import PASSWORD, TODAY
+from playwright.sync_api import expect
+
 from generator.build import publish
 from xietiao.accounts import add_user
 from xietiao.demo.generate import make_demo
@@ -19,14 +19,18 @@ from xietiao.store.engine import Store
 
 pytestmark = pytest.mark.browser
 
-MEETING = "2026-21"                 # the demo's next meeting: planned for Friday 4 December 2026
-ACCOUNTS = {"fgj": ("区发展改革局", "bureau"), "leader": ("区政府", "leader"),
-            "jk": ("XX经开集团", "unit"), "gtxc": ("XX高铁新城建设中心", "unit")}
+MEETING = "2026-21"  # the demo's next meeting: planned for Friday 4 December 2026
+ACCOUNTS = {
+    "fgj": ("区发展改革局", "bureau"),
+    "leader": ("区政府", "leader"),
+    "jk": ("XX经开集团", "unit"),
+    "gtxc": ("XX高铁新城建设中心", "unit"),
+}
 # Words jieba keeps whole and the demo never uses: what a reader would type to find these decisions.
 FIRST = "12月20日前完成古樟树迁移保护方案论证，确保不影响主体开工。"
 SECOND = "年底前完成萤火虫栖息地生态影响评估并报区生态环境分局备案。"
 SEARCH_WORD = "樟树"
-SITE_DEADLINE = 60.0                # seconds from the leader's approval to the item on the site
+SITE_DEADLINE = 60.0  # seconds from the leader's approval to the item on the site
 
 
 @pytest.fixture
@@ -105,7 +109,7 @@ def _review_issues(page, base: str, accept: str, ret: str) -> None:  # type: ign
     page.click(f"#row-{ret} summary")
     page.fill(f"#row-{ret} input[name=reason]", "尚未经行业主管部门协调，请先协调后再申报。")
     page.click(f"#row-{ret} button:text('退回')")
-    expect(page.locator(f"#row-{ret}")).to_have_count(0)   # returned: off the default (办理中) view
+    expect(page.locator(f"#row-{ret}")).to_have_count(0)  # returned: off the default (办理中) view
     # The full list shows both, the returned one with its reason.
     page.select_option("#f-state", "all")
     page.click("form.filters button:text('筛选')")
@@ -119,8 +123,8 @@ def _propose_plan(page, base: str, accepted: str, returned: str) -> None:  # typ
     page.goto(f"{base}/app/cycle/{MEETING}")
     page.click("a.button:text('拟定建议方案')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}/plan")
-    assert page.is_checked(f"#i-{accepted}")              # the accepted issue is suggested
-    assert page.locator(f"#i-{returned}").count() == 0   # the returned one cannot be planned
+    assert page.is_checked(f"#i-{accepted}")  # the accepted issue is suggested
+    assert page.locator(f"#i-{returned}").count() == 0  # the returned one cannot be planned
     shot(page, "cycle-03-plan")
     page.click("button:text('报送区领导审定')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}")
@@ -138,7 +142,7 @@ def _leader_approves(page, base: str, shown: str, name: str) -> float:  # type: 
     shot(page, name)
     clicked = time.monotonic()
     page.click(f"{card} button:text('审定通过')")
-    page.wait_for_selector("[role=status]:has-text(\"已审定\")")
+    page.wait_for_selector('[role=status]:has-text("已审定")')
     assert page.locator(card).count() == 0
     return clicked
 
@@ -153,8 +157,17 @@ def _mark_held(page, base: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("#meeting-status")).to_have_text("已召开")
 
 
-def _fill_agreed(page, i: int, project: str, issue: str, content: str, lead: str, co: str,  # type: ignore[no-untyped-def]
-                 person: tuple[str, str], planned: str) -> None:
+def _fill_agreed(
+    page,
+    i: int,
+    project: str,
+    issue: str,
+    content: str,
+    lead: str,
+    co: str,  # type: ignore[no-untyped-def]
+    person: tuple[str, str],
+    planned: str,
+) -> None:
     page.select_option(f"select[name=agreed-{i}-project]", project)
     if issue:
         page.select_option(f"select[name=agreed-{i}-issue]", issue)
@@ -182,14 +195,24 @@ def _draft_minutes(page, base: str, issue: str, project: str, other_project: str
             page.fill(f"textarea[name=discussions-{i}-text]", "责任单位汇报了进展，相关部门说明了办理情况。")
     rows = page.locator("#g-agreed .group-row")
     before = rows.count()
-    _fill_agreed(page, 0, project, issue, FIRST, "区自然资源和规划分局", "XX经开集团",
-                 ("赵刚", "13800000031"), "2026-12-20")
+    _fill_agreed(
+        page, 0, project, issue, FIRST, "区自然资源和规划分局", "XX经开集团", ("赵刚", "13800000031"), "2026-12-20"
+    )
     page.click("button[data-add-row=g-agreed]")
     assert rows.count() == before + 1
-    new = before                                      # the row the button added
+    new = before  # the row the button added
     assert page.input_value(f"textarea[name=agreed-{new}-content]") == ""
-    _fill_agreed(page, new, other_project, "", SECOND, "XX高铁新城建设中心", "区生态环境分局",
-                 ("钱丽", "0577-12345678"), "2026-12-31")
+    _fill_agreed(
+        page,
+        new,
+        other_project,
+        "",
+        SECOND,
+        "XX高铁新城建设中心",
+        "区生态环境分局",
+        ("钱丽", "0577-12345678"),
+        "2026-12-31",
+    )
     shot(page, "cycle-04-minutes-draft")
     page.click("button:text('报送区领导审定')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}")
@@ -215,13 +238,13 @@ def _wait_for_site(page, base: str, clicked: float) -> float:  # type: ignore[no
 
 def _search(page, base: str, word: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Type into Material's search box as a reader would; the result links, once the meeting is among them."""
-    page.goto(f"{base}/about/")      # any page has the search box; this one is short for the screenshot
+    page.goto(f"{base}/about/")  # any page has the search box; this one is short for the screenshot
     meta = page.locator(".md-search-result__meta")
     # The worker builds the index first (正在初始化搜索引擎); on a loaded machine that takes a while.
     expect(meta).to_have_text("键入以开始搜索", timeout=60_000)
     box = page.locator("input[name=query]")
     box.fill(word)
-    box.press("End")          # Material searches on keyup
+    box.press("End")  # Material searches on keyup
     expect(meta).to_have_text(re.compile(r"\d+ 个符合条件的结果"), timeout=30_000)
     links = page.locator(".md-search-result__item a.md-search-result__link")
     expect(links.first).to_be_visible()
@@ -232,10 +255,17 @@ def test_whole_cycle_in_the_browser_ends_on_the_site(demo_store: Store, tmp_path
     store = demo_store
     with live_server(store, tmp_path / "site", TODAY) as (base, app), chromium_page() as page:
         _open_call(page, base)
-        q1, p1 = _propose_issue(page, base, "jk", "产业园二期规划方案审批迟迟未批，影响开工节点。", "紧急",
-                                "请区政府协调自然资源分局12月中旬前完成规划方案审批。")
-        q2, p2 = _propose_issue(page, base, "gtxc", "站前广场征迁补偿资金缺口约两千万元。", "特急",
-                                "请区政府协调征迁补偿资金。")
+        q1, p1 = _propose_issue(
+            page,
+            base,
+            "jk",
+            "产业园二期规划方案审批迟迟未批，影响开工节点。",
+            "紧急",
+            "请区政府协调自然资源分局12月中旬前完成规划方案审批。",
+        )
+        q2, p2 = _propose_issue(
+            page, base, "gtxc", "站前广场征迁补偿资金缺口约两千万元。", "特急", "请区政府协调征迁补偿资金。"
+        )
         _review_issues(page, base, q1, q2)
         assert store.get("issue", q2)["list_state"] == "returned"  # type: ignore[index]
         _propose_plan(page, base, q1, q2)
@@ -247,7 +277,7 @@ def test_whole_cycle_in_the_browser_ends_on_the_site(demo_store: Store, tmp_path
         _mark_held(page, base)
         _draft_minutes(page, base, q1, p1, p2)
         clicked = _leader_approves(page, base, "古樟树迁移保护方案论证", "cycle-04b-leader-minutes")
-        seconds = _wait_for_site(page, base, clicked)    # the site is public: no need to log out first
+        seconds = _wait_for_site(page, base, clicked)  # the site is public: no need to log out first
         print(f"\n从区领导点击“审定通过”到议定事项出现在内网站点：{seconds:.1f} 秒")
         page.goto(f"{base}/meetings/{MEETING}/")
         shot(page, "cycle-05-site-meeting")

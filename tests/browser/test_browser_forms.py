@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser import chromium_page, live_server, shot
 from conftest import PASSWORD, TODAY
+
 from xietiao.store.engine import Store
 
 pytestmark = pytest.mark.browser
@@ -38,8 +38,12 @@ def _register_project(page, base: str) -> str:  # type: ignore[no-untyped-def]
     page.check("input[name=plans][value=区年度重大建设项目计划]")
     page.select_option("#f-focus_reason", "要素保障有难度")
     page.fill("#f-investment", "52000")
-    nodes = [("前期工作", "完成用地预审", "2026-03-31"), ("开工", "主体开工", "2026-06-30"),
-             ("竣工", "主体竣工验收", "2027-12-31"), ("投产运营", "首批企业入驻", "2028-06-30")]
+    nodes = [
+        ("前期工作", "完成用地预审", "2026-03-31"),
+        ("开工", "主体开工", "2026-06-30"),
+        ("竣工", "主体竣工验收", "2027-12-31"),
+        ("投产运营", "首批企业入驻", "2028-06-30"),
+    ]
     for i, (node, task, planned) in enumerate(nodes):
         page.select_option(f"#f-milestones-{i}-node", node)
         page.fill(f"#f-milestones-{i}-task", task)

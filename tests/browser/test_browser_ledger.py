@@ -1,4 +1,4 @@
-"""A late agreed item closed in real Chromium: monthly report, closure request with a PDF, the bureau's 销号, the site recoloured."""
+"""A late item closed in Chromium: monthly report, closure request with a PDF, 销号, the site recoloured."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from browser import chromium_page, live_server, shot
 from conftest import PASSWORD, TODAY
+from playwright.sync_api import expect
+
 from generator.build import publish
 from generator.sitedata import read_site_data
 from xietiao.accounts import add_user
@@ -24,7 +24,7 @@ from xietiao.units import UnitKind, unit_by_name
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PLANNED = date(2026, 8, 14)     # more than 3 months before TODAY: the item is red (严重滞后)
+PLANNED = date(2026, 8, 14)  # more than 3 months before TODAY: the item is red (严重滞后)
 CONTENT = "8月14日前完成项目配套道路红线调整并取得规划许可"
 REASON = "规划许可证已核实，配套道路红线调整完成，同意销号。"
 
@@ -43,8 +43,11 @@ def _green_project(store: Store) -> tuple[str, str]:
     for number in sorted(site.colours):
         project = site.projects[number]
         unit = unit_by_name(project.unit)
-        if site.colours[number].colour.value == "green" and unit and unit.kind not in (
-                UnitKind.BUREAU, UnitKind.GOVERNMENT):
+        if (
+            site.colours[number].colour.value == "green"
+            and unit
+            and unit.kind not in (UnitKind.BUREAU, UnitKind.GOVERNMENT)
+        ):
             return number, unit.name
     raise AssertionError("演示数据里没有绿色的项目")
 
@@ -62,9 +65,17 @@ def case(tmp_path: Path) -> Iterator[tuple[Store, Case]]:
         make_demo(store, TODAY, "demo", accounts=False)
         project, unit = _green_project(store)
         meeting = _meeting_before(store, date(2026, 7, 31))
-        item = register_item(store, "fgj", meeting=str(meeting["number"]), project=project, content=CONTENT,
-                             lead_unit=unit, planned=PLANNED, person={"name": "周敏", "phone": "13800000041"},
-                             created=f"{meeting['date']}T16:00:00+08:00")
+        item = register_item(
+            store,
+            "fgj",
+            meeting=str(meeting["number"]),
+            project=project,
+            content=CONTENT,
+            lead_unit=unit,
+            planned=PLANNED,
+            person={"name": "周敏", "phone": "13800000041"},
+            created=f"{meeting['date']}T16:00:00+08:00",
+        )
         username = unit_by_name(unit).code  # type: ignore[union-attr]
         add_user(store, "fgj", "区发展改革局", "bureau", PASSWORD)
         add_user(store, username, unit, "unit", PASSWORD)
@@ -106,7 +117,7 @@ def _site_ledger_row(page, base: str, item: str) -> str:  # type: ignore[no-unty
 def _unit_reports_and_asks_to_close(page, base: str, c: Case, evidence: Path) -> None:  # type: ignore[no-untyped-def]
     _login(page, base, c.username)
     mine = page.locator(f"tr:has(a:text-is('{c.item}'))")
-    assert "严重滞后" in mine.inner_text()          # the unit sees it is badly late
+    assert "严重滞后" in mine.inner_text()  # the unit sees it is badly late
     mine.locator(f"a:text-is('{c.item}')").click()
     page.wait_for_url(f"{base}/app/ledger/{c.item}")
 
@@ -157,7 +168,7 @@ def _bureau_closes(page, base: str, c: Case) -> None:  # type: ignore[no-untyped
     shot(page, "ledger-03-bureau-closing")
     row.locator("button:text('确认销号')").click()
     page.wait_for_load_state()
-    expect(page.locator(f"tr[data-number='{c.item}']")).to_have_count(0)   # off the open ledger
+    expect(page.locator(f"tr[data-number='{c.item}']")).to_have_count(0)  # off the open ledger
     page.select_option("select[name=status]", "closed")
     page.click("form.filters button:text('筛选')")
     closed = page.locator(f"tr[data-number='{c.item}']")

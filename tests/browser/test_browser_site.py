@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from browser import chromium_page, live_server, shot
 from conftest import TODAY
+
 from generator.build import publish
 from generator.search.recall import sample_words
 from xietiao.demo.generate import make_demo
@@ -36,7 +36,8 @@ def _search(page, word: str) -> list[str]:  # type: ignore[no-untyped-def]
     box.press("End")  # Material searches on keyup: fill() alone never searches
     page.wait_for_function(
         "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/^\\s*$/.test(m.textContent) && !/正在|Initializing/.test(m.textContent); }")
+        " return m && !/^\\s*$/.test(m.textContent) && !/正在|Initializing/.test(m.textContent); }"
+    )
     # Material shows the first results and adds more as the list scrolls: scroll to the end.
     page.wait_for_timeout(300)
     seen, steady = -1, 0
@@ -59,8 +60,14 @@ def test_board_project_and_search_in_chromium(demo_site: tuple[Store, Path]) -> 
     store, site = demo_site
     outside: list[str] = []
     with live_server(store, site, TODAY) as (base, _app), chromium_page() as page:
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) and
-                not r.url.startswith(("data:", "blob:")) else None)
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith(base) and not r.url.startswith(("data:", "blob:"))
+                else None
+            ),
+        )
         page.goto(f"{base}/board/")
         tiles = page.locator("a[href*='projects/P-']")
         assert tiles.count() >= 50
@@ -86,8 +93,11 @@ def test_search_recall_over_words_from_meeting_pages(demo_site: tuple[Store, Pat
     # Items of confidential projects are kept off the site on purpose; the rest must be findable.
     secret = {str(p["number"]) for p in store.all("project", lambda d: bool(d.get("confidential")))}
     published = {str(m["number"]) for m in store.all("meeting", lambda d: d.get("status") == "published")}
-    texts = [(f"meetings/{d['meeting']}/", str(d["content"])) for d in store.all("item")
-             if d.get("project") not in secret and d.get("meeting") in published]
+    texts = [
+        (f"meetings/{d['meeting']}/", str(d["content"]))
+        for d in store.all("item")
+        if d.get("project") not in secret and d.get("meeting") in published
+    ]
     words = sample_words([(text, where) for where, text in texts], SAMPLE)
     assert len(words) == SAMPLE
     hits, misses = 0, []
@@ -110,14 +120,16 @@ def test_project_list_filters_live_in_the_address_and_survive_back(demo_site: tu
         page.goto(f"{base}/projects/")
         colour = page.locator(".xt-tools select").first
         options = colour.locator("option").all_inner_texts()
-        assert options == ["全部", "正常", "滞后", "严重滞后"]       # by severity, not by code point
+        assert options == ["全部", "正常", "滞后", "严重滞后"]  # by severity, not by code point
         colour.select_option(label="严重滞后")
         assert re.search(r"[?&]colour=red\b", page.url)
         visible = page.locator("article table tbody tr:not([hidden])")
         red = visible.count()
         assert 0 < red < page.locator("article table tbody tr").count()
-        assert all(t == "严重滞后" for t in page.locator("article table tbody tr:not([hidden]) td:nth-child(3)")
-                   .all_inner_texts())
+        assert all(
+            t == "严重滞后"
+            for t in page.locator("article table tbody tr:not([hidden]) td:nth-child(3)").all_inner_texts()
+        )
         visible.first.locator("a").first.click()
         page.wait_for_url(re.compile(r".*/projects/P-\d{4}-\d{4}/"))
         page.go_back()

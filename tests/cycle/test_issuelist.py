@@ -6,15 +6,15 @@ from datetime import date, datetime
 
 import pytest
 
-from xietiao.cycle import issuelist
 from xietiao.accounts import User, get_user
 from xietiao.config import DISTRICT_TZ, FORMS_DIR
-from xietiao.rulebook import load_domain_forms as load_forms
+from xietiao.cycle import issuelist
 from xietiao.cycle.meetings import create_meeting, open_call
+from xietiao.forms.submissions import NotAllowed, StoreLookup, save
 from xietiao.model import MeetingStatus
 from xietiao.permissions import RoleRefused
+from xietiao.rulebook import load_domain_forms as load_forms
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, StoreLookup, save
 
 FORMS = load_forms(FORMS_DIR)
 TODAY = date(2026, 11, 28)
@@ -28,22 +28,47 @@ def user(store: Store, name: str) -> User:
 
 
 def project(store: Store, unit: str = "dc", name: str = "东城智能制造产业园") -> str:
-    data = {"name": name, "overview": "新建厂房。", "category": "产业", "owner": "XX经开集团", "lead_unit": "东城街道",
-            "town": "东城街道", "plans": ["区年度重大建设项目计划"], "focus_reason": "要素保障有难度",
-            "investment": "1000.00", "milestones": [{"node": "开工", "task": "开工", "planned": "2027-03-31"}],
-            "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
-            "confidential": False}
+    data = {
+        "name": name,
+        "overview": "新建厂房。",
+        "category": "产业",
+        "owner": "XX经开集团",
+        "lead_unit": "东城街道",
+        "town": "东城街道",
+        "plans": ["区年度重大建设项目计划"],
+        "focus_reason": "要素保障有难度",
+        "investment": "1000.00",
+        "milestones": [{"node": "开工", "task": "开工", "planned": "2027-03-31"}],
+        "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
+        "confidential": False,
+    }
     result = save(store, FORMS["project"], user(store, unit), data, submit=True, today=TODAY, lookup=StoreLookup(store))
     assert result.ok, result.errors
     return result.number
 
 
 def propose(store: Store, unit: str, project_number: str, urgency: str = "一般", number: str | None = None) -> str:
-    data = {"project": project_number, "kind": "审批", "problem": "审批卡在规划许可。", "urgency": urgency,
-            "coordinated": "主管部门已协调。", "coordinated_by": "区发展改革局", "ask": "请协调规划许可。",
-            "needs_city": False, "contact": {"name": "李明", "phone": "13800000002"}}
-    result = save(store, FORMS["issue"], user(store, unit), data, submit=True, today=TODAY,
-                  lookup=StoreLookup(store), number=number)
+    data = {
+        "project": project_number,
+        "kind": "审批",
+        "problem": "审批卡在规划许可。",
+        "urgency": urgency,
+        "coordinated": "主管部门已协调。",
+        "coordinated_by": "区发展改革局",
+        "ask": "请协调规划许可。",
+        "needs_city": False,
+        "contact": {"name": "李明", "phone": "13800000002"},
+    }
+    result = save(
+        store,
+        FORMS["issue"],
+        user(store, unit),
+        data,
+        submit=True,
+        today=TODAY,
+        lookup=StoreLookup(store),
+        number=number,
+    )
     assert result.ok, result.errors
     return result.number
 
@@ -86,10 +111,12 @@ def test_the_check_refuses_an_issue_on_a_project_that_does_not_exist(store: Stor
 
 
 def test_the_list_is_ordered_by_urgency_then_date() -> None:
-    docs = [{"number": "Q-4", "created": "2026-11-20", "data": {"urgency": "一般"}},
-            {"number": "Q-3", "created": "2026-11-25", "data": {"urgency": "特急"}},
-            {"number": "Q-2", "created": "2026-11-21", "data": {"urgency": "紧急"}},
-            {"number": "Q-1", "created": "2026-11-19", "data": {"urgency": "紧急"}}]
+    docs = [
+        {"number": "Q-4", "created": "2026-11-20", "data": {"urgency": "一般"}},
+        {"number": "Q-3", "created": "2026-11-25", "data": {"urgency": "特急"}},
+        {"number": "Q-2", "created": "2026-11-21", "data": {"urgency": "紧急"}},
+        {"number": "Q-1", "created": "2026-11-19", "data": {"urgency": "紧急"}},
+    ]
     assert [d["number"] for d in issuelist.ordered(docs)] == ["Q-3", "Q-1", "Q-2", "Q-4"]  # type: ignore[arg-type]
 
 
@@ -102,8 +129,12 @@ def test_return_sends_the_form_back_and_a_resubmit_proposes_it_again(store: Stor
     issuelist.return_issue(store, fgj, q, "未经主管部门协调。")
     doc = store.get("issue", q)
     assert doc is not None
-    assert (doc["list_state"], doc["status"], doc["return_reason"], doc["list_note"]) == \
-        ("returned", "returned", "未经主管部门协调。", "未经主管部门协调。")
+    assert (doc["list_state"], doc["status"], doc["return_reason"], doc["list_note"]) == (
+        "returned",
+        "returned",
+        "未经主管部门协调。",
+        "未经主管部门协调。",
+    )
     with pytest.raises(NotAllowed, match="当前为“已退回”"):
         issuelist.accept(store, fgj, q)
     propose(store, "dc", p, number=q)

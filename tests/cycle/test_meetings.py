@@ -10,18 +10,14 @@ import pytest
 from test_issuelist import NOW, TODAY, project, propose, user
 
 from xietiao.cycle import documents as docs_meeting
-
-from xietiao.cycle import meetings
-
-from xietiao.cycle import minutes
+from xietiao.cycle import meetings, minutes
 from xietiao.cycle.deadlines import meeting_deadlines, submissions_due
-from xietiao.cycle.workdays import WorkCalendar
 from xietiao.cycle.meetings import InvalidInput
-from xietiao.permissions import RoleRefused
 from xietiao.cycle.plan import Plan, suggest
-from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, accept_record
 from xietiao.cycle.workdays import WorkCalendar
+from xietiao.forms.submissions import NotAllowed, accept_record
+from xietiao.permissions import RoleRefused
+from xietiao.store.engine import Store
 
 CAL = WorkCalendar()
 
@@ -34,8 +30,15 @@ def _meeting(store: Store, day: date = date(2026, 11, 27), status: str = "planne
 
 
 def _agreed(p: str, q: str = "", content: str = "12月15日前完成用地预审报批。") -> dict[str, object]:
-    return {"project": p, "issue": q, "content": content, "lead_unit": "区自然资源和规划分局",
-            "co_units": ["东城街道"], "person": {"name": "赵刚", "phone": "13800000011"}, "planned": "2026-12-15"}
+    return {
+        "project": p,
+        "issue": q,
+        "content": content,
+        "lead_unit": "区自然资源和规划分局",
+        "co_units": ["东城街道"],
+        "person": {"name": "赵刚", "phone": "13800000011"},
+        "planned": "2026-12-15",
+    }
 
 
 def _to_held(store: Store) -> tuple[str, str, str]:
@@ -46,6 +49,7 @@ def _to_held(store: Store) -> tuple[str, str, str]:
     p = project(store)
     q = propose(store, "dc", p, "紧急")
     from xietiao.cycle.issuelist import accept
+
     accept(store, fgj, q)
     meetings.propose_plan(store, fgj, m, suggest(store, m), NOW)
     meetings.approve_plan(store, leader, m, NOW)
@@ -54,9 +58,13 @@ def _to_held(store: Store) -> tuple[str, str, str]:
 
 
 def _minutes(p: str, q: str, *rows: dict[str, object]) -> dict[str, object]:
-    return {"convener": "常务副区长", "attendance": ["区发展改革局", "东城街道"], "minutes": "会议研究了用地问题。",
-            "discussions": [{"issue": q, "text": "自然资源分局说明了报批进度。"}],
-            "agreed": list(rows) or [_agreed(p, q)]}
+    return {
+        "convener": "常务副区长",
+        "attendance": ["区发展改革局", "东城街道"],
+        "minutes": "会议研究了用地问题。",
+        "discussions": [{"issue": q, "text": "自然资源分局说明了报批进度。"}],
+        "agreed": list(rows) or [_agreed(p, q)],
+    }
 
 
 def test_steps_in_the_wrong_order_are_refused_in_chinese(store: Store) -> None:
@@ -97,7 +105,7 @@ def test_an_invalid_plan_names_the_field_and_saves_nothing(store: Store) -> None
     m = _meeting(store)
     fgj = user(store, "fgj")
     meetings.open_call(store, fgj, m, NOW)
-    q = propose(store, "dc", project(store))          # proposed, not yet accepted
+    q = propose(store, "dc", project(store))  # proposed, not yet accepted
     with pytest.raises(InvalidInput) as caught:
         meetings.propose_plan(store, fgj, m, Plan(("P-2026-9999",), (q,), ("没有的单位",)), NOW)
     assert set(caught.value.errors) == {"projects", "issues", "attendance"}
@@ -110,9 +118,15 @@ def test_the_plan_suggests_units_from_issues_and_projects(store: Store) -> None:
     meetings.open_call(store, fgj, m, NOW)
     p = project(store)
     q = propose(store, "czj", p)
-    store.update("issue", q, lambda d: d["data"].update(co_units=["区自然资源和规划分局"]),  # type: ignore[union-attr]
-                 actor="test", action="测试")
+    store.update(
+        "issue",
+        q,
+        lambda d: d["data"].update(co_units=["区自然资源和规划分局"]),  # type: ignore[union-attr]
+        actor="test",
+        action="测试",
+    )
     from xietiao.cycle.issuelist import accept
+
     accept(store, fgj, q)
     plan = suggest(store, m)
     assert plan.issues == (q,) and plan.projects == (p,)
@@ -125,6 +139,7 @@ def test_a_plan_sent_back_returns_to_the_call_and_frees_its_issues(store: Store)
     meetings.open_call(store, fgj, m, NOW)
     q = propose(store, "dc", project(store))
     from xietiao.cycle.issuelist import accept
+
     accept(store, fgj, q)
     meetings.propose_plan(store, fgj, m, suggest(store, m), NOW)
     assert store.get("issue", q)["list_state"] == "scheduled"  # type: ignore[index]
@@ -165,8 +180,12 @@ def test_the_next_meeting_avoids_the_national_day_holiday() -> None:
 
 def test_deadlines_count_working_days_across_the_national_day_holiday(store: Store) -> None:
     previous = {"number": "2026-13", "date": "2026-09-30", "status": "published", "steps": {}}
-    meeting = {"number": "2026-14", "date": "2026-10-09", "status": "call_open",
-               "steps": {"call_opened": "2026-10-08T09:00:00+08:00"}}
+    meeting = {
+        "number": "2026-14",
+        "date": "2026-10-09",
+        "status": "call_open",
+        "steps": {"call_opened": "2026-10-08T09:00:00+08:00"},
+    }
     calls, plans, minute = meeting_deadlines(meeting, previous, CAL, date(2026, 10, 12))
     assert (calls.due, calls.late, calls.text) == (date(2026, 10, 8), False, "按时完成")
     # The Saturday 10 Oct make-up working day counts: the plan was due then and is now late.
@@ -202,7 +221,9 @@ def test_approval_registers_items_once_marks_issues_and_records_colours(store: S
     meetings.approve_minutes(store, leader, m, TODAY, NOW)
     items = sorted(store.all("item"), key=lambda d: str(d["number"]))
     assert [(i["number"], i["status"], i["issue"], i["lead_unit"]) for i in items] == [
-        (f"{m}-01", "registered", q, "区自然资源和规划分局"), (f"{m}-02", "registered", "", "东城街道")]
+        (f"{m}-01", "registered", q, "区自然资源和规划分局"),
+        (f"{m}-02", "registered", "", "东城街道"),
+    ]
     assert store.get("issue", q)["list_state"] == "discussed"  # type: ignore[index]
     doc = store.get("meeting", m)
     assert doc is not None and (doc["status"], doc["approved"]) == ("minutes_approved", "2026-11-28")
@@ -241,24 +262,34 @@ def test_the_minutes_docx_opens_and_holds_the_agreed_items(store: Store) -> None
     assert "区政府专题会议纪要" in text and "〔2026〕1号" in text and "代拟稿" in text
     assert "一、东城智能制造产业园：12月15日前完成用地预审报批。" in text
     assert "二、东城智能制造产业园：年底前完成征迁摸底。" in text
-    assert "牵头单位：区自然资源和规划分局；配合单位：东城街道；责任人：赵刚（13800000011）；完成时限：2026年12月15日。" in text
+    assert (
+        "牵头单位：区自然资源和规划分局；配合单位：东城街道；责任人：赵刚（13800000011）；完成时限：2026年12月15日。"
+        in text
+    )
     assert "主送：区自然资源和规划分局、东城街道" in text and "抄送：" in text
 
 
 def test_user_text_in_documents_is_plain_text(store: Store) -> None:
-    m, p, q = _to_held(store)
+    m, _p, _q = _to_held(store)
     doc = store.get("meeting", m)
     assert doc is not None
     doc["minutes"] = "<w:p>注入\x07</w:p>"
     text = _text(docs_meeting.minutes_docx(doc, {}, draft=True))
-    assert "<w:p>注入</w:p>" in text          # kept as characters; the control character dropped
+    assert "<w:p>注入</w:p>" in text  # kept as characters; the control character dropped
     call = _text(docs_meeting.call_notice(doc, date(2026, 12, 1), TODAY))
     assert "2026年12月1日" in call and "议题申报" in call
 
 
 def test_numerals() -> None:
-    assert [docs_meeting.numeral(n) for n in (1, 9, 10, 11, 20, 21, 99)] == \
-        ["一", "九", "十", "十一", "二十", "二十一", "九十九"]
+    assert [docs_meeting.numeral(n) for n in (1, 9, 10, 11, 20, 21, 99)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
 
 
 def test_a_late_call_still_gives_units_a_working_day() -> None:

@@ -187,9 +187,7 @@ def test_empty_key_is_allowed(tmp_path: Path) -> None:
         ("holidays: [2027-01-01\n", ["YAML", "2027-01-01"]),
     ],
 )
-def test_malformed_file_names_file_key_and_fix(
-    tmp_path: Path, text: str, fragments: list[str]
-) -> None:
+def test_malformed_file_names_file_key_and_fix(tmp_path: Path, text: str, fragments: list[str]) -> None:
     _write(tmp_path, text)
     with pytest.raises(CalendarFileError) as caught:
         load_calendar(tmp_path)

@@ -57,19 +57,25 @@ def make_ole(*streams: str) -> bytes:
     directory = bytearray(512)
     for i, name in enumerate(("Root Entry", *streams)):
         encoded = name.encode("utf-16-le") + b"\x00\x00"
-        directory[i * 128:i * 128 + len(encoded)] = encoded
+        directory[i * 128 : i * 128 + len(encoded)] = encoded
         struct.pack_into("<HB", directory, i * 128 + 0x40, len(encoded), 5 if i == 0 else 2)
     return bytes(header) + fat + bytes(directory)
 
 
 # ---- sniffing -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (PDF, "pdf"), (PNG, "png"), (JPG, "jpg"),
-    (make_ole("WordDocument", "1Table"), "doc"),
-    (make_ole("Workbook"), "xls"),
-    (make_ole("Book"), "xls"),
-])
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (PDF, "pdf"),
+        (PNG, "png"),
+        (JPG, "jpg"),
+        (make_ole("WordDocument", "1Table"), "doc"),
+        (make_ole("Workbook"), "xls"),
+        (make_ole("Book"), "xls"),
+    ],
+)
 def test_sniff_by_content(data: bytes, kind: str) -> None:
     assert sniff(data) == kind
 
@@ -79,15 +85,21 @@ def test_sniff_real_office_files() -> None:
     assert sniff(make_xlsx()) == "xlsx"
 
 
-@pytest.mark.parametrize("data", [
-    EXE, b"", b"hello", b"PK\x03\x04broken",
-    make_zip(["readme.txt"]),                                                   # a plain zip
-    make_zip(["word/document.xml"]),                                            # no content types
-    make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]),  # macros
-    make_ole("PowerPoint Document"),                                            # OLE, but not ours
-    bytes.fromhex("D0CF11E0A1B11AE1") + bytes(10),                              # truncated OLE
-    b" %PDF-1.4",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        EXE,
+        b"",
+        b"hello",
+        b"PK\x03\x04broken",
+        make_zip(["readme.txt"]),  # a plain zip
+        make_zip(["word/document.xml"]),  # no content types
+        make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]),  # macros
+        make_ole("PowerPoint Document"),  # OLE, but not ours
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(10),  # truncated OLE
+        b" %PDF-1.4",
+    ],
+)
 def test_sniff_refuses(data: bytes) -> None:
     assert sniff(data) is None
 
@@ -100,21 +112,26 @@ def test_a_crafted_ole_loop_ends() -> None:
 
 # ---- names ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "kind", "clean"), [
-    ("项目汇报.pdf", "pdf", "项目汇报.pdf"),
-    ("../../etc/passwd", "pdf", "_.._etc_passwd.pdf"),
-    ("C:\\材料\\图纸.PDF", "pdf", "C_材料_图纸.PDF"),
-    ("汇报\u202egpj.exe", "pdf", "汇报gpj.exe.pdf"),
-    ("表\x00格\n.xlsx", "xlsx", "表 格 .xlsx"),
-    ("照片.jpeg", "jpg", "照片.jpeg"),
-    ("   ", "png", "附件.png"),
-    ("e\u0301", None, "é"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "kind", "clean"),
+    [
+        ("项目汇报.pdf", "pdf", "项目汇报.pdf"),
+        ("../../etc/passwd", "pdf", "_.._etc_passwd.pdf"),
+        ("C:\\材料\\图纸.PDF", "pdf", "C_材料_图纸.PDF"),
+        ("汇报\u202egpj.exe", "pdf", "汇报gpj.exe.pdf"),
+        ("表\x00格\n.xlsx", "xlsx", "表 格 .xlsx"),
+        ("照片.jpeg", "jpg", "照片.jpeg"),
+        ("   ", "png", "附件.png"),
+        ("e\u0301", None, "é"),
+    ],
+)
 def test_clean_name(name: str, kind: str | None, clean: str) -> None:
     assert clean_name(name, kind) == clean
 
 
 # ---- the store ------------------------------------------------------------------------
+
 
 def test_save_and_open(tmp_path: Path) -> None:
     store = AttachmentStore(tmp_path / "files")
@@ -128,9 +145,9 @@ def test_save_and_open(tmp_path: Path) -> None:
 
 def test_same_content_is_stored_once_and_no_temp_files_remain(tmp_path: Path) -> None:
     store = AttachmentStore(tmp_path)
-    first = store.save(make_docx(), "一.docx", ALL, 10 ** 6)
-    store.save(make_xlsx(), "表.xlsx", ALL, 10 ** 6)
-    again = store.save((tmp_path / first.sha256[:2] / first.sha256[2:]).read_bytes(), "二.docx", ALL, 10 ** 6)
+    first = store.save(make_docx(), "一.docx", ALL, 10**6)
+    store.save(make_xlsx(), "表.xlsx", ALL, 10**6)
+    again = store.save((tmp_path / first.sha256[:2] / first.sha256[2:]).read_bytes(), "二.docx", ALL, 10**6)
     assert again.sha256 == first.sha256 and again.name == "二.docx"
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) == 2 and not any(p.name.startswith(".") for p in files)
@@ -144,24 +161,27 @@ def test_the_name_is_never_a_path(tmp_path: Path) -> None:
     assert [p.parent.parent for p in (tmp_path / "files").rglob("*") if p.is_file()] == [tmp_path / "files"]
 
 
-@pytest.mark.parametrize(("data", "name", "accept", "words"), [
-    (b"", "空.pdf", {"pdf"}, "空"),
-    (PDF * 100, "大.pdf", {"pdf"}, "太大"),
-    (EXE, "报告.pdf", {"pdf"}, "无法识别"),                       # a renamed program
-    (make_zip(["a.txt"]), "表格.xlsx", {"xlsx"}, "无法识别"),      # a zip called xlsx
-    (make_xlsx(), "报告.pdf", {"pdf", "docx"}, "Excel（xlsx）"),   # real, but not accepted here
-])
+@pytest.mark.parametrize(
+    ("data", "name", "accept", "words"),
+    [
+        (b"", "空.pdf", {"pdf"}, "空"),
+        (PDF * 100, "大.pdf", {"pdf"}, "太大"),
+        (EXE, "报告.pdf", {"pdf"}, "无法识别"),  # a renamed program
+        (make_zip(["a.txt"]), "表格.xlsx", {"xlsx"}, "无法识别"),  # a zip called xlsx
+        (make_xlsx(), "报告.pdf", {"pdf", "docx"}, "Excel（xlsx）"),  # real, but not accepted here
+    ],
+)
 def test_rejections(tmp_path: Path, data: bytes, name: str, accept: set[str], words: str) -> None:
     store = AttachmentStore(tmp_path)
     with pytest.raises(AttachmentRejected) as caught:
-        store.save(data, name, accept, 1024 if data.startswith(b"%PDF") else 10 ** 6)
+        store.save(data, name, accept, 1024 if data.startswith(b"%PDF") else 10**6)
     assert words in caught.value.message
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
 def test_rejection_lists_what_is_accepted(tmp_path: Path) -> None:
     with pytest.raises(AttachmentRejected) as caught:
-        AttachmentStore(tmp_path).save(PNG, "图.png", {"pdf", "docx"}, 10 ** 6)
+        AttachmentStore(tmp_path).save(PNG, "图.png", {"pdf", "docx"}, 10**6)
     assert caught.value.message == "此文件实际为 PNG 图片；这里只接受：PDF、Word（docx）"
 
 

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-import json
-
 import pytest
+from forms_support import (
+    ATTACH,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    MONTH,
+    PDF,
+    PERSON,
+    PNG,
+    PROJECT,
+    SELECTS,
+    SHA_PDF,
+    TEXT,
+    UNITS,
+    Known,
+    check,
+    define,
+    one,
+)
 
-from forms_support import (ATTACH, DATE, DECIMAL, INTEGER, MONTH, PDF, PERSON, PNG, PROJECT, SELECTS, SHA_PDF,
-                           TEXT, UNITS, Known, check, define, one)
 from xietiao.forms.check import check_submission
 from xietiao.forms.fieldtypes import clean_text
 from xietiao.forms.schema import json_schema
@@ -17,22 +33,25 @@ from xietiao.forms.schema import json_schema
 # ---- every field type -----------------------------------------------------------------
 
 
-
-@pytest.mark.parametrize(("raw", "stored"), [
-    ("新城大道", "新城大道"),
-    ("  新城大道\t ", "新城大道"),
-    ("Cafe\u0301馆", "Café馆"),                         # NFC
-    ("新城\x00大\x07道", "新城大道"),                     # control characters
-    ("新城\u202e道大\u202c", "新城道大"),                  # bidi override
-    ("\u2066新城\u2069\u200f", "新城"),
-    ("新城\n大道", "新城大道"),                            # no line breaks in a one-line field
-])
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("新城大道", "新城大道"),
+        ("  新城大道\t ", "新城大道"),
+        ("Cafe\u0301馆", "Café馆"),  # NFC
+        ("新城\x00大\x07道", "新城大道"),  # control characters
+        ("新城\u202e道大\u202c", "新城道大"),  # bidi override
+        ("\u2066新城\u2069\u200f", "新城"),
+        ("新城\n大道", "新城大道"),  # no line breaks in a one-line field
+    ],
+)
 def test_text_is_normalised(raw: str, stored: str) -> None:
     assert one(TEXT, raw) == (stored, [])
 
 
-@pytest.mark.parametrize(("raw", "word"), [
-    ("新城大道建设工程", "最多 6 个字"), ("新", "至少 2 个字"), (5, "须为文字"), (["甲"], "须为文字")])
+@pytest.mark.parametrize(
+    ("raw", "word"), [("新城大道建设工程", "最多 6 个字"), ("新", "至少 2 个字"), (5, "须为文字"), (["甲"], "须为文字")]
+)
 def test_text_limits(raw: object, word: str) -> None:
     value, errors = one(TEXT, raw)
     assert value is None and len(errors) == 1 and word in errors[0] and "“项目名称”" in errors[0]
@@ -50,10 +69,10 @@ def test_textarea_keeps_lines_and_pattern_applies_to_whole_value() -> None:
     assert clean_text("a\u200eb\r\nc", multiline=True) == "ab\nc"
 
 
-
-
-@pytest.mark.parametrize(("raw", "ok"), [(0, True), (100, True), (55, True), (101, False), (-1, False),
-                                         (True, False), ("5", False), (5.0, False)])
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [(0, True), (100, True), (55, True), (101, False), (-1, False), (True, False), ("5", False), (5.0, False)],
+)
 def test_integer(raw: object, ok: bool) -> None:
     value, errors = one(INTEGER, raw)
     assert (value == raw and not errors) if ok else (value is None and errors)
@@ -61,17 +80,43 @@ def test_integer(raw: object, ok: bool) -> None:
         assert errors == ["“完成比例（%）”不能大于 100"]
 
 
-
-
-@pytest.mark.parametrize(("raw", "stored"), [
-    ("1234.5", "1234.50"), (1234.5, "1234.50"), (12, "12.00"), (" 0.1 ", "0.10"), ("7.500", "7.50"), ("0", "0.00"),
-    ("3,000", "3000.00"), ("52,000.5", "52000.50"), ("1，234，567", "1234567.00")])
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("1234.5", "1234.50"),
+        (1234.5, "1234.50"),
+        (12, "12.00"),
+        (" 0.1 ", "0.10"),
+        ("7.500", "7.50"),
+        ("0", "0.00"),
+        ("3,000", "3000.00"),
+        ("52,000.5", "52000.50"),
+        ("1，234，567", "1234567.00"),
+    ],
+)
 def test_decimal_valid(raw: object, stored: str) -> None:
     assert one(DECIMAL, raw) == (stored, [])
 
 
-@pytest.mark.parametrize("raw", [0.1 + 0.2, "1.234", "abc", "1e5", "12,34", "1,2345", ",123", True, float("nan"), float("inf"),
-                                 "12.", ".5", [1], 10 ** 20])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        0.1 + 0.2,
+        "1.234",
+        "abc",
+        "1e5",
+        "12,34",
+        "1,2345",
+        ",123",
+        True,
+        float("nan"),
+        float("inf"),
+        "12.",
+        ".5",
+        [1],
+        10**20,
+    ],
+)
 def test_decimal_invalid(raw: object) -> None:
     assert one(DECIMAL, raw) == (None, ["“总投资（万元）”须为数字，最多两位小数"])
 
@@ -80,11 +125,19 @@ def test_decimal_minimum() -> None:
     assert one(DECIMAL, "-1") == (None, ["“总投资（万元）”不能小于 0"])
 
 
-
-
-@pytest.mark.parametrize(("raw", "ok"), [("2026-11-28", True), ("2024-02-29", True), ("2026-02-29", False),
-                                         ("2026-02-30", False), ("20261128", False), ("2026/11/28", False),
-                                         ("2026-W48-1", False), (20261128, False)])
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        ("2026-11-28", True),
+        ("2024-02-29", True),
+        ("2026-02-29", False),
+        ("2026-02-30", False),
+        ("20261128", False),
+        ("2026/11/28", False),
+        ("2026-W48-1", False),
+        (20261128, False),
+    ],
+)
 def test_date(raw: object, ok: bool) -> None:
     value, errors = one(DATE, raw)
     if ok:
@@ -121,15 +174,12 @@ def test_no_later_than_today_for_dates_and_months() -> None:
     assert "提交当日" in json.dumps(json_schema(form), ensure_ascii=False)
 
 
-
-
-@pytest.mark.parametrize(("raw", "ok"), [("2026-11", True), ("2026-13", False), ("2026-1", False),
-                                         ("2026-11-01", False), ("2031-01", False)])
+@pytest.mark.parametrize(
+    ("raw", "ok"), [("2026-11", True), ("2026-13", False), ("2026-1", False), ("2026-11-01", False), ("2031-01", False)]
+)
 def test_month(raw: str, ok: bool) -> None:
     value, errors = one(MONTH, raw)
     assert (value == raw and not errors) if ok else (value is None and errors)
-
-
 
 
 def test_select_is_exact() -> None:
@@ -139,19 +189,20 @@ def test_select_is_exact() -> None:
     assert one(SELECTS, "")[0] is None and not one(SELECTS, "")[1]
 
 
-@pytest.mark.parametrize(("raw", "stored", "word"), [
-    (["丙计划", "甲计划"], ["甲计划", "丙计划"], None),      # stored in the definition's order
-    ([], None, None),
-    (["丁计划"], None, "不是可选项"),
-    (["甲计划", "甲计划"], None, "重复"),
-    ("甲计划", None, "列表"),
-])
+@pytest.mark.parametrize(
+    ("raw", "stored", "word"),
+    [
+        (["丙计划", "甲计划"], ["甲计划", "丙计划"], None),  # stored in the definition's order
+        ([], None, None),
+        (["丁计划"], None, "不是可选项"),
+        (["甲计划", "甲计划"], None, "重复"),
+        ("甲计划", None, "列表"),
+    ],
+)
 def test_multiselect(raw: object, stored: object, word: str | None) -> None:
     got = check(SELECTS, {"m": raw}, complete=False)
     assert got.values.get("m") == stored
     assert (word is None and not got.errors) or word in got.errors["m"][0]
-
-
 
 
 def test_unit() -> None:
@@ -163,31 +214,46 @@ def test_unit() -> None:
     assert "不是系统中登记的单位" in check(UNITS, {"many": ["外星局"]}, complete=False).errors["many"][0]
 
 
-
-
-@pytest.mark.parametrize(("raw", "word"), [("P-2026-0001", None), ("P-2026-0009", "不存在"),
-                                           ("项目一", "项目编号"), ("p-2026-0001", "项目编号"), (1, "文字")])
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("P-2026-0001", None),
+        ("P-2026-0009", "不存在"),
+        ("项目一", "项目编号"),
+        ("p-2026-0001", "项目编号"),
+        (1, "文字"),
+    ],
+)
 def test_project(raw: object, word: str | None) -> None:
     value, errors = one(PROJECT, raw)
     assert (word is None and value == raw) or word in errors[0]
 
 
-
-
-@pytest.mark.parametrize(("raw", "stored"), [
-    ({"name": "张三", "phone": "13800001111"}, {"name": "张三", "phone": "13800001111"}),
-    ({"name": " 李四 ", "phone": "0577-88889999"}, {"name": "李四", "phone": "0577-88889999"}),
-    ({"name": "王五", "phone": "138 0000 1111"}, {"name": "王五", "phone": "13800001111"}),
-    ({"name": "", "phone": ""}, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ({"name": "张三", "phone": "13800001111"}, {"name": "张三", "phone": "13800001111"}),
+        ({"name": " 李四 ", "phone": "0577-88889999"}, {"name": "李四", "phone": "0577-88889999"}),
+        ({"name": "王五", "phone": "138 0000 1111"}, {"name": "王五", "phone": "13800001111"}),
+        ({"name": "", "phone": ""}, None),
+    ],
+)
 def test_person_valid(raw: object, stored: object) -> None:
     assert one(PERSON, raw) == (stored, [])
 
 
-@pytest.mark.parametrize(("raw", "count"), [
-    ({"name": "张三", "phone": "12345"}, 1), ({"name": "", "phone": "13800001111"}, 1),
-    ({"name": "张三", "phone": "23800001111"}, 1), ({"name": "张三"}, 1), ({"phone": "x"}, 2),
-    ({"name": "张三", "phone": "13800001111", "email": "x"}, 1), ("张三 13800001111", 1)])
+@pytest.mark.parametrize(
+    ("raw", "count"),
+    [
+        ({"name": "张三", "phone": "12345"}, 1),
+        ({"name": "", "phone": "13800001111"}, 1),
+        ({"name": "张三", "phone": "23800001111"}, 1),
+        ({"name": "张三"}, 1),
+        ({"phone": "x"}, 2),
+        ({"name": "张三", "phone": "13800001111", "email": "x"}, 1),
+        ("张三 13800001111", 1),
+    ],
+)
 def test_person_invalid(raw: object, count: int) -> None:
     value, errors = one(PERSON, raw)
     assert value is None and len(errors) == count and all(e.startswith("“联系人”") for e in errors)
@@ -202,18 +268,13 @@ def test_yesno() -> None:
     assert check(form, {}).errors == {"v": ["“涉密”为必填项"]}
 
 
-
-
 def test_attachment() -> None:
     assert one(ATTACH, PDF) == (PDF, [])
     assert one(ATTACH, {**PDF, "name": "../../etc/passwd"})[0]["name"] == "_.._etc_passwd.pdf"  # type: ignore[index]
     assert one(ATTACH, PNG) == (None, ["“批复文件”只接受：PDF"])
     assert one(ATTACH, {**PDF, "size": 2 * 1024 * 1024}) == (None, ["“批复文件”的文件不能超过 1 MB"])
     assert one(ATTACH, {**PDF, "sha256": "c" * 64}) == (None, ["“批复文件”的文件未找到，请重新上传"])
-    for broken in ({**PDF, "sha256": "../x"}, {**PDF, "size": True}, {"sha256": SHA_PDF}, SHA_PDF,
-                   {**PDF, "extra": 1}):
+    for broken in ({**PDF, "sha256": "../x"}, {**PDF, "size": True}, {"sha256": SHA_PDF}, SHA_PDF, {**PDF, "extra": 1}):
         assert one(ATTACH, broken) == (None, ["“批复文件”的附件信息不完整，请重新上传"])
     assert check(ATTACH, {"many": [PDF, PNG]}).values == {"many": [PDF, PNG]}
     assert "重复" in check(ATTACH, {"many": [PDF, PDF]}).errors["many"][0]
-
-

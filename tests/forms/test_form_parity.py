@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSWORD, TODAY, Client, fixed_now
+
 from xietiao.config import FORMS_DIR
 from xietiao.store.engine import Store
 
@@ -41,15 +41,39 @@ sections:
 """
 
 API_DATA = {
-    "t": "  东城\u202e测试 ", "ta": "第一行\n第二行", "n": 42, "d": "1234.5", "day": "2026-12-01", "m": "2026-11",
-    "s": "乙", "ms": ["甲", "丙"], "u": "区财政局", "p": {"name": "王五", "phone": "13900000000"},
-    "yn": True, "why": "需要", "rows": [{"what": "办证", "due": "2027-01-15"}, {"what": "开工"}],
+    "t": "  东城\u202e测试 ",
+    "ta": "第一行\n第二行",
+    "n": 42,
+    "d": "1234.5",
+    "day": "2026-12-01",
+    "m": "2026-11",
+    "s": "乙",
+    "ms": ["甲", "丙"],
+    "u": "区财政局",
+    "p": {"name": "王五", "phone": "13900000000"},
+    "yn": True,
+    "why": "需要",
+    "rows": [{"what": "办证", "due": "2027-01-15"}, {"what": "开工"}],
 }
 HTML_DATA = {
-    "t": "  东城\u202e测试 ", "ta": "第一行\r\n第二行", "n": "42", "d": "1234.5", "day": "2026-12-01", "m": "2026-11",
-    "s": "乙", "ms": ["甲", "丙"], "u": "区财政局", "p-name": "王五", "p-phone": "13900000000",
-    "yn": "yes", "why": "需要", "rows-0-what": "办证", "rows-0-due": "2027-01-15", "rows-1-what": "开工",
-    "rows-2-what": "", "rows-2-due": "",
+    "t": "  东城\u202e测试 ",
+    "ta": "第一行\r\n第二行",
+    "n": "42",
+    "d": "1234.5",
+    "day": "2026-12-01",
+    "m": "2026-11",
+    "s": "乙",
+    "ms": ["甲", "丙"],
+    "u": "区财政局",
+    "p-name": "王五",
+    "p-phone": "13900000000",
+    "yn": "yes",
+    "why": "需要",
+    "rows-0-what": "办证",
+    "rows-0-due": "2027-01-15",
+    "rows-1-what": "开工",
+    "rows-2-what": "",
+    "rows-2-due": "",
 }
 
 
@@ -74,14 +98,15 @@ def test_html_and_api_store_the_same_values(parity_app) -> None:  # type: ignore
     html.post("/app/login", data={"username": "dc", "password": PASSWORD})
     page = html.get("/app/forms/alltypes/new")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    r = html.post("/app/forms/alltypes/new", data={**HTML_DATA, "csrf": csrf, "action": "submit"},
-                  follow_redirects=False)
+    r = html.post(
+        "/app/forms/alltypes/new", data={**HTML_DATA, "csrf": csrf, "action": "submit"}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text[:2000]
     number = r.headers["location"].split("/")[-1].split("?")[0]
     via_html = api.get(f"/api/submissions/{number}").json()["data"]
 
     assert via_html == via_api
-    assert via_api["t"] == "东城测试"            # trimmed, bidi override removed
+    assert via_api["t"] == "东城测试"  # trimmed, bidi override removed
     assert via_api["ta"] == "第一行\n第二行"
     assert via_api["n"] == 42 and via_api["yn"] is True and via_api["rows"][1] == {"what": "开工"}
 
@@ -107,8 +132,11 @@ def test_condition_drops_and_requires(parity_app) -> None:  # type: ignore[no-un
     del data["why"]
     r = api.post("/api/forms/alltypes", json={"action": "submit", "data": data}, headers={"X-CSRF-Token": token})
     assert r.status_code == 422 and "why" in r.json()["errors"]
-    r = api.post("/api/forms/alltypes", json={"action": "submit", "data": {**API_DATA, "yn": False}},
-                 headers={"X-CSRF-Token": token})
+    r = api.post(
+        "/api/forms/alltypes",
+        json={"action": "submit", "data": {**API_DATA, "yn": False}},
+        headers={"X-CSRF-Token": token},
+    )
     assert r.status_code == 201
     stored = api.get(f"/api/submissions/{r.json()['number']}").json()["data"]
     assert "why" not in stored  # a hidden field's value is not kept

@@ -7,41 +7,87 @@ from datetime import date
 import pytest
 
 from xietiao.accounts import User, get_user
-from xietiao.forms.attachments import AttachmentStore
 from xietiao.config import FORMS_DIR
-from xietiao.rulebook import load_domain_forms as load_forms
+from xietiao.forms.attachments import AttachmentStore
+from xietiao.forms.submissions import NotAllowed, SaveResult, StoreLookup, return_record, save
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.items import close_item, next_order, register_item, reject_closure, reopen_item
-from xietiao.ledger.view import LedgerFilter, ledger_rows, owed_reports, parse_filter, reports_by_unit
-from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, SaveResult, StoreLookup, return_record, save
 from xietiao.ledger.supervision import must_explain, record_supervision
+from xietiao.ledger.view import LedgerFilter, ledger_rows, owed_reports, parse_filter, reports_by_unit
+from xietiao.rulebook import load_domain_forms as load_forms
+from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FORMS = load_forms(FORMS_DIR)
 
 
-def make_item(store: Store, number: str = "2026-10-01", *, lead: str = "东城街道", planned: str = "2026-12-31",
-              status: str = "registered", project: str = "P-2026-0001", co: tuple[str, ...] = (),
-              created: str = "2026-10-20T10:00:00+08:00", **extra: object) -> Doc:
+def make_item(
+    store: Store,
+    number: str = "2026-10-01",
+    *,
+    lead: str = "东城街道",
+    planned: str = "2026-12-31",
+    status: str = "registered",
+    project: str = "P-2026-0001",
+    co: tuple[str, ...] = (),
+    created: str = "2026-10-20T10:00:00+08:00",
+    **extra: object,
+) -> Doc:
     """An agreed item as the meeting cycle registers it, inserted straight into the store."""
-    doc: Doc = {"number": number, "meeting": number[:7], "project": project, "issue": "",
-                "content": f"议定事项{number}：完成用地报批", "lead_unit": lead, "co_units": list(co),
-                "person": {"name": "王工", "phone": "13800000001"}, "planned": planned, "status": status,
-                "done": None, "closed_reason": "", "reopened_from": "", "created": created, **extra}  # type: ignore[dict-item]
+    doc: Doc = {
+        "number": number,
+        "meeting": number[:7],
+        "project": project,
+        "issue": "",
+        "content": f"议定事项{number}：完成用地报批",
+        "lead_unit": lead,
+        "co_units": list(co),
+        "person": {"name": "王工", "phone": "13800000001"},
+        "planned": planned,
+        "status": status,
+        "done": None,
+        "closed_reason": "",
+        "reopened_from": "",
+        "created": created,
+        **extra,
+    }  # type: ignore[dict-item]
     return store.insert("item", doc, actor="fgj", action="挂号")
 
 
-def make_project(store: Store, number: str = "P-2026-0001", *, unit: str = "东城街道", name: str = "东城智能制造产业园",
-                 milestones: list[Doc] | None = None, confidential: bool = False,
-                 created: str = "2026-01-10T10:00:00+08:00") -> Doc:
-    data: Doc = {"name": name, "lead_unit": unit, "milestones": milestones or [],  # type: ignore[dict-item]
-                 "confidential": confidential}
-    return store.insert("project", {"number": number, "form": "project", "unit": unit, "author": "dc",
-                                    "status": "accepted", "data": data, "confidential": confidential,
-                                    "versions": [], "return_reason": "", "created": created},
-                        actor="dc", action="提交")
+def make_project(
+    store: Store,
+    number: str = "P-2026-0001",
+    *,
+    unit: str = "东城街道",
+    name: str = "东城智能制造产业园",
+    milestones: list[Doc] | None = None,
+    confidential: bool = False,
+    created: str = "2026-01-10T10:00:00+08:00",
+) -> Doc:
+    data: Doc = {
+        "name": name,
+        "lead_unit": unit,
+        "milestones": milestones or [],  # type: ignore[dict-item]
+        "confidential": confidential,
+    }
+    return store.insert(
+        "project",
+        {
+            "number": number,
+            "form": "project",
+            "unit": unit,
+            "author": "dc",
+            "status": "accepted",
+            "data": data,
+            "confidential": confidential,
+            "versions": [],
+            "return_reason": "",
+            "created": created,
+        },
+        actor="dc",
+        action="提交",
+    )
 
 
 def user(store: Store, name: str) -> User:
@@ -51,19 +97,30 @@ def user(store: Store, name: str) -> User:
 
 
 def report(store: Store, who: str, item: str, month: str = "2026-11", **data: object) -> SaveResult:
-    values = {"item": item, "month": month, "status": "按计划推进", "progress": "已完成土地报批材料。",
-              "percent": 60, **data}
-    return save(store, FORMS["progress"], user(store, who), values, submit=True, today=TODAY,
-                lookup=StoreLookup(store))
+    values = {
+        "item": item,
+        "month": month,
+        "status": "按计划推进",
+        "progress": "已完成土地报批材料。",
+        "percent": 60,
+        **data,
+    }
+    return save(store, FORMS["progress"], user(store, who), values, submit=True, today=TODAY, lookup=StoreLookup(store))
 
 
 def ask_closure(store: Store, who: str, item: str) -> SaveResult:
     files = AttachmentStore(store.root / "attachments")
     ref = files.save(PDF, "批复文件.pdf", ("pdf",), 10**6)
-    values = {"item": item, "solved": "用地批复已取得。", "done": "2026-11-20", "evidence": [ref.to_json()],
-              "contact": {"name": "王工", "phone": "13800000001"}}
-    return save(store, FORMS["closure"], user(store, who), values, submit=True, today=TODAY,
-                lookup=StoreLookup(store, files))
+    values = {
+        "item": item,
+        "solved": "用地批复已取得。",
+        "done": "2026-11-20",
+        "evidence": [ref.to_json()],
+        "contact": {"name": "王工", "phone": "13800000001"},
+    }
+    return save(
+        store, FORMS["closure"], user(store, who), values, submit=True, today=TODAY, lookup=StoreLookup(store, files)
+    )
 
 
 def status(store: Store, number: str) -> str:
@@ -138,12 +195,19 @@ def test_one_report_per_item_per_month_and_a_returned_one_may_be_resubmitted(sto
     again = report(store, "dc", "2026-10-01", progress="重复报送")
     assert not again.ok and first.number in again.errors["item"][0]
     assert report(store, "dc", "2026-10-01", month="2026-10").ok  # another month is fine
-    early = report(store, "dc", "2026-10-01", month="2026-09")      # before it was registered
+    early = report(store, "dc", "2026-10-01", month="2026-09")  # before it was registered
     assert not early.ok and "不能早于挂号月份" in early.errors["month"][0]
     return_record(store, "progress", first.number, user(store, "fgj"), "请补充完成比例依据")
-    fixed = save(store, FORMS["progress"], user(store, "dc"),
-                 {"item": "2026-10-01", "month": "2026-11", "status": "按计划推进", "progress": "补充后的进展"},
-                 submit=True, today=TODAY, lookup=StoreLookup(store), number=first.number)
+    fixed = save(
+        store,
+        FORMS["progress"],
+        user(store, "dc"),
+        {"item": "2026-10-01", "month": "2026-11", "status": "按计划推进", "progress": "补充后的进展"},
+        submit=True,
+        today=TODAY,
+        lookup=StoreLookup(store),
+        number=first.number,
+    )
     assert fixed.ok, fixed.errors
 
 
@@ -186,10 +250,24 @@ def test_reopen_registers_a_linked_item_with_the_next_free_number(store: Store) 
 
 def test_register_item_numbers_in_meeting_order(store: Store) -> None:
     assert next_order(store, "2026-12") == 1
-    a = register_item(store, "fgj", meeting="2026-12", project="P-2026-0001", content="甲",
-                      lead_unit="区财政局", planned=date(2027, 2, 1))
-    b = register_item(store, "fgj", meeting="2026-12", project="P-2026-0001", content="乙",
-                      lead_unit="区财政局", planned=date(2027, 2, 1))
+    a = register_item(
+        store,
+        "fgj",
+        meeting="2026-12",
+        project="P-2026-0001",
+        content="甲",
+        lead_unit="区财政局",
+        planned=date(2027, 2, 1),
+    )
+    b = register_item(
+        store,
+        "fgj",
+        meeting="2026-12",
+        project="P-2026-0001",
+        content="乙",
+        lead_unit="区财政局",
+        planned=date(2027, 2, 1),
+    )
     assert (a["number"], b["number"]) == ("2026-12-01", "2026-12-02")
     assert a["status"] == "registered"
 
@@ -214,9 +292,9 @@ def test_owed_reports_per_unit_and_month(store: Store) -> None:
 
 
 def test_ledger_filters_by_unit_status_and_colour(store: Store) -> None:
-    make_item(store, "2026-05-01", planned="2026-06-01")                  # red by November
+    make_item(store, "2026-05-01", planned="2026-06-01")  # red by November
     make_item(store, "2026-09-01", planned="2026-10-15", lead="西城街道")  # yellow
-    make_item(store, "2026-10-01", planned="2026-12-31")                  # green
+    make_item(store, "2026-10-01", planned="2026-12-31")  # green
     rows = ledger_rows(store, TODAY)
     assert [r.item.number for r in rows] == ["2026-05-01", "2026-09-01", "2026-10-01"]  # worst first
     assert [r.item.number for r in ledger_rows(store, TODAY, parse_filter("dc"))] == ["2026-05-01", "2026-10-01"]
@@ -225,22 +303,40 @@ def test_ledger_filters_by_unit_status_and_colour(store: Store) -> None:
 
 
 def test_supervision_and_who_must_explain(store: Store) -> None:
-    make_item(store, "2026-05-01", planned="2026-06-01")                  # red: 东城 must explain
+    make_item(store, "2026-05-01", planned="2026-06-01")  # red: 东城 must explain
     make_item(store, "2026-09-01", planned="2026-10-15", lead="西城街道")  # yellow
     bureau = user(store, "fgj")
-    bad = record_supervision(store, bureau, {"kind": "督办函", "unit": "西城街道", "items": "2026-05-01",
-                                             "date": "2026-12-01", "note": ""}, TODAY)
+    bad = record_supervision(
+        store,
+        bureau,
+        {"kind": "督办函", "unit": "西城街道", "items": "2026-05-01", "date": "2026-12-01", "note": ""},
+        TODAY,
+    )
     assert set(bad.errors) == {"items", "date", "note"} and store.count("supervision") == 0
     with pytest.raises(NotAllowed):
         record_supervision(store, user(store, "xc"), {"kind": "约谈"}, TODAY)
-    ok = record_supervision(store, bureau, {"kind": "督办函", "unit": "西城街道", "items": "2026-09-01",
-                                            "date": "2026-11-27", "note": "请加快推进", "must_explain": True},
-                            TODAY)
+    ok = record_supervision(
+        store,
+        bureau,
+        {
+            "kind": "督办函",
+            "unit": "西城街道",
+            "items": "2026-09-01",
+            "date": "2026-11-27",
+            "note": "请加快推进",
+            "must_explain": True,
+        },
+        TODAY,
+    )
     assert ok.ok and ok.number == "S-2026-0001"
     explain = {unit: [d["number"] for d in docs] for unit, docs in must_explain(store, TODAY)}
     assert explain == {"东城街道": ["2026-05-01"], "西城街道": ["2026-09-01"]}
     # Once the meeting named in the record has been held, that explanation is done.
-    store.insert("meeting", {"number": "2026-13", "date": "2026-11-27", "title": "第13次", "status": "held"},
-                 actor="fgj", action="召开")
+    store.insert(
+        "meeting",
+        {"number": "2026-13", "date": "2026-11-27", "title": "第13次", "status": "held"},
+        actor="fgj",
+        action="召开",
+    )
     store.update("supervision", "S-2026-0001", lambda d: d.update(explain_at="2026-13"), actor="fgj", action="t")
     assert [u for u, _ in must_explain(store, TODAY)] == ["东城街道"]

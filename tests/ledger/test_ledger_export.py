@@ -7,11 +7,11 @@ import re
 from datetime import date, datetime
 
 import openpyxl
+from conftest import login
 from docx import Document
 from docx.table import Table
-
-from conftest import login
 from test_ledger import make_item, make_project
+
 from xietiao.ledger.export import bulletin_data, bulletin_docx, ledger_xlsx
 from xietiao.ledger.view import LedgerFilter, ledger_rows
 from xietiao.store.engine import Store
@@ -22,14 +22,22 @@ TODAY = date(2026, 11, 28)
 def _ledger(store: Store) -> None:
     make_project(store, "P-2026-0001")
     make_project(store, "P-2026-0002", name="保密工程", confidential=True)
-    make_item(store, "2026-05-01", planned="2026-06-01")                                 # red
-    make_item(store, "2026-05-02", planned="2026-07-01", lead="西城街道")                 # red
-    make_item(store, "2026-05-03", planned="2026-05-20", project="P-2026-0002",
-              content="涉密工程的征地补偿方案")                                          # red, confidential
-    make_item(store, "2026-09-01", planned="2026-10-15", lead="西城街道")                 # yellow
-    make_item(store, "2026-10-01", planned="2026-12-31", content="=HYPERLINK(\"http://x\",\"点我\")")  # green
-    make_item(store, "2026-10-02", planned="2026-06-01", status="closed", closed_reason="已解决",
-              closed_at="2026-11-02", done="2026-10-30")
+    make_item(store, "2026-05-01", planned="2026-06-01")  # red
+    make_item(store, "2026-05-02", planned="2026-07-01", lead="西城街道")  # red
+    make_item(
+        store, "2026-05-03", planned="2026-05-20", project="P-2026-0002", content="涉密工程的征地补偿方案"
+    )  # red, confidential
+    make_item(store, "2026-09-01", planned="2026-10-15", lead="西城街道")  # yellow
+    make_item(store, "2026-10-01", planned="2026-12-31", content='=HYPERLINK("http://x","点我")')  # green
+    make_item(
+        store,
+        "2026-10-02",
+        planned="2026-06-01",
+        status="closed",
+        closed_reason="已解决",
+        closed_at="2026-11-02",
+        done="2026-10-30",
+    )
 
 
 def _sheet(data: bytes) -> openpyxl.worksheet.worksheet.Worksheet:
@@ -47,9 +55,12 @@ def test_xlsx_matches_the_ledger_page_item_for_item(app, store: Store) -> None: 
         page = _page_numbers(fgj.get(f"/app/ledger{query}").text)
         r = fgj.get(f"/app/ledger.xlsx{query}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml")
-        assert re.fullmatch(r'attachment; filename="ledger-2026-11-28[a-z0-9-]*\.xlsx"; filename\*=UTF-8\'\'\S+',
-                            r.headers["content-disposition"])
+            "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        )
+        assert re.fullmatch(
+            r'attachment; filename="ledger-2026-11-28[a-z0-9-]*\.xlsx"; filename\*=UTF-8\'\'\S+',
+            r.headers["content-disposition"],
+        )
         ws = _sheet(r.content)
         sheet = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
         assert sheet == page, query

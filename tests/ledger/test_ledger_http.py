@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import Client, login
-from server.context import TEMPLATES
 from test_ledger import PDF, make_item, make_project
+
+from server.context import TEMPLATES
 from xietiao.store.engine import Store
 
 
@@ -15,16 +16,36 @@ def _numbers(html: str) -> list[str]:
 
 
 def _file_progress(c: Client, item: str, month: str = "2026-11") -> object:
-    return c.post("/app/forms/progress/new", data={
-        "csrf": c.csrf, "action": "submit", "item": item, "month": month, "status": "按计划推进",
-        "progress": "土地报批材料已报市局。", "percent": "80"}, follow_redirects=False)
+    return c.post(
+        "/app/forms/progress/new",
+        data={
+            "csrf": c.csrf,
+            "action": "submit",
+            "item": item,
+            "month": month,
+            "status": "按计划推进",
+            "progress": "土地报批材料已报市局。",
+            "percent": "80",
+        },
+        follow_redirects=False,
+    )
 
 
 def _ask_closure(c: Client, item: str) -> object:
-    return c.post("/app/forms/closure/new", data={
-        "csrf": c.csrf, "action": "submit", "item": item, "solved": "已取得用地批复。", "done": "2026-11-25",
-        "contact-name": "王工", "contact-phone": "13800000001"},
-        files={"evidence": ("用地批复.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    return c.post(
+        "/app/forms/closure/new",
+        data={
+            "csrf": c.csrf,
+            "action": "submit",
+            "item": item,
+            "solved": "已取得用地批复。",
+            "done": "2026-11-25",
+            "contact-name": "王工",
+            "contact-phone": "13800000001",
+        },
+        files={"evidence": ("用地批复.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
 
 
 def test_unit_reports_asks_to_close_with_evidence_and_the_bureau_closes(app, store: Store) -> None:  # type: ignore[no-untyped-def]
@@ -45,8 +66,11 @@ def test_unit_reports_asks_to_close_with_evidence_and_the_bureau_closes(app, sto
     assert link and "用地批复" in detail.text and "土地报批材料已报市局" in detail.text
     assert fgj.get(link.group(1)).content == PDF
     back = "/app/ledger?unit=&status=open&colour="
-    r = fgj.post("/app/ledger/2026-10-01/close", data={"csrf": fgj.csrf, "reason": "批复已核实。", "back": back},
-                 follow_redirects=False)
+    r = fgj.post(
+        "/app/ledger/2026-10-01/close",
+        data={"csrf": fgj.csrf, "reason": "批复已核实。", "back": back},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == back
     assert _numbers(fgj.get("/app/ledger").text) == []
     assert _numbers(fgj.get("/app/ledger?status=closed").text) == ["2026-10-01"]
@@ -58,7 +82,7 @@ def test_next_months_report_starts_from_the_last_one(app, store: Store) -> None:
     make_item(store, "2026-10-01", lead="东城街道")
     dc, xc = login(app, "dc"), login(app, "xc")
     empty = dc.get("/app/forms/progress/new?item=2026-10-01").text
-    assert 'value="2026-11"' in empty and "土地报批材料已报市局" not in empty   # nothing filed yet: only the month
+    assert 'value="2026-11"' in empty and "土地报批材料已报市局" not in empty  # nothing filed yet: only the month
     assert _file_progress(dc, "2026-10-01", month="2026-10").status_code == 303  # type: ignore[attr-defined]
     page = dc.get("/app/forms/progress/new?item=2026-10-01").text
     # The tests' today is in November: the new report is for November and carries October's text.
@@ -67,7 +91,7 @@ def test_next_months_report_starts_from_the_last_one(app, store: Store) -> None:
     # The item number is offered from the unit's open items, and the chosen one is spelled out.
     assert '<datalist id="dl-item"><option value="2026-10-01">议定事项2026-10-01：完成用地报批</option>' in page
     assert '<p class="hint">2026-10-01：议定事项2026-10-01：完成用地报批</p>' in page
-    assert re.search(r'<option[^>]*selected[^>]*>按计划推进', page)
+    assert re.search(r"<option[^>]*selected[^>]*>按计划推进", page)
     # Another unit gets no text from a report that is not its own.
     assert "土地报批材料已报市局" not in xc.get("/app/forms/progress/new?item=2026-10-01").text
 
@@ -96,8 +120,8 @@ def test_who_sees_what(app, store: Store) -> None:  # type: ignore[no-untyped-de
     make_item(store, "2026-10-01", lead="东城街道", co=("区财政局",))
     dc, xc, czj, leader = login(app, "dc"), login(app, "xc"), login(app, "czj"), login(app, "leader")
     assert dc.get("/app/ledger/2026-10-01").status_code == 200
-    assert czj.get("/app/ledger/2026-10-01").status_code == 200      # co-unit
-    assert xc.get("/app/ledger/2026-10-01").status_code == 404       # neither: looks like nothing there
+    assert czj.get("/app/ledger/2026-10-01").status_code == 200  # co-unit
+    assert xc.get("/app/ledger/2026-10-01").status_code == 404  # neither: looks like nothing there
     assert dc.get("/app/ledger/2026-99-99").status_code == 404
     for path in ("/app/ledger", "/app/ledger.xlsx", "/app/bulletin.docx", "/app/reports", "/app/supervision"):
         assert dc.get(path).status_code == 403, path
@@ -112,13 +136,17 @@ def test_reject_and_reopen_over_http(app, store: Store) -> None:  # type: ignore
     make_item(store, "2026-10-02", status="closed", closed_reason="已解决", closed_at="2026-11-01")
     dc, fgj = login(app, "dc"), login(app, "fgj")
     _ask_closure(dc, "2026-10-01")
-    r = fgj.post("/app/ledger/2026-10-01/reject", data={"csrf": fgj.csrf, "reason": "佐证材料不全"},
-                 follow_redirects=False)
+    r = fgj.post(
+        "/app/ledger/2026-10-01/reject", data={"csrf": fgj.csrf, "reason": "佐证材料不全"}, follow_redirects=False
+    )
     assert r.status_code == 303 and store.get("item", "2026-10-01")["status"] == "in_progress"  # type: ignore[index]
     r = fgj.post("/app/ledger/2026-10-02/reopen", data={"csrf": fgj.csrf, "reason": "问题复现", "planned": "bad"})
     assert r.status_code == 409 and "新的计划节点" in r.text and "问题复现" in r.text  # typed text kept
-    r = fgj.post("/app/ledger/2026-10-02/reopen", data={"csrf": fgj.csrf, "reason": "问题复现",
-                                                         "planned": "2027-02-28"}, follow_redirects=False)
+    r = fgj.post(
+        "/app/ledger/2026-10-02/reopen",
+        data={"csrf": fgj.csrf, "reason": "问题复现", "planned": "2027-02-28"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/app/ledger/2026-10-03")
     page = fgj.get(r.headers["location"]).text
     assert "已重新挂号" in page and "2026-10-02" in page
@@ -155,9 +183,10 @@ def test_reports_page_shows_what_each_unit_owes(app, store: Store) -> None:  # t
 
 def test_owed_reports_section_renders() -> None:
     html = TEMPLATES.get_template("_owed_reports.html").render(
-        owed=[{"number": "2026-10-01", "content": "<b>完成报批</b>", "planned": "2026-12-31"}], owed_month="2026-11")
+        owed=[{"number": "2026-10-01", "content": "<b>完成报批</b>", "planned": "2026-12-31"}], owed_month="2026-11"
+    )
     assert "2026年11月" in html and "2026-10-01" in html and "&lt;b&gt;" in html
-    assert 'href="/app/forms/progress/new?item=2026-10-01"' in html     # the report form opens prefilled
+    assert 'href="/app/forms/progress/new?item=2026-10-01"' in html  # the report form opens prefilled
     assert "均已报送" in TEMPLATES.get_template("_owed_reports.html").render(owed=[], owed_month="2026-11")
 
 
@@ -166,14 +195,32 @@ def test_supervision_form(app, store: Store) -> None:  # type: ignore[no-untyped
     fgj, leader = login(app, "fgj"), login(app, "leader")
     page = fgj.get("/app/supervision?unit=xc&items=2026-09-01").text
     assert 'value="2026-09-01"' in page and "<option selected>西城街道</option>" in page
-    r = fgj.post("/app/supervision", data={"csrf": fgj.csrf, "kind": "督办函", "unit": "西城街道",
-                                           "items": "2026-09-01", "date": "2026-11-28", "note": ""})
+    r = fgj.post(
+        "/app/supervision",
+        data={
+            "csrf": fgj.csrf,
+            "kind": "督办函",
+            "unit": "西城街道",
+            "items": "2026-09-01",
+            "date": "2026-11-28",
+            "note": "",
+        },
+    )
     assert r.status_code == 400 and "请写明督办内容" in r.text and 'value="2026-09-01"' in r.text
     assert store.count("supervision") == 0
-    r = fgj.post("/app/supervision", data={"csrf": fgj.csrf, "kind": "督办函", "unit": "西城街道",
-                                           "items": "2026-09-01", "date": "2026-11-28",
-                                           "note": "请于月底前报送整改计划", "must_explain": "yes"},
-                 follow_redirects=False)
+    r = fgj.post(
+        "/app/supervision",
+        data={
+            "csrf": fgj.csrf,
+            "kind": "督办函",
+            "unit": "西城街道",
+            "items": "2026-09-01",
+            "date": "2026-11-28",
+            "note": "请于月底前报送整改计划",
+            "must_explain": "yes",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/app/supervision?done=S-2026-0001"
     page = fgj.get("/app/supervision").text
     assert "请于月底前报送整改计划" in page
@@ -198,7 +245,7 @@ def test_a_long_ledger_is_paged_and_the_export_keeps_every_row(app, store: Store
     second = fgj.get("/app/ledger?page=2").text
     assert len(_numbers(second)) == 5 and "上一页" in second and "下一页" not in second
     assert not set(_numbers(first)) & set(_numbers(second))
-    assert len(_numbers(fgj.get("/app/ledger?page=99").text)) == 5      # past the end: the last page
+    assert len(_numbers(fgj.get("/app/ledger?page=99").text)) == 5  # past the end: the last page
     assert len(_numbers(fgj.get("/app/ledger?page=x").text)) == PAGE_ROWS
     import io
 
@@ -206,123 +253,3 @@ def test_a_long_ledger_is_paged_and_the_export_keeps_every_row(app, store: Store
 
     sheet = openpyxl.load_workbook(io.BytesIO(fgj.get("/app/ledger.xlsx").content)).active
     assert sheet.max_row - 1 == count
-
-
-def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    make_item(store, "2026-10-01")
-    dc = login(app, "dc")
-    r = dc.post("/app/forms/closure/new", data={
-        "csrf": dc.csrf, "action": "draft", "item": "2026-10-01", "solved": "已取得用地批复。"},
-        files={"evidence": ("批复.exe", b"MZ\x90\x00" + b"\x00" * 64, "application/octet-stream")},
-        follow_redirects=False)
-    assert r.status_code == 400 and "已取得用地批复。" in r.text
-    assert store.all("closure") == []                     # not even a draft
-    assert 'action="/app/forms/closure/new"' in r.text    # sending it again makes one record, not two
-
-
-def test_two_clerks_on_one_draft_the_later_save_is_refused(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    make_item(store, "2026-10-01")
-    first, second = login(app, "dc"), login(app, "dc")
-    r = first.post("/app/forms/progress/new", data={"csrf": first.csrf, "action": "draft", "item": "2026-10-01",
-                                                      "progress": "初稿"}, follow_redirects=False)
-    number = r.headers["location"].split("/")[4].split("?")[0]
-    url = f"/app/records/progress/{number}/edit"
-    page_a, page_b = first.get(url).text, second.get(url).text
-    version = re.search(r'name="version" value="(\d+)"', page_a).group(1)  # type: ignore[union-attr]
-    assert f'name="version" value="{version}"' in page_b
-    ok = first.post(url, data={"csrf": first.csrf, "action": "draft", "version": version, "item": "2026-10-01",
-                               "progress": "甲改的"}, follow_redirects=False)
-    assert ok.status_code == 303
-    late = second.post(url, data={"csrf": second.csrf, "action": "draft", "version": version, "item": "2026-10-01",
-                                  "progress": "乙改的"}, follow_redirects=False)
-    assert late.status_code == 400 and "已被他人保存过" in late.text and "乙改的" in late.text
-    assert store.get("progress", number)["data"]["progress"] == "甲改的"  # type: ignore[index]
-
-
-def test_reports_sent_at_once_for_one_item_and_month_make_one(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    import threading
-
-    make_item(store, "2026-10-01")
-    clients = [login(app, "dc") for _ in range(6)]
-    codes: list[int] = []
-    start = threading.Barrier(len(clients))
-
-    def send(c: Client) -> None:
-        start.wait()
-        codes.append(_file_progress(c, "2026-10-01").status_code)  # type: ignore[attr-defined]
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    filed = [d for d in store.all("progress") if d["status"] == "submitted"]
-    assert len(filed) == 1 and sorted(codes) == [303] + [400] * 5
-
-
-def test_a_file_is_reachable_only_by_who_uploaded_it(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    import hashlib
-    import json
-
-    make_item(store, "2026-10-01", lead="东城街道")
-    make_item(store, "2026-10-02", lead="西城街道")
-    dc, xc = login(app, "dc"), login(app, "xc")
-    assert _ask_closure(dc, "2026-10-01").status_code == 303  # type: ignore[attr-defined]
-    ref = {"sha256": hashlib.sha256(PDF).hexdigest(), "name": "用地批复.pdf", "size": len(PDF),
-           "mime": "application/pdf"}
-    # 西城 learned the hash of 东城's evidence: naming it in its own request gets it nowhere.
-    r = xc.post("/app/forms/closure/new", data={
-        "csrf": xc.csrf, "action": "draft", "item": "2026-10-02", "solved": "x", "done": "2026-11-25",
-        "evidence": json.dumps(ref, ensure_ascii=False)}, follow_redirects=False)
-    assert r.status_code == 400 and "文件未找到" in r.text
-    r = xc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-02", "evidence": [ref]}})
-    assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
-    assert store.all("closure", lambda d: d["unit"] == "西城街道") == []
-    # Typing the hash into its own draft's text does not make the file its own either.
-    r = xc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-02", "solved": ref["sha256"]}})
-    assert r.status_code == 201
-    draft = r.json()["number"]
-    r = xc.post("/api/forms/closure", json={"action": "draft", "number": draft,
-                                            "data": {"item": "2026-10-02", "evidence": [ref]}})
-    assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
-    # A file name that is not text is refused at its field, not with a server error.
-    bad = {**ref, "name": "批复\ud800.pdf"}
-    r = dc.post("/api/forms/closure", content=json.dumps(
-        {"action": "draft", "data": {"item": "2026-10-01", "evidence": [bad]}}).encode(),
-        headers={"content-type": "application/json"})
-    assert r.status_code == 422 and "文件名" in json.dumps(r.json(), ensure_ascii=False)
-    # 东城 itself, in the same session that uploaded it, may keep referring to it.
-    r = dc.post("/api/forms/closure", json={"action": "draft", "data": {"item": "2026-10-01", "evidence": [ref]}})
-    assert r.status_code == 201, r.text
-
-
-def test_a_file_over_the_limit_is_refused_at_its_field_with_the_form_kept(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    make_item(store, "2026-10-01")
-    dc = login(app, "dc")
-    big = PDF + b"0" * (app.state.xietiao.upload_limit + 1)
-    r = dc.post("/app/forms/closure/new", data={"csrf": dc.csrf, "action": "submit", "item": "2026-10-01",
-                                                "solved": "已取得用地批复。"},
-                files={"evidence": ("批复.pdf", big, "application/pdf")}, follow_redirects=False)
-    assert r.status_code == 400 and "已取得用地批复。" in r.text and "MB" in r.text
-    assert 'data-upload-mb="20"' in r.text and "附件每个不超过 20 MB" in r.text
-    assert store.all("closure") == []
-    # Far past what a form can carry: a page in Chinese, not a JSON line.
-    huge = dc.post("/app/forms/closure/new", content=b"x", headers={
-        "content-type": "multipart/form-data; boundary=b", "content-length": str(10**9)})
-    assert huge.status_code == 413 and "text/html" in huge.headers["content-type"] and "后退" in huge.text
-    assert "附件每个不超过" not in dc.get("/app/forms/progress/new").text    # no attachment field, no such hint
-
-
-def test_downloads_carry_their_chinese_names(app, store: Store) -> None:  # type: ignore[no-untyped-def]
-    from urllib.parse import unquote
-
-    make_item(store, "2026-10-01")
-    dc, fgj = login(app, "dc"), login(app, "fgj")
-    assert _ask_closure(dc, "2026-10-01").status_code == 303  # type: ignore[attr-defined]
-    detail = fgj.get("/app/ledger/2026-10-01").text
-    link = re.search(r'href="(/app/records/closure/X-2026-\d{4}/files/[0-9a-f]{64})"', detail)
-    assert link
-    header = fgj.get(link.group(1)).headers["content-disposition"]
-    assert header.startswith('attachment; filename="') and unquote(header.split("UTF-8''")[1]) == "用地批复.pdf"
-    xlsx = fgj.get("/app/ledger.xlsx").headers["content-disposition"]
-    assert unquote(xlsx.split("UTF-8''")[1]) == "议定事项台账-2026-11-28.xlsx"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from test_ledger import make_item, make_project
+
 from xietiao.ledger.snapshots import ensure_month_end_snapshots, month_end_before, snapshot_history, take_snapshot
 from xietiao.store.engine import Store
 
@@ -56,13 +56,26 @@ def test_gaps_are_filled_only_after_the_last_month_end(store: Store) -> None:
 def test_month_end_colours_are_as_of_that_day(store: Store) -> None:
     make_project(store, created="2026-01-10T10:00:00+08:00")
     # Late since June; closed on 10 November: still open (red) at the end of October.
-    make_item(store, "2026-05-01", planned="2026-06-01", status="closed", closed_at="2026-11-10",
-              done="2026-11-05", created="2026-05-20T10:00:00+08:00")
+    make_item(
+        store,
+        "2026-05-01",
+        planned="2026-06-01",
+        status="closed",
+        closed_at="2026-11-10",
+        done="2026-11-05",
+        created="2026-05-20T10:00:00+08:00",
+    )
     # Registered in November: not on the October snapshot at all.
     make_item(store, "2026-11-01", planned="2026-12-31", created="2026-11-05T10:00:00+08:00")
     # Due 15 September, done 20 October: yellow at the end of September, green (done) in October.
-    make_item(store, "2026-09-01", planned="2026-08-15", done="2026-10-20", status="closure_requested",
-              created="2026-08-01T10:00:00+08:00")
+    make_item(
+        store,
+        "2026-09-01",
+        planned="2026-08-15",
+        done="2026-10-20",
+        status="closure_requested",
+        created="2026-08-01T10:00:00+08:00",
+    )
     ensure_month_end_snapshots(store, date(2026, 12, 3))
     sep, octo, nov = (store.get("snapshot", f"month-2026-{m}") for m in ("09", "10", "11"))
     assert sep and octo and nov
@@ -77,10 +90,17 @@ def test_meeting_snapshot_contents(store: Store) -> None:
     make_project(store, "P-2026-0001", milestones=[{"node": "开工", "task": "主体开工", "planned": "2026-10-10"}])
     make_project(store, "P-2026-0002", name="西城安置房", unit="西城街道")
     make_project(store, "P-2026-0003", name="南湖公园")
-    make_item(store, "2026-05-01", planned="2026-06-01", project="P-2026-0002", lead="西城街道")   # red
-    make_item(store, "2026-10-01", planned="2026-12-31", project="P-2026-0003")                    # green
-    make_item(store, "2026-10-02", planned="2026-06-01", project="P-2026-0003", status="closed",
-              closed_at="2026-09-01", done="2026-08-30")                                          # not monitored
+    make_item(store, "2026-05-01", planned="2026-06-01", project="P-2026-0002", lead="西城街道")  # red
+    make_item(store, "2026-10-01", planned="2026-12-31", project="P-2026-0003")  # green
+    make_item(
+        store,
+        "2026-10-02",
+        planned="2026-06-01",
+        project="P-2026-0003",
+        status="closed",
+        closed_at="2026-09-01",
+        done="2026-08-30",
+    )  # not monitored
     snap = take_snapshot(store, TODAY, reason="meeting", meeting="2026-12")
     assert snap["number"] == "meeting-2026-12" and snap["reason"] == "meeting" and snap["meeting"] == "2026-12"
     assert snap["date"] == "2026-11-28"
@@ -103,9 +123,19 @@ def test_a_meeting_snapshot_needs_its_meeting() -> None:
 
 def test_projects_not_accepted_or_registered_later_are_left_out(store: Store) -> None:
     make_project(store, "P-2026-0001", created="2026-12-15T10:00:00+08:00")
-    store.insert("project", {"number": "P-2026-0002", "form": "project", "unit": "东城街道", "status": "draft",
-                             "data": {"name": "草稿项目"}, "created": "2026-01-01T10:00:00+08:00"},
-                 actor="dc", action="保存草稿")
+    store.insert(
+        "project",
+        {
+            "number": "P-2026-0002",
+            "form": "project",
+            "unit": "东城街道",
+            "status": "draft",
+            "data": {"name": "草稿项目"},
+            "created": "2026-01-01T10:00:00+08:00",
+        },
+        actor="dc",
+        action="保存草稿",
+    )
     make_project(store, "P-2026-0003", created="2026-02-01T10:00:00+08:00")
     snap = take_snapshot(store, date(2026, 11, 30), reason="month_end")
     assert snap["number"] == "month-2026-11" and snap["projects"] == {"P-2026-0003": "green"}

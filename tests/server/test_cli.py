@@ -14,8 +14,7 @@ OUTSIDE = re.compile(rb"(?:src|href)=[\"']?(?:https?:)?//(?!127\.0\.0\.1|localho
 
 
 def xietiao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
-                          timeout=900)
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +50,7 @@ def test_no_built_file_references_an_outside_host(built: tuple[Path, Path]) -> N
     assert offenders == []
 
 
-def test_build_on_a_corrupt_data_dir_fails_and_keeps_the_old_site(built: tuple[Path, Path],
-                                                                  tmp_path: Path) -> None:
+def test_build_on_a_corrupt_data_dir_fails_and_keeps_the_old_site(built: tuple[Path, Path], tmp_path: Path) -> None:
     data, site = built
     index_before = (site / "index.html").read_bytes()
     target_before = site.resolve()
@@ -76,11 +74,33 @@ def test_build_on_a_missing_data_dir_fails_with_a_message(tmp_path: Path) -> Non
 
 def test_user_add_by_unit_name_and_refusals(built: tuple[Path, Path]) -> None:
     data, _ = built
-    ok = xietiao("user", "add", "czj2", "--unit", "区财政局", "--role", "unit", "--password", "long-password-1",
-                 "--data", str(data))
+    ok = xietiao(
+        "user",
+        "add",
+        "czj2",
+        "--unit",
+        "区财政局",
+        "--role",
+        "unit",
+        "--password",
+        "long-password-1",
+        "--data",
+        str(data),
+    )
     assert ok.returncode == 0 and "区财政局" in ok.stdout, ok.stderr
-    bad = xietiao("user", "add", "who", "--unit", "不存在局", "--role", "unit", "--password", "long-password-1",
-                  "--data", str(data))
+    bad = xietiao(
+        "user",
+        "add",
+        "who",
+        "--unit",
+        "不存在局",
+        "--role",
+        "unit",
+        "--password",
+        "long-password-1",
+        "--data",
+        str(data),
+    )
     assert bad.returncode == 1 and "没有名为“不存在局”的单位" in bad.stderr
 
 

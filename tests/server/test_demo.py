@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from xietiao.ledger import snapshots
 from xietiao.accounts import verify_login
-from xietiao.forms.attachments import AttachmentStore
-from xietiao.ledger.board import item_assessment, project_colour
-from xietiao.ledger.colours import Colour
 from xietiao.config import FORMS_DIR
 from xietiao.demo.generate import DEMO_PASSWORD, SECRET_MARKER, DemoSummary, make_demo
+from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.check import check_submission
-from xietiao.rulebook import load_domain_forms as load_forms
-from xietiao.model import ItemStatus, MeetingStatus, item_of, meeting_of, project_of
-from xietiao.store.engine import Store
 from xietiao.forms.submissions import StoreLookup
+from xietiao.ledger import snapshots
+from xietiao.ledger.board import item_assessment, project_colour
+from xietiao.ledger.colours import Colour
+from xietiao.model import ItemStatus, MeetingStatus, item_of, meeting_of, project_of
+from xietiao.rulebook import load_domain_forms as load_forms
+from xietiao.store.engine import Store
 from xietiao.units import TOWNS, unit_by_name
 
 TODAY = date(2026, 11, 28)
@@ -51,14 +51,16 @@ def test_sizes_are_in_the_expected_ranges(demo: tuple[Store, DemoSummary]) -> No
     assert statuses[ItemStatus.CLOSED] >= 20 and statuses[ItemStatus.IN_PROGRESS] >= 50
     states = Counter(str(d["list_state"]) for d in store.all("issue"))
     assert {"discussed", "proposed", "accepted", "returned"} <= set(states)
-    assert store.count("snapshot") == summary.snapshots >= 24   # 20 meetings and every month end
+    assert store.count("snapshot") == summary.snapshots >= 24  # 20 meetings and every month end
 
 
 def test_every_colour_occurs_today_for_projects_and_items(demo: tuple[Store, DemoSummary]) -> None:
     store, _ = demo
     items = [item_of(d) for d in store.all("item")]
-    colours = Counter(project_colour(project_of(d), items, TODAY).colour
-                      for d in store.all("project", lambda d: d["status"] == "accepted"))
+    colours = Counter(
+        project_colour(project_of(d), items, TODAY).colour
+        for d in store.all("project", lambda d: d["status"] == "accepted")
+    )
     assert all(colours[c] >= 3 for c in Colour), colours
     assert {item_assessment(i, TODAY).colour for i in items if i.status.is_open} == set(Colour)
     milestones = [m for d in store.all("project") for m in project_of(d).milestones]
@@ -117,7 +119,7 @@ def test_ledger_states_agree_with_closures_and_reports(demo: tuple[Store, DemoSu
     live: Counter[tuple[str, str]] = Counter()
     for d in store.all("progress", lambda d: d["status"] in ("submitted", "accepted")):
         live[(str(d["data"]["item"]), str(d["data"]["month"]))] += 1  # type: ignore[index]
-    assert max(live.values()) == 1   # one live report per item and month, as the ledger insists
+    assert max(live.values()) == 1  # one live report per item and month, as the ledger insists
     reported = {item for item, _ in live}
     for doc in store.all("item"):
         status = ItemStatus(str(doc["status"]))
@@ -145,8 +147,11 @@ def test_snapshots_match_the_snapshot_module(demo: tuple[Store, DemoSummary]) ->
     loaded = snapshots._load(store)  # the same as-of rule a month-end snapshot uses
     for snap in store.all("snapshot"):
         expected = snapshots._snapshot_doc(loaded, date.fromisoformat(str(snap["date"])), "month_end", "")
-        assert (snap["projects"], snap["items"], snap["counts"]) == \
-            (expected["projects"], expected["items"], expected["counts"]), snap["number"]
+        assert (snap["projects"], snap["items"], snap["counts"]) == (
+            expected["projects"],
+            expected["items"],
+            expected["counts"],
+        ), snap["number"]
 
 
 def test_supervision_presses_red_items_and_asks_for_an_explanation(demo: tuple[Store, DemoSummary]) -> None:
@@ -161,10 +166,17 @@ def test_supervision_presses_red_items_and_asks_for_an_explanation(demo: tuple[S
 
 def test_demo_logins_work_for_every_role(demo: tuple[Store, DemoSummary]) -> None:
     store, summary = demo
-    assert [(u, r) for u, _, r, _ in summary.logins[:3]] == [("fgj", "bureau"), ("leader", "leader"),
-                                                              ("admin", "admin")]
+    assert [(u, r) for u, _, r, _ in summary.logins[:3]] == [
+        ("fgj", "bureau"),
+        ("leader", "leader"),
+        ("admin", "admin"),
+    ]
     assert len(summary.logins) == store.count("user") >= 38
-    for username, unit, role in (("leader", "区政府", "leader"), ("czj", "区财政局", "unit"), ("dc", "东城街道", "unit")):
+    for username, unit, role in (
+        ("leader", "区政府", "leader"),
+        ("czj", "区财政局", "unit"),
+        ("dc", "东城街道", "unit"),
+    ):
         user = verify_login(store, username, DEMO_PASSWORD)
         assert user is not None and (user.unit, user.role.value) == (unit, role)
     assert verify_login(store, "fgj", "wrong-password") is None
@@ -172,8 +184,11 @@ def test_demo_logins_work_for_every_role(demo: tuple[Store, DemoSummary]) -> Non
 
 def _files(root: Path) -> dict[str, bytes]:
     # The journal and the numbering counters carry the store's own wall-clock stamps.
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".lock" and p.relative_to(root).parts[0] not in ("journal", "counter")}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock" and p.relative_to(root).parts[0] not in ("journal", "counter")
+    }
 
 
 def test_same_inputs_give_the_same_files_byte_for_byte(tmp_path: Path) -> None:
@@ -207,7 +222,7 @@ def test_nothing_is_stamped_later_than_the_early_morning_of_today(demo: tuple[St
 
     stamps = []
     for kind in ("project", "issue", "meeting", "material", "item", "progress", "closure", "supervision"):
-        stamps += re.findall(r'"(' + TODAY.isoformat() + r'T\d\d:\d\d)', json.dumps(store.all(kind)))
+        stamps += re.findall(r'"(' + TODAY.isoformat() + r"T\d\d:\d\d)", json.dumps(store.all(kind)))
     assert stamps, "the demo has activity on its last day"
     assert max(s[11:13] for s in stamps) <= "07"
 
@@ -216,8 +231,15 @@ def test_the_days_events_keep_their_order() -> None:
     from xietiao.demo.generate import _early_today
 
     day = TODAY.isoformat()
-    docs = {"closure": [{"created": f"{day}T09:50:00+08:00", "versions": [{"at": f"{day}T10:05:00+08:00"}],
-                         "updated": f"{day}T23:59:00+08:00"}]}
+    docs = {
+        "closure": [
+            {
+                "created": f"{day}T09:50:00+08:00",
+                "versions": [{"at": f"{day}T10:05:00+08:00"}],
+                "updated": f"{day}T23:59:00+08:00",
+            }
+        ]
+    }
     _early_today(docs, TODAY)  # type: ignore[arg-type]
     doc = docs["closure"][0]
     assert doc["created"] < doc["versions"][0]["at"] < doc["updated"] <= f"{day}T08:00"  # type: ignore[index,operator]

@@ -27,8 +27,9 @@ PROJECT = {
 }
 
 
-def _submit(c: Client, form: str, data: dict[str, object], action: str = "submit",
-            number: str | None = None) -> tuple[int, dict[str, object]]:
+def _submit(
+    c: Client, form: str, data: dict[str, object], action: str = "submit", number: str | None = None
+) -> tuple[int, dict[str, object]]:
     body: dict[str, object] = {"action": action, "data": data}
     if number:
         body["number"] = number
@@ -78,45 +79,59 @@ def test_unknown_and_duplicate_fields_are_refused(app) -> None:  # type: ignore[
     dc = login(app, "dc")
     status, body = _submit(dc, "project", {**PROJECT, "colour": "green"})
     assert status == 422 and "colour" in body["errors"]  # type: ignore[operator]
-    r = dc.post("/api/forms/project", content=b'{"action": "draft", "action": "submit", "data": {}}',
-                headers={"content-type": "application/json"})
+    r = dc.post(
+        "/api/forms/project",
+        content=b'{"action": "draft", "action": "submit", "data": {}}',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 400 and "重复" in r.json()["error"]
 
 
 def test_broken_text_and_deep_nesting_are_refused_and_writing_goes_on(app) -> None:  # type: ignore[no-untyped-def]
     dc = login(app, "dc")
     # JSON can spell half of a UTF-16 pair; no file can hold it, so the field is refused.
-    r = dc.post("/api/forms/project", content=b'{"action": "draft", "data": {"name": "bad \\ud800 name"}}',
-                headers={"content-type": "application/json"})
+    r = dc.post(
+        "/api/forms/project",
+        content=b'{"action": "draft", "data": {"name": "bad \\ud800 name"}}',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422 and "无法识别的字符" in r.json()["errors"]["name"][0]
     status, body = _submit(dc, "project", PROJECT)
-    assert status == 201, body                     # and the store goes on saving
-    r = dc.post("/api/forms/project", content=b'{"action": "draft", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-                headers={"content-type": "application/json"})
+    assert status == 201, body  # and the store goes on saving
+    r = dc.post(
+        "/api/forms/project",
+        content=b'{"action": "draft", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 400 and "error" in r.json()
     anon = Client(app, base_url="http://testserver")
-    r = anon.post("/api/login", content=b'{"username": "dc", "password": "\\udfff"}',
-                  headers={"content-type": "application/json"})
+    r = anon.post(
+        "/api/login", content=b'{"username": "dc", "password": "\\udfff"}', headers={"content-type": "application/json"}
+    )
     assert r.status_code == 401
 
 
 def test_oversized_json_is_refused_before_reading(app) -> None:  # type: ignore[no-untyped-def]
     dc = login(app, "dc")
-    r = dc.post("/api/forms/project", content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
-                headers={"content-type": "application/json"})
+    r = dc.post(
+        "/api/forms/project",
+        content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 413 and "过大" in r.json()["error"]
 
 
 def test_csrf_and_origin_are_checked(app) -> None:  # type: ignore[no-untyped-def]
     dc = login(app, "dc")
-    no_token = dc.post("/api/forms/project", json={"action": "draft", "data": {}},
-                       headers={"X-CSRF-Token": "wrong"})
+    no_token = dc.post("/api/forms/project", json={"action": "draft", "data": {}}, headers={"X-CSRF-Token": "wrong"})
     assert no_token.status_code == 403
-    foreign = dc.post("/api/forms/project", json={"action": "draft", "data": {}},
-                      headers={"Origin": "http://evil.example"})
+    foreign = dc.post(
+        "/api/forms/project", json={"action": "draft", "data": {}}, headers={"Origin": "http://evil.example"}
+    )
     assert foreign.status_code == 403
-    cross = dc.post("/api/forms/project", json={"action": "draft", "data": {}},
-                    headers={"Sec-Fetch-Site": "cross-site"})
+    cross = dc.post(
+        "/api/forms/project", json={"action": "draft", "data": {}}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert cross.status_code == 403
 
 
@@ -144,8 +159,7 @@ def test_login_renews_the_session_token(app) -> None:  # type: ignore[no-untyped
 def test_login_redirect_stays_on_site(app) -> None:  # type: ignore[no-untyped-def]
     c = Client(app)
     for target in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
-        r = c.post("/app/login", data={"username": "dc", "password": PASSWORD, "next": target},
-                   follow_redirects=False)
+        r = c.post("/app/login", data={"username": "dc", "password": PASSWORD, "next": target}, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/app/"
 
 
@@ -160,10 +174,18 @@ def _html_login(app, username: str) -> tuple[Client, str]:  # type: ignore[no-un
 
 def test_html_form_redisplays_typed_values_with_messages(app) -> None:  # type: ignore[no-untyped-def]
     c, csrf = _html_login(app, "dc")
-    r = c.post("/app/forms/project/new", data={
-        "csrf": csrf, "action": "submit", "name": "<b>我的项目</b>", "investment": "一百万",
-        "milestones-0-node": "开工", "milestones-0-task": "开工", "milestones-0-planned": "2026-02-30",
-    })
+    r = c.post(
+        "/app/forms/project/new",
+        data={
+            "csrf": csrf,
+            "action": "submit",
+            "name": "<b>我的项目</b>",
+            "investment": "一百万",
+            "milestones-0-node": "开工",
+            "milestones-0-task": "开工",
+            "milestones-0-planned": "2026-02-30",
+        },
+    )
     assert r.status_code == 400
     assert "&lt;b&gt;我的项目&lt;/b&gt;" in r.text and "<b>我的项目</b>" not in r.text
     assert "一百万" in r.text and "总投资" in r.text
@@ -228,10 +250,18 @@ def test_material_only_from_the_projects_own_unit(app) -> None:  # type: ignore[
     dc, xc = login(app, "dc"), login(app, "xc")
     status, body = _submit(dc, "project", PROJECT)
     assert status == 201, body
-    material = {"project": body["number"], "overview": "概况", "progress": "已开工", "problems": "用地指标不足",
-                "coordination": "已对接区自然资源和规划分局", "ask": "请协调用地指标", "lead_unit": "东城街道",
-                "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
-                "goals": [{"node": "开工", "task": "主体工程开工", "planned": "2027-06-30"}], "confidential": False}
+    material = {
+        "project": body["number"],
+        "overview": "概况",
+        "progress": "已开工",
+        "problems": "用地指标不足",
+        "coordination": "已对接区自然资源和规划分局",
+        "ask": "请协调用地指标",
+        "lead_unit": "东城街道",
+        "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
+        "goals": [{"node": "开工", "task": "主体工程开工", "planned": "2027-06-30"}],
+        "confidential": False,
+    }
     status, refused = _submit(xc, "material", {**material, "lead_unit": "西城街道"})
     assert status == 422, refused
     assert "不由本单位负责" in refused["errors"]["project"][0], refused  # type: ignore[index]
@@ -249,8 +279,11 @@ def test_a_form_shown_again_keeps_its_number_of_rows(app) -> None:  # type: igno
     assert len(set(re.findall(r'name="milestones-(\d+)-task"', page))) == rows
     assert len(set(re.findall(r'name="milestones-(\d+)-task"', again))) == rows
     # All rows filled: one spare row to add another.
-    full = {f"milestones-{i}-{k}": v for i in range(rows)
-            for k, v in (("node", "开工"), ("task", f"任务{i}"), ("planned", "2027-01-01"))}
+    full = {
+        f"milestones-{i}-{k}": v
+        for i in range(rows)
+        for k, v in (("node", "开工"), ("task", f"任务{i}"), ("planned", "2027-01-01"))
+    }
     more = c.post("/app/forms/project/new", data={"csrf": csrf, "action": "submit", **full}).text
     assert len(set(re.findall(r'name="milestones-(\d+)-task"', more))) == rows + 1
 
@@ -260,7 +293,7 @@ def test_drafts_are_listed_first_on_the_unit_workbench(app) -> None:  # type: ig
     status, body = _submit(dc, "project", {"name": "半途的项目"}, action="draft")
     assert status == 201
     home = dc.get("/app/").text
-    assert "未提交的草稿（1）" in home and f'/app/records/project/{body["number"]}/edit' in home
+    assert "未提交的草稿（1）" in home and f"/app/records/project/{body['number']}/edit" in home
     _submit(dc, "project", PROJECT, action="submit", number=str(body["number"]))
     assert "未提交的草稿" not in dc.get("/app/").text
 
@@ -274,4 +307,4 @@ def test_opening_a_locked_record_for_editing_says_why(app) -> None:  # type: ign
     c, csrf = _html_login(app, "fgj")
     assert c.post(f"/app/records/project/{number}/accept", data={"csrf": csrf}).status_code == 200
     page = dc.get(f"/app/records/project/{number}/edit")
-    assert "已由区发展改革局受理" in page.text and "退回" not in page.text.split("role=\"status\">")[1][:60]
+    assert "已由区发展改革局受理" in page.text and "退回" not in page.text.split('role="status">')[1][:60]

@@ -18,8 +18,7 @@ from xietiao.store.engine import Store
 def _fill(store: Store, n: int) -> None:
     for i in range(1, n + 1):
         seq = store.next_number("P-2026")
-        store.insert("project", {"number": f"P-2026-{seq:04d}", "data": {"name": f"项目{i}"}},
-                     actor="t", action="登记")
+        store.insert("project", {"number": f"P-2026-{seq:04d}", "data": {"name": f"项目{i}"}}, actor="t", action="登记")
 
 
 def test_restore_gives_back_exactly_what_was_saved(tmp_path: Path) -> None:
@@ -38,7 +37,7 @@ def test_restore_gives_back_exactly_what_was_saved(tmp_path: Path) -> None:
 def test_backup_during_writes_of_a_running_server_is_consistent(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         from xietiao.store.engine import Store
-        s = Store({str(tmp_path / 'd')!r}, create=True)
+        s = Store({str(tmp_path / "d")!r}, create=True)
         print("ready", flush=True)
         i = 0
         while True:
@@ -88,10 +87,10 @@ def test_cli_backup_and_restore(tmp_path: Path) -> None:
     with Store(tmp_path / "d", create=True) as store:
         _fill(store, 3)
     exe = [sys.executable, "-m", "cli.main"]
-    out = subprocess.run([*exe, "backup", "--data", str(tmp_path / "d"), "--to", str(tmp_path / "b")],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [*exe, "backup", "--data", str(tmp_path / "d"), "--to", str(tmp_path / "b")], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     archive = next((tmp_path / "b").glob("*.tar.gz"))
-    out = subprocess.run([*exe, "restore", str(archive), "--data", str(tmp_path / "r")],
-                         capture_output=True, text=True)
+    out = subprocess.run([*exe, "restore", str(archive), "--data", str(tmp_path / "r")], capture_output=True, text=True)
     assert out.returncode == 0 and "project 3" in out.stdout, out.stderr

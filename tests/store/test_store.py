@@ -28,8 +28,7 @@ def test_write_is_on_disk_when_insert_returns(tmp_path: Path) -> None:
     assert [d["number"] for d in on_disk["project"].values()] == ["P-2026-0001"]
 
 
-def test_failure_between_write_and_replace_keeps_old_state(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_between_write_and_replace_keeps_old_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(tmp_path / "d", create=True)
     store.insert("project", _project(1), actor="t", action="登记")
     before = (tmp_path / "d" / "project" / "2026.json").read_bytes()
@@ -68,7 +67,10 @@ def test_second_process_is_refused(tmp_path: Path) -> None:
 
 def test_lock_is_released_when_the_owner_dies(tmp_path: Path) -> None:
     Store(tmp_path / "d", create=True).close()
-    code = f"from xietiao.store.engine import Store; import time; s = Store({str(tmp_path / 'd')!r}); print('ok', flush=True); time.sleep(60)"
+    code = (
+        f"from xietiao.store.engine import Store; import time; s = Store({str(tmp_path / 'd')!r}); "
+        "print('ok', flush=True); time.sleep(60)"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stdout.readline().strip() == "ok"
     with pytest.raises(DataDirLocked):
@@ -78,12 +80,15 @@ def test_lock_is_released_when_the_owner_dies(tmp_path: Path) -> None:
     Store(tmp_path / "d").close()
 
 
-@pytest.mark.parametrize("content, why", [
-    (b'{"project": {"1": {"number": "P-2026-0001"', "不是有效的 JSON"),
-    (b'{"other": {}}', "顶层应只有表"),
-    (b'\xff\xfe garbage', "不是有效的 JSON"),
-    (b'{"project": {"1": {"name": "no number"}}}', "缺少编号"),
-])
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        (b'{"project": {"1": {"number": "P-2026-0001"', "不是有效的 JSON"),
+        (b'{"other": {}}', "顶层应只有表"),
+        (b"\xff\xfe garbage", "不是有效的 JSON"),
+        (b'{"project": {"1": {"name": "no number"}}}', "缺少编号"),
+    ],
+)
 def test_corrupt_file_names_the_file_and_touches_nothing(tmp_path: Path, content: bytes, why: str) -> None:
     folder = tmp_path / "d" / "project"
     folder.mkdir(parents=True)
@@ -106,24 +111,22 @@ def test_missing_data_dir_is_a_clear_error(tmp_path: Path) -> None:
 def test_batch_rolls_back_every_write_on_error(tmp_path: Path) -> None:
     with Store(tmp_path / "d", create=True) as store:
         store.insert("project", _project(1), actor="t", action="登记")
-        with pytest.raises(RuntimeError):
-            with store.batch():
-                store.update("project", "P-2026-0001", lambda d: d.update(data={"name": "改"}),
-                             actor="t", action="修改")
-                store.insert("project", _project(2), actor="t", action="登记")
-                raise RuntimeError("bug in the middle")
+        with pytest.raises(RuntimeError), store.batch():
+            store.update("project", "P-2026-0001", lambda d: d.update(data={"name": "改"}), actor="t", action="修改")
+            store.insert("project", _project(2), actor="t", action="登记")
+            raise RuntimeError("bug in the middle")
         assert store.get("project", "P-2026-0001")["data"] == {"name": "项目1"}  # type: ignore[index]
         assert store.get("project", "P-2026-0002") is None
         assert [r["action"] for r in store.journal()] == ["登记"]
 
 
 def test_growth_is_split_into_partitions(tmp_path: Path) -> None:
-    with Store(tmp_path / "d", create=True) as store:
-        with store.batch():
-            store.insert("project", _project(1, "2025-05-01T09:00:00+08:00"), actor="t", action="登记")
-            store.insert("project", _project(2), actor="t", action="登记")
-            store.insert("progress", {"number": "R-2026-0001", "created": "2026-10-03T09:00:00+08:00"},
-                         actor="t", action="报送")
+    with Store(tmp_path / "d", create=True) as store, store.batch():
+        store.insert("project", _project(1, "2025-05-01T09:00:00+08:00"), actor="t", action="登记")
+        store.insert("project", _project(2), actor="t", action="登记")
+        store.insert(
+            "progress", {"number": "R-2026-0001", "created": "2026-10-03T09:00:00+08:00"}, actor="t", action="报送"
+        )
     names = sorted(str(p.relative_to(tmp_path / "d")) for p in (tmp_path / "d").rglob("*.json"))
     assert names == ["progress/2026-10.json", "project/2025.json", "project/2026.json"]
 
@@ -153,7 +156,7 @@ def test_killed_writer_leaves_loadable_files(tmp_path: Path) -> None:
     """SIGKILL a process in the middle of a stream of writes; every file still loads."""
     script = textwrap.dedent(f"""
         from xietiao.store.engine import Store
-        s = Store({str(tmp_path / 'd')!r}, create=True)
+        s = Store({str(tmp_path / "d")!r}, create=True)
         i = 0
         while True:
             i += 1
@@ -223,18 +226,19 @@ def test_a_replay_does_not_repeat_journal_lines_already_written(tmp_path: Path) 
     journal = root / "journal" / "2026-11.jsonl"
     journal.parent.mkdir(parents=True)
     line = b'{"action": "x"}\n'
-    journal.write_bytes(b'{"action": "earlier"}\n' + line)       # the crash came after the append
+    journal.write_bytes(b'{"action": "earlier"}\n' + line)  # the crash came after the append
     target = root / "project" / "2026.json"
     write_redo(root, [(target, b'{"project": {}}')], [(journal, line)])
     assert replay_redo(root) == 2
     assert journal.read_bytes().count(line) == 1 and target.read_bytes() == b'{"project": {}}'
-    write_redo(root, [], [(journal, b'{"action": "y"}\n')])         # the crash came before it
+    write_redo(root, [], [(journal, b'{"action": "y"}\n')])  # the crash came before it
     replay_redo(root)
     assert journal.read_bytes().endswith(b'{"action": "y"}\n')
 
 
-def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "d"
     store = Store(data, create=True)
     _two_file_batch(store, 1)
@@ -242,7 +246,7 @@ def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(tmp_pat
 
     def second_fails(src: str, dst: str) -> None:
         calls.append(dst)
-        if len(calls) == 3:          # the redo file, the first file, then the second fails
+        if len(calls) == 3:  # the redo file, the first file, then the second fails
             raise OSError(5, "Input/output error")
         real(src, dst)
 
@@ -275,7 +279,7 @@ def test_a_damaged_redo_file_is_named_and_nothing_is_touched(tmp_path: Path) -> 
     with Store(tmp_path / "d", create=True) as store:
         store.insert("project", _project(1), actor="t", action="登记")
     before = (tmp_path / "d" / "project" / "2026.json").read_bytes()
-    (tmp_path / "d" / ".batch.redo").write_bytes(b"XIETIAO-REDO 1\n[[\"project/2026.json\", 999]]\n{}")
+    (tmp_path / "d" / ".batch.redo").write_bytes(b'XIETIAO-REDO 1\n[["project/2026.json", 999]]\n{}')
     with pytest.raises(CorruptDataFile, match=r"\.batch\.redo"):
         Store(tmp_path / "d")
     assert (tmp_path / "d" / "project" / "2026.json").read_bytes() == before

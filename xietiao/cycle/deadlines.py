@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from xietiao.ledger.colours import zh_date
-from xietiao.jsonvalue import Doc
 from xietiao.cycle.workdays import WorkCalendar
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.colours import zh_date
 
 CALL_DAYS = 1
 LIST_DAYS = 3
@@ -22,13 +22,13 @@ MINUTES_DAYS = 1
 
 @dataclass(frozen=True)
 class Deadline:
-    step: str               # the key in meeting["steps"] that meets it
+    step: str  # the key in meeting["steps"] that meets it
     label: str
-    base: date              # the day it counts from
+    base: date  # the day it counts from
     due: date
     done: date | None
     late: bool
-    workdays_late: int      # working days past due: until done, or until today
+    workdays_late: int  # working days past due: until done, or until today
 
     @property
     def text(self) -> str:
@@ -47,8 +47,7 @@ def meeting_day(meeting: Doc) -> date:
     return date.fromisoformat(str(meeting["date"]))
 
 
-def _deadline(step: str, label: str, base: date, n: int, meeting: Doc, cal: WorkCalendar,
-              today: date) -> Deadline:
+def _deadline(step: str, label: str, base: date, n: int, meeting: Doc, cal: WorkCalendar, today: date) -> Deadline:
     due = cal.add_workdays(base, n)
     done = step_day(meeting, step)
     until = done if done is not None else today
@@ -63,8 +62,9 @@ def meeting_deadlines(meeting: Doc, previous: Doc | None, cal: WorkCalendar, tod
         held = meeting_day(previous)
         out.append(_deadline("call_opened", "发布议题征集通知", held, CALL_DAYS, meeting, cal, today))
         out.append(_deadline("plan_proposed", "形成问题清单并报送建议方案", held, LIST_DAYS, meeting, cal, today))
-    out.append(_deadline("minutes_drafted", "形成会议纪要代拟稿", meeting_day(meeting), MINUTES_DAYS,
-                         meeting, cal, today))
+    out.append(
+        _deadline("minutes_drafted", "形成会议纪要代拟稿", meeting_day(meeting), MINUTES_DAYS, meeting, cal, today)
+    )
     return out
 
 

@@ -21,8 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from xietiao.ledger.colours import zh_date
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.colours import zh_date
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -32,11 +32,35 @@ COPY_TO = ("区委办公室", "区人大常委会办公室", "区政协办公室
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DIGITS = "零一二三四五六七八九"
 # Elements that must follow w:pBdr inside w:pPr (ECMA-376 order), or Word reports the file damaged.
-_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                 "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                 "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-                 "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                 "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_BORDER = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 @dataclass(frozen=True)
@@ -48,14 +72,17 @@ class ProjectLine:
 @dataclass(frozen=True)
 class IssueLine:
     number: str
-    project: str        # project name
+    project: str  # project name
     kind: str
     urgency: str
     ask: str
 
+
 # The system's "涉密" marker keeps a record off the public site; state secrets stay out of the system.
-SECRECY = ("属于国家秘密的内容不得在系统中填报，按保密规定另行报送；其他需要控制知悉范围的项目和材料，"
-           "请在表单中选择“涉密”，系统只在内部流转，不在内网站点公开。")
+SECRECY = (
+    "属于国家秘密的内容不得在系统中填报，按保密规定另行报送；其他需要控制知悉范围的项目和材料，"
+    "请在表单中选择“涉密”，系统只在内部流转，不在内网站点公开。"
+)
 
 
 def numeral(n: int) -> str:
@@ -95,8 +122,17 @@ def _document() -> DocxDocument:
     return doc
 
 
-def _para(doc: DocxDocument, text: str = "", *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-          align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = True, colour: RGBColor | None = None) -> Paragraph:
+def _para(
+    doc: DocxDocument,
+    text: str = "",
+    *,
+    font: str = BODY_FONT,
+    size: float = 16,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    indent: bool = True,
+    colour: RGBColor | None = None,
+) -> Paragraph:
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -155,18 +191,30 @@ def call_notice(meeting: Doc, submit_by: date, issued: date) -> bytes:
     _title(doc, f"关于征集{_clean(meeting['title'])}议题的通知")
     _para(doc)
     _para(doc, "各镇街，区级有关部门，各国有集团，各项目业主单位：", indent=False)
-    _para(doc, f"{_clean(meeting['title'])}拟于{zh_date(date.fromisoformat(str(meeting['date'])))}召开。"
-               "为做好会前准备，现征集本次例会议题，有关事项通知如下。")
+    _para(
+        doc,
+        f"{_clean(meeting['title'])}拟于{zh_date(date.fromisoformat(str(meeting['date'])))}召开。"
+        "为做好会前准备，现征集本次例会议题，有关事项通知如下。",
+    )
     _para(doc, "一、申报范围", font=HEADING_FONT)
-    _para(doc, "重大项目推进中遇到的审批、征拆、资金、土地等卡点问题，已经区发展改革局或行业主管部门"
-               "协调、仍需区政府出面解决的，可以申报。未经前期协调的问题暂不列入清单。")
+    _para(
+        doc,
+        "重大项目推进中遇到的审批、征拆、资金、土地等卡点问题，已经区发展改革局或行业主管部门"
+        "协调、仍需区政府出面解决的，可以申报。未经前期协调的问题暂不列入清单。",
+    )
     _para(doc, "二、申报内容", font=HEADING_FONT)
-    _para(doc, "所属项目；问题类型和具体情况；已开展的协调及结果；请区政府协调的事项；紧急程度；"
-               "需参与协调的单位；联系人及电话。需要报请市级层面协调的，请写明理由。")
+    _para(
+        doc,
+        "所属项目；问题类型和具体情况；已开展的协调及结果；请区政府协调的事项；紧急程度；"
+        "需参与协调的单位；联系人及电话。需要报请市级层面协调的，请写明理由。",
+    )
     _para(doc, "三、申报方式和时间", font=HEADING_FONT)
-    _para(doc, f"请登录协调例会系统，通过“议题申报”表单填报，于{zh_date(submit_by)}下班前提交。"
-               "区发展改革局将按轻重缓急审核汇总，形成待协调重大项目问题清单，提出建议方案报区政府审定。"
-               "不符合申报范围的议题将注明理由退回。")
+    _para(
+        doc,
+        f"请登录协调例会系统，通过“议题申报”表单填报，于{zh_date(submit_by)}下班前提交。"
+        "区发展改革局将按轻重缓急审核汇总，形成待协调重大项目问题清单，提出建议方案报区政府审定。"
+        "不符合申报范围的议题将注明理由退回。",
+    )
     _para(doc, "四、其他", font=HEADING_FONT)
     _para(doc, SECRECY)
     _signature(doc, "区发展改革局", issued)
@@ -191,8 +239,11 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     who = f"，由{_clean(meeting.get('convener'))}召集" if meeting.get("convener") else ""
     start = _clean(meeting.get("start"))
     at = f"{_start_text(start)}" if start else ""
-    _para(doc, f"经区政府同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{at}{where}召开{title}{who}。"
-               "现将有关事项通知如下。")
+    _para(
+        doc,
+        f"经区政府同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{at}{where}召开{title}{who}。"
+        "现将有关事项通知如下。",
+    )
     _para(doc, "一、会议议题", font=HEADING_FONT)
     for n, project in enumerate(projects, start=1):
         _para(doc, f"{n}. {_clean(project.name)}（{project.number}）")
@@ -201,9 +252,12 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     _para(doc, "二、参会单位", font=HEADING_FONT)
     _para(doc, _units(meeting.get("attendance") or []) + "主要负责人或分管负责人。")  # type: ignore[arg-type]
     _para(doc, "三、会前准备", font=HEADING_FONT)
-    _para(doc, "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
-               "推进情况、存在问题和已做的协调；需区政府协调的事项；责任单位、协调单位和责任人；"
-               "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY)
+    _para(
+        doc,
+        "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
+        "推进情况、存在问题和已做的协调；需区政府协调的事项；责任单位、协调单位和责任人；"
+        "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY,
+    )
     if meeting.get("contact"):
         _para(doc, f"会务联系人：{_clean(meeting.get('contact'))}。")
     _signature(doc, "区发展改革局", issued)
@@ -215,8 +269,9 @@ def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool)
     doc = _document()
     _title(doc, "区政府专题会议纪要", size=36, colour=RED)
     doc_number = str(meeting.get("doc_number") or "")
-    rule = _para(doc, doc_number[doc_number.find("〔"):] if "〔" in doc_number else doc_number,
-                 align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule = _para(
+        doc, doc_number[doc_number.find("〔") :] if "〔" in doc_number else doc_number, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     _rule(rule, "bottom", size=18)
     if draft:
         _para(doc, "（代拟稿，待区政府审定）", align=WD_ALIGN_PARAGRAPH.CENTER, font="楷体_GB2312")
@@ -226,8 +281,11 @@ def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool)
     held = zh_date(date.fromisoformat(str(meeting["date"])))
     where = f"在{_clean(meeting.get('place'))}" if meeting.get("place") else ""
     who = _clean(meeting.get("convener")) or "区政府领导"
-    _para(doc, f"{held}，{who}{where}主持召开{_clean(meeting['title'])}，"
-               f"{_units(meeting.get('attendance') or []) or '有关单位'}参加会议。")  # type: ignore[arg-type]
+    _para(
+        doc,
+        f"{held}，{who}{where}主持召开{_clean(meeting['title'])}，"
+        f"{_units(meeting.get('attendance') or []) or '有关单位'}参加会议。",
+    )  # type: ignore[arg-type]
     for line in _clean(meeting.get("minutes")).split("\n"):
         if line.strip():
             _para(doc, line.strip())

@@ -12,25 +12,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from xietiao.accounts import User
-from xietiao.forms.rules import FormRule
 from xietiao.forms.fieldtypes import clean_text
+from xietiao.forms.rules import FormRule
+from xietiao.forms.submissions import NotAllowed, NotFound, accept_record, return_record
 from xietiao.jsonvalue import Doc
 from xietiao.model import IssueState, MeetingStatus, SubmissionStatus
 from xietiao.permissions import require_bureau
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound, accept_record, return_record
 
 URGENCY_ORDER = ("特急", "紧急", "一般")
 OPEN_STATES = (IssueState.PROPOSED, IssueState.ACCEPTED, IssueState.CARRIED, IssueState.SCHEDULED)
 PLANNABLE = (IssueState.ACCEPTED, IssueState.CARRIED)
-NOT_YET_HELD = (MeetingStatus.PLANNED, MeetingStatus.CALL_OPEN, MeetingStatus.PLAN_PROPOSED,
-                MeetingStatus.PLAN_APPROVED)
+NOT_YET_HELD = (
+    MeetingStatus.PLANNED,
+    MeetingStatus.CALL_OPEN,
+    MeetingStatus.PLAN_PROPOSED,
+    MeetingStatus.PLAN_APPROVED,
+)
 NOTE_MAX = 500
 
 S = IssueState
 
 
 # -- reading ----------------------------------------------------------------
+
 
 def data_of(doc: Doc) -> Doc:
     data = doc.get("data")
@@ -107,6 +112,7 @@ def _note(text: str, what: str, *, required: bool = False) -> str:
 
 # -- the form rule -----------------------------------------------------------
 
+
 def check_issue(store: Store, user: User, values: Doc) -> dict[str, list[str]]:
     project = str(values.get("project") or "")
     if store.get("project", project) is None:
@@ -127,6 +133,7 @@ ISSUE_RULE = FormRule(check=check_issue, after_submit=after_issue_submit)
 
 
 # -- the bureau's actions ------------------------------------------------------
+
 
 def _file(store: Store, user: User, doc: Doc, note: str) -> None:
     """A submitted form the bureau has dealt with leaves its queue as 已受理."""
@@ -170,11 +177,14 @@ def merge(store: Store, user: User, number: str, into: str, note: str = "") -> D
             raise NotAllowed("不能把议题合并到它自己。")
         target = store.get("issue", into)
         if target is None or state_of(target) not in OPEN_STATES:
-            raise NotAllowed(f"合并目标 {into or '（未填）'} 不是清单上仍在办理的议题；请选择另一个待审核、已纳入或顺延的议题。")
+            raise NotAllowed(
+                f"合并目标 {into or '（未填）'} 不是清单上仍在办理的议题；请选择另一个待审核、已纳入或顺延的议题。"
+            )
         note = _note(note, "合并说明") or f"与 {into} 属同一问题，并入该议题研究。"
         _file(store, user, doc, note)
-        return _set(store, user, number, f"并入议题 {into}", list_state=S.MERGED.value,
-                    merged_into=into, list_note=note)
+        return _set(
+            store, user, number, f"并入议题 {into}", list_state=S.MERGED.value, merged_into=into, list_note=note
+        )
 
 
 def carry(store: Store, user: User, number: str, to_meeting: str = "", note: str = "") -> Doc:
@@ -192,8 +202,15 @@ def carry(store: Store, user: User, number: str, to_meeting: str = "", note: str
                 raise NotAllowed(f"议题 {number} 已经排在例会 {to_meeting}；顺延须选择更晚的例会。")
         note = _note(note, "顺延说明") or "本次不上会，顺延至以后的例会研究。"
         _file(store, user, doc, note)
-        return _set(store, user, number, f"顺延至{to_meeting or '下次例会'}", list_state=S.CARRIED.value,
-                    meeting=to_meeting, list_note=note)
+        return _set(
+            store,
+            user,
+            number,
+            f"顺延至{to_meeting or '下次例会'}",
+            list_state=S.CARRIED.value,
+            meeting=to_meeting,
+            list_note=note,
+        )
 
 
 def send_to_city(store: Store, user: User, number: str, note: str = "") -> Doc:
@@ -202,32 +219,51 @@ def send_to_city(store: Store, user: User, number: str, note: str = "") -> Doc:
     with store.batch():
         doc = _get(store, number)
         _require_state(doc, (S.ACCEPTED,), "报市级协调")
-        note = _note(note, "报市级协调理由") or str(data_of(doc).get("city_reason") or "") \
+        note = (
+            _note(note, "报市级协调理由")
+            or str(data_of(doc).get("city_reason") or "")
             or "经区政府审定，需报市级层面协调。"
+        )
         return _set(store, user, number, "报市级协调", list_state=S.CITY.value, list_note=note)
 
 
 # -- what the meeting cycle does to the list ---------------------------------------
 
+
 def schedule(store: Store, numbers: Iterable[str], meeting: str, actor: str) -> None:
     for number in numbers:
-        store.update("issue", number, lambda d: d.update(list_state=S.SCHEDULED.value, meeting=meeting),
-                     actor=actor, action=f"列入例会 {meeting} 建议方案")
+        store.update(
+            "issue",
+            number,
+            lambda d: d.update(list_state=S.SCHEDULED.value, meeting=meeting),
+            actor=actor,
+            action=f"列入例会 {meeting} 建议方案",
+        )
 
 
 def release(store: Store, meeting: str, actor: str) -> None:
     """Issues a withdrawn plan had taken go back to 已纳入清单, still for this meeting."""
     for doc in on_list(store, (S.SCHEDULED,), meeting):
-        store.update("issue", str(doc["number"]), lambda d: d.update(list_state=S.ACCEPTED.value),
-                     actor=actor, action="方案退回，议题回到清单")
+        store.update(
+            "issue",
+            str(doc["number"]),
+            lambda d: d.update(list_state=S.ACCEPTED.value),
+            actor=actor,
+            action="方案退回，议题回到清单",
+        )
 
 
 def adopt_unassigned(store: Store, meeting: str, actor: str) -> None:
     """Open issues that were waiting for a call join the meeting whose call just opened."""
     for doc in on_list(store, (S.PROPOSED, S.ACCEPTED, S.CARRIED)):
         if not doc.get("meeting"):
-            store.update("issue", str(doc["number"]), lambda d: d.update(meeting=meeting),
-                         actor=actor, action=f"归入例会 {meeting} 议题征集")
+            store.update(
+                "issue",
+                str(doc["number"]),
+                lambda d: d.update(meeting=meeting),
+                actor=actor,
+                action=f"归入例会 {meeting} 议题征集",
+            )
 
 
 def roll_over(store: Store, held: str, to_meeting: str, actor: str, *, scheduled: bool = False) -> None:
@@ -236,11 +272,21 @@ def roll_over(store: Store, held: str, to_meeting: str, actor: str, *, scheduled
     for doc in on_list(store, states, held):
         state = state_of(doc)
         new = S.PROPOSED if state is S.PROPOSED else S.CARRIED
-        store.update("issue", str(doc["number"]), lambda d, n=new: d.update(list_state=n.value, meeting=to_meeting),
-                     actor=actor, action=f"未上会，顺延至{to_meeting or '下次例会'}")
+        store.update(
+            "issue",
+            str(doc["number"]),
+            lambda d, n=new: d.update(list_state=n.value, meeting=to_meeting),
+            actor=actor,
+            action=f"未上会，顺延至{to_meeting or '下次例会'}",
+        )
 
 
 def mark_discussed(store: Store, numbers: Iterable[str], meeting: str, actor: str) -> None:
     for number in numbers:
-        store.update("issue", number, lambda d: d.update(list_state=S.DISCUSSED.value, meeting=meeting),
-                     actor=actor, action=f"已在例会 {meeting} 研究")
+        store.update(
+            "issue",
+            number,
+            lambda d: d.update(list_state=S.DISCUSSED.value, meeting=meeting),
+            actor=actor,
+            action=f"已在例会 {meeting} 研究",
+        )

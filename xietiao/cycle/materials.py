@@ -16,12 +16,16 @@ def _data(doc: Doc) -> Doc:
 
 def may_file_for(store: Store, user: User, project: Doc) -> bool:
     if user.role is not Role.UNIT:
-        return True     # the bureau files on anyone's behalf
+        return True  # the bureau files on anyone's behalf
     if user.unit in (project.get("unit"), _data(project).get("lead_unit")):
         return True
     number = project.get("number")
-    return bool(store.all("issue", lambda d: d.get("unit") == user.unit and _data(d).get("project") == number
-                          and d.get("status") != "draft"))
+    return bool(
+        store.all(
+            "issue",
+            lambda d: d.get("unit") == user.unit and _data(d).get("project") == number and d.get("status") != "draft",
+        )
+    )
 
 
 def check_material(store: Store, user: User, values: Doc) -> dict[str, list[str]]:

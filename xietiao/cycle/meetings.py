@@ -11,25 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
-from xietiao.cycle import issuelist
-
-from xietiao.cycle import minutes
 from xietiao.accounts import User
-from xietiao.jsonvalue import Doc
-from xietiao.model import MeetingStatus
-from xietiao.permissions import require_bureau, require_leader
+from xietiao.cycle import issuelist, minutes
 from xietiao.cycle.plan import Plan, check_plan, normalised
+from xietiao.cycle.workdays import WorkCalendar
+from xietiao.forms.submissions import NotAllowed, NotFound
+from xietiao.jsonvalue import Doc
 from xietiao.ledger.snapshots import MEETING as MEETING_SNAPSHOT
 from xietiao.ledger.snapshots import take_snapshot
+from xietiao.model import MeetingStatus
+from xietiao.permissions import require_bureau, require_leader
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound
-from xietiao.cycle.workdays import WorkCalendar
 
 M = MeetingStatus
 HELD_OR_LATER = (M.HELD, M.MINUTES_DRAFTED, M.MINUTES_APPROVED, M.PUBLISHED)
-STEP_OF = {M.CALL_OPEN: "call_opened", M.PLAN_PROPOSED: "plan_proposed", M.PLAN_APPROVED: "plan_approved",
-           M.HELD: "held", M.MINUTES_DRAFTED: "minutes_drafted", M.MINUTES_APPROVED: "minutes_approved",
-           M.PUBLISHED: "published"}
+STEP_OF = {
+    M.CALL_OPEN: "call_opened",
+    M.PLAN_PROPOSED: "plan_proposed",
+    M.PLAN_APPROVED: "plan_approved",
+    M.HELD: "held",
+    M.MINUTES_DRAFTED: "minutes_drafted",
+    M.MINUTES_APPROVED: "minutes_approved",
+    M.PUBLISHED: "published",
+}
 NOTE_MAX = 500
 
 
@@ -42,6 +46,7 @@ class InvalidInput(Exception):
 
 
 # -- naming and reading ------------------------------------------------------------
+
 
 def ordinal(number: str) -> int:
     return int(number.split("-")[1])
@@ -85,8 +90,11 @@ def projects_named(meeting: Doc) -> list[str]:
     named = _strings(meeting.get("projects"))
     for key in ("discussions", "agreed"):
         rows = meeting.get(key)
-        named += [str(r["project"]) for r in rows if isinstance(r, dict) and r.get("project")] \
-            if isinstance(rows, list) else []
+        named += (
+            [str(r["project"]) for r in rows if isinstance(r, dict) and r.get("project")]
+            if isinstance(rows, list)
+            else []
+        )
     return list(dict.fromkeys(named))
 
 
@@ -102,8 +110,9 @@ def previous_meeting(store: Store, meeting: Doc) -> Doc | None:
 
 def following_meeting(store: Store, meeting: Doc) -> Doc | None:
     """The earliest meeting after this one that is not yet held."""
-    after = [d for d in store.all("meeting")
-             if _by_date(d) > _by_date(meeting) and status_of(d) in issuelist.NOT_YET_HELD]
+    after = [
+        d for d in store.all("meeting") if _by_date(d) > _by_date(meeting) and status_of(d) in issuelist.NOT_YET_HELD
+    ]
     return min(after, key=_by_date) if after else None
 
 
@@ -118,17 +127,40 @@ def next_meeting_day(held: date, cal: WorkCalendar) -> date:
 
 # -- creating and stepping ---------------------------------------------------------------
 
-def create_meeting(store: Store, day: date, *, actor: str, now: datetime, status: MeetingStatus = M.PLANNED,
-                   place: str = "", convener: str = "") -> Doc:
+
+def create_meeting(
+    store: Store,
+    day: date,
+    *,
+    actor: str,
+    now: datetime,
+    status: MeetingStatus = M.PLANNED,
+    place: str = "",
+    convener: str = "",
+) -> Doc:
     stamp = now.isoformat(timespec="seconds")
     with store.batch():
         number = f"{day.year}-{store.next_number(f'meeting-{day.year}'):02d}"
         steps = {STEP_OF[status]: stamp} if status in STEP_OF else {}
-        doc: Doc = {"number": number, "date": day.isoformat(), "title": title_for(number, day),
-                    "status": status.value, "place": place, "convener": convener, "attendance": [],
-                    "projects": [], "issues": [], "discussions": [], "agreed": [], "minutes": "",
-                    "approved": "", "doc_number": doc_number_for(number), "steps": steps,  # type: ignore[dict-item]
-                    "review_note": "", "created": stamp}
+        doc: Doc = {
+            "number": number,
+            "date": day.isoformat(),
+            "title": title_for(number, day),
+            "status": status.value,
+            "place": place,
+            "convener": convener,
+            "attendance": [],
+            "projects": [],
+            "issues": [],
+            "discussions": [],
+            "agreed": [],
+            "minutes": "",
+            "approved": "",
+            "doc_number": doc_number_for(number),
+            "steps": steps,  # type: ignore[dict-item]
+            "review_note": "",
+            "created": stamp,
+        }
         return store.insert("meeting", doc, actor=actor, action=f"新建例会（{STATUS_ACTION.get(status, '计划')}）")
 
 
@@ -142,8 +174,16 @@ def require_status(doc: Doc, expected: tuple[MeetingStatus, ...], action: str) -
         raise NotAllowed(f"例会 {doc['number']} 当前为“{current.label}”，不能{action}：这一步只能在{may}时进行。")
 
 
-def _step(store: Store, actor: str, number: str, expected: tuple[MeetingStatus, ...], to: MeetingStatus,
-          action: str, now: datetime, change: Callable[[Doc], None] | None = None) -> Doc:
+def _step(
+    store: Store,
+    actor: str,
+    number: str,
+    expected: tuple[MeetingStatus, ...],
+    to: MeetingStatus,
+    action: str,
+    now: datetime,
+    change: Callable[[Doc], None] | None = None,
+) -> Doc:
     require_status(get_meeting(store, number), expected, action)
 
     def apply(d: Doc) -> None:
@@ -176,8 +216,14 @@ def propose_plan(store: Store, user: User, number: str, plan: Plan, now: datetim
         plan = normalised(store, plan)
 
         def take(d: Doc) -> None:
-            d.update(projects=list(plan.projects), issues=list(plan.issues), attendance=list(plan.attendance),
-                     start=plan.start, contact=plan.contact, review_note="")
+            d.update(
+                projects=list(plan.projects),
+                issues=list(plan.issues),
+                attendance=list(plan.attendance),
+                start=plan.start,
+                contact=plan.contact,
+                review_note="",
+            )
 
         doc = _step(store, user.username, number, (M.CALL_OPEN,), M.PLAN_PROPOSED, "报送建议方案", now, take)
         issuelist.schedule(store, plan.issues, number, user.username)
@@ -186,8 +232,16 @@ def propose_plan(store: Store, user: User, number: str, plan: Plan, now: datetim
 
 def approve_plan(store: Store, user: User, number: str, now: datetime) -> Doc:
     require_leader(user, "审定建议方案")
-    return _step(store, user.username, number, (M.PLAN_PROPOSED,), M.PLAN_APPROVED, "审定建议方案", now,
-                 lambda d: d.update(review_note=""))
+    return _step(
+        store,
+        user.username,
+        number,
+        (M.PLAN_PROPOSED,),
+        M.PLAN_APPROVED,
+        "审定建议方案",
+        now,
+        lambda d: d.update(review_note=""),
+    )
 
 
 def send_back(store: Store, user: User, number: str, note: str, now: datetime) -> Doc:
@@ -200,10 +254,26 @@ def send_back(store: Store, user: User, number: str, note: str, now: datetime) -
     with store.batch():
         current = status_of(get_meeting(store, number))
         if current is M.MINUTES_DRAFTED:
-            return _step(store, user.username, number, (M.MINUTES_DRAFTED,), M.HELD, "退回纪要代拟稿", now,
-                         lambda d: _returned(d, note, "minutes_returned", stamp))
-        doc = _step(store, user.username, number, (M.PLAN_PROPOSED,), M.CALL_OPEN, "退回建议方案", now,
-                    lambda d: _returned(d, note, "plan_returned", stamp))
+            return _step(
+                store,
+                user.username,
+                number,
+                (M.MINUTES_DRAFTED,),
+                M.HELD,
+                "退回纪要代拟稿",
+                now,
+                lambda d: _returned(d, note, "minutes_returned", stamp),
+            )
+        doc = _step(
+            store,
+            user.username,
+            number,
+            (M.PLAN_PROPOSED,),
+            M.CALL_OPEN,
+            "退回建议方案",
+            now,
+            lambda d: _returned(d, note, "plan_returned", stamp),
+        )
         issuelist.release(store, number, user.username)
         return doc
 
@@ -215,21 +285,36 @@ def _returned(doc: Doc, note: str, step: str, stamp: str) -> None:
     steps[step] = stamp
 
 
-def mark_held(store: Store, user: User, number: str, held_on: date, today: date, now: datetime,
-              cal: WorkCalendar) -> tuple[Doc, Doc]:
+def mark_held(
+    store: Store, user: User, number: str, held_on: date, today: date, now: datetime, cal: WorkCalendar
+) -> tuple[Doc, Doc]:
     """The meeting took place on `held_on`; the call for the next one opens at once."""
     require_bureau(user, "登记例会召开")
     require_status(get_meeting(store, number), (M.PLAN_APPROVED,), "登记例会已召开")
     if held_on > today:
         raise InvalidInput({"date": ["“实际召开日期”不能晚于今天。"]})
     with store.batch():
-        doc = _step(store, user.username, number, (M.PLAN_APPROVED,), M.HELD, "登记例会已召开", now,
-                    lambda d: d.update(date=held_on.isoformat(), title=title_for(number, held_on)))
+        doc = _step(
+            store,
+            user.username,
+            number,
+            (M.PLAN_APPROVED,),
+            M.HELD,
+            "登记例会已召开",
+            now,
+            lambda d: d.update(date=held_on.isoformat(), title=title_for(number, held_on)),
+        )
         nxt = following_meeting(store, doc)
         if nxt is None:
-            nxt = create_meeting(store, next_meeting_day(held_on, cal), actor=user.username, now=now,
-                                 status=M.CALL_OPEN, place=str(doc.get("place") or ""),
-                                 convener=str(doc.get("convener") or ""))
+            nxt = create_meeting(
+                store,
+                next_meeting_day(held_on, cal),
+                actor=user.username,
+                now=now,
+                status=M.CALL_OPEN,
+                place=str(doc.get("place") or ""),
+                convener=str(doc.get("convener") or ""),
+            )
         elif status_of(nxt) is M.PLANNED:
             nxt = open_call(store, user, str(nxt["number"]), now)
         issuelist.roll_over(store, number, str(nxt["number"]), user.username)
@@ -243,8 +328,16 @@ def minutes_revision(doc: Doc) -> int:
     return value if isinstance(value, int) else 0
 
 
-def save_minutes(store: Store, user: User, number: str, data: Mapping[str, object], now: datetime, *,
-                 submit: bool, seen_revision: int | None = None) -> Doc:
+def save_minutes(
+    store: Store,
+    user: User,
+    number: str,
+    data: Mapping[str, object],
+    now: datetime,
+    *,
+    submit: bool,
+    seen_revision: int | None = None,
+) -> Doc:
     """Save the draft (stays 已召开) or send it for approval (纪要待审定); nothing is saved on an error.
 
     With `seen_revision` (the draft's revision when the page was opened), a draft that someone
@@ -255,8 +348,10 @@ def save_minutes(store: Store, user: User, number: str, data: Mapping[str, objec
         doc = get_meeting(store, number)
         require_status(doc, (M.HELD,), "修改纪要代拟稿")
         if seen_revision is not None and minutes_revision(doc) != seen_revision:
-            raise NotAllowed("纪要代拟稿在您打开之后已被他人保存过。为免覆盖，本次未保存："
-                             "请复制您改动的内容，刷新页面查看最新稿后再修改。")
+            raise NotAllowed(
+                "纪要代拟稿在您打开之后已被他人保存过。为免覆盖，本次未保存："
+                "请复制您改动的内容，刷新页面查看最新稿后再修改。"
+            )
         checked = minutes.check_minutes(store, doc, data, complete=submit)
         if checked.errors:
             raise InvalidInput(checked.errors)
@@ -277,8 +372,16 @@ def approve_minutes(store: Store, user: User, number: str, today: date, now: dat
     require_leader(user, "审定会议纪要")
     stamp = now.isoformat(timespec="seconds")
     with store.batch():
-        doc = _step(store, user.username, number, (M.MINUTES_DRAFTED,), M.MINUTES_APPROVED, "审定会议纪要", now,
-                    lambda d: d.update(approved=today.isoformat(), review_note="", doc_number=doc_number_for(number)))
+        doc = _step(
+            store,
+            user.username,
+            number,
+            (M.MINUTES_DRAFTED,),
+            M.MINUTES_APPROVED,
+            "审定会议纪要",
+            now,
+            lambda d: d.update(approved=today.isoformat(), review_note="", doc_number=doc_number_for(number)),
+        )
         minutes.register_agreed(store, doc, user.username, stamp)
         issuelist.mark_discussed(store, minutes.discussed_issues(doc), number, user.username)
         nxt = following_meeting(store, doc)

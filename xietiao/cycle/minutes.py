@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from xietiao.cycle.issuelist import data_of
 from xietiao.forms.check import Checked, check_submission
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, Section
-from xietiao.cycle.issuelist import data_of
+from xietiao.forms.submissions import StoreLookup
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.model import ItemStatus, item_number
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import StoreLookup
 
 T = FieldType
-MAX_AGREED = 99     # item numbers keep two digits for the order in the minutes
+MAX_AGREED = 99  # item numbers keep two digits for the order in the minutes
 TEXT_MAX = 2000
 
 
@@ -36,22 +36,38 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
         FieldDef("lead_unit", T.UNIT, "牵头单位", required=True),
         FieldDef("co_units", T.UNIT, "配合单位", multiple=True),
         FieldDef("person", T.PERSON, "责任人", required=True),
-        FieldDef("planned", T.DATE, "计划节点", required=True, help="完成时限；超过1个月未完成为滞后，3个月为严重滞后。"),
+        FieldDef(
+            "planned", T.DATE, "计划节点", required=True, help="完成时限；超过1个月未完成为滞后，3个月为严重滞后。"
+        ),
     )
     sections = (
-        Section("会议情况", "", (
-            FieldDef("place", T.TEXT, "会议地点", max_length=60),
-            FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder="常务副区长"),
-            FieldDef("attendance", T.UNIT, "出席单位", required=True, multiple=True),
-            FieldDef("minutes", T.TEXTAREA, "会议概述", required=True, max_length=TEXT_MAX,
-                      help="会议的总体情况。纪要第一段（时间、地点、主持人、出席单位）由系统生成，这里接着写。"),
-        )),
-        Section("议题研究情况", "每个议题写一行：会上汇报和研究的要点。", (
-            FieldDef("discussions", T.GROUP, "研究情况", fields=talk, max_rows=MAX_AGREED),
-        )),
-        Section("议定事项", "每一项议定事项在纪要审定后自动挂号进入台账。", (
-            FieldDef("agreed", T.GROUP, "议定事项", required=True, fields=agreed, max_rows=MAX_AGREED),
-        )),
+        Section(
+            "会议情况",
+            "",
+            (
+                FieldDef("place", T.TEXT, "会议地点", max_length=60),
+                FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder="常务副区长"),
+                FieldDef("attendance", T.UNIT, "出席单位", required=True, multiple=True),
+                FieldDef(
+                    "minutes",
+                    T.TEXTAREA,
+                    "会议概述",
+                    required=True,
+                    max_length=TEXT_MAX,
+                    help="会议的总体情况。纪要第一段（时间、地点、主持人、出席单位）由系统生成，这里接着写。",
+                ),
+            ),
+        ),
+        Section(
+            "议题研究情况",
+            "每个议题写一行：会上汇报和研究的要点。",
+            (FieldDef("discussions", T.GROUP, "研究情况", fields=talk, max_rows=MAX_AGREED),),
+        ),
+        Section(
+            "议定事项",
+            "每一项议定事项在纪要审定后自动挂号进入台账。",
+            (FieldDef("agreed", T.GROUP, "议定事项", required=True, fields=agreed, max_rows=MAX_AGREED),),
+        ),
     )
     return FormDef(name="minutes", title="会议纪要代拟稿", prefix="MN", sections=sections)
 
@@ -66,13 +82,19 @@ def draft_values(meeting: Doc) -> Doc:
     values: Doc = {k: meeting.get(k) for k in ("place", "convener", "attendance", "minutes")}
     talks = meeting.get("discussions")
     if isinstance(talks, list) and talks:
-        values["discussions"] = [{k: v for k, v in t.items() if k in ("issue", "project", "text") and v}
-                                 for t in talks if isinstance(t, dict)]
+        values["discussions"] = [
+            {k: v for k, v in t.items() if k in ("issue", "project", "text") and v}
+            for t in talks
+            if isinstance(t, dict)
+        ]
     else:
         values["discussions"] = [{"issue": i} for i in plan_issues(meeting)]
     agreed = meeting.get("agreed")
-    values["agreed"] = [{k: v for k, v in a.items() if k != "number"} for a in agreed if isinstance(a, dict)] \
-        if isinstance(agreed, list) else []
+    values["agreed"] = (
+        [{k: v for k, v in a.items() if k != "number"} for a in agreed if isinstance(a, dict)]
+        if isinstance(agreed, list)
+        else []
+    )
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
@@ -145,14 +167,27 @@ def register_agreed(store: Store, meeting: Doc, actor: str, created: str) -> lis
         if store.get("item", item) is not None:
             continue
         co = row.get("co_units")
-        store.insert("item", {
-            "number": item, "meeting": number, "project": str(row.get("project") or ""),
-            "issue": str(row.get("issue") or ""), "content": str(row.get("content") or ""),
-            "lead_unit": str(row.get("lead_unit") or ""), "co_units": list(co) if isinstance(co, list) else [],
-            "person": row.get("person") if isinstance(row.get("person"), dict) else {"name": "", "phone": ""},
-            "planned": str(row.get("planned")), "status": ItemStatus.REGISTERED.value, "done": None,
-            "closed_reason": "", "reopened_from": "", "created": created,
-        }, actor=actor, action=f"挂号（例会 {number} 纪要审定）")
+        store.insert(
+            "item",
+            {
+                "number": item,
+                "meeting": number,
+                "project": str(row.get("project") or ""),
+                "issue": str(row.get("issue") or ""),
+                "content": str(row.get("content") or ""),
+                "lead_unit": str(row.get("lead_unit") or ""),
+                "co_units": list(co) if isinstance(co, list) else [],
+                "person": row.get("person") if isinstance(row.get("person"), dict) else {"name": "", "phone": ""},
+                "planned": str(row.get("planned")),
+                "status": ItemStatus.REGISTERED.value,
+                "done": None,
+                "closed_reason": "",
+                "reopened_from": "",
+                "created": created,
+            },
+            actor=actor,
+            action=f"挂号（例会 {number} 纪要审定）",
+        )
     return registered
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,8 +19,8 @@ class Plan:
     projects: tuple[str, ...]
     issues: tuple[str, ...]
     attendance: tuple[str, ...]
-    start: str = ""         # time of day the meeting starts, "14:30"; printed in the meeting notice
-    contact: str = ""       # who to call about the meeting, name and phone
+    start: str = ""  # time of day the meeting starts, "14:30"; printed in the meeting notice
+    contact: str = ""  # who to call about the meeting, name and phone
 
 
 def _project_units(project: Doc) -> list[str]:
@@ -31,8 +30,11 @@ def _project_units(project: Doc) -> list[str]:
 
 def _issue_units(issue: Doc) -> list[str]:
     co = data_of(issue).get("co_units")
-    return [str(issue.get("unit") or ""), *(str(u) for u in co if isinstance(u, str))] \
-        if isinstance(co, list) else [str(issue.get("unit") or "")]
+    return (
+        [str(issue.get("unit") or ""), *(str(u) for u in co if isinstance(u, str))]
+        if isinstance(co, list)
+        else [str(issue.get("unit") or "")]
+    )
 
 
 def in_unit_order(names: Iterable[str]) -> tuple[str, ...]:
@@ -110,7 +112,8 @@ def _plannable_for(doc: Doc | None, meeting: str) -> bool:
 
 def normalised(store: Store, plan: Plan) -> Plan:
     """Issues most urgent first; every issue's project on the plan; units in official order."""
-    issues = tuple(str(d["number"]) for d in ordered(d for d in map(lambda n: store.get("issue", n), plan.issues)
-                                                       if d is not None))
+    issues = tuple(
+        str(d["number"]) for d in ordered(d for d in (store.get("issue", n) for n in plan.issues) if d is not None)
+    )
     projects = tuple(dict.fromkeys((*projects_of(store, issues), *plan.projects)))
     return Plan(projects, issues, in_unit_order(plan.attendance), plan.start, plan.contact)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -22,9 +22,7 @@ class _PlainDatesLoader(yaml.SafeLoader):
     """Keeps dates as text so an impossible date like 2027-02-30 is reported per item."""
 
 
-_PlainDatesLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar
-)
+_PlainDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
 class CalendarFileError(ValueError):
@@ -37,7 +35,7 @@ class CalendarFileError(ValueError):
         super().__init__(f"节假日调整文件 {path} 有误，请修改后重试：\n{lines}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_knows(year: int) -> bool:
     # The package signals a missing year only by raising; probe once per year.
     try:
@@ -112,10 +110,7 @@ class WorkCalendar:
         if not years:
             return None
         named = "、".join(f"{y}年" for y in years)
-        return (
-            f"{named}的法定节假日尚未收录，按仅周末休息推算；"
-            f"请在数据目录的 {HOLIDAYS_FILE} 中补充。"
-        )
+        return f"{named}的法定节假日尚未收录，按仅周末休息推算；请在数据目录的 {HOLIDAYS_FILE} 中补充。"
 
 
 def load_calendar(data_dir: Path) -> WorkCalendar:
@@ -130,9 +125,7 @@ def load_calendar(data_dir: Path) -> WorkCalendar:
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f"第{where.line + 1}行" if where is not None else "某处"
-        raise CalendarFileError(
-            path, [f"{line}不是合法的 YAML；请对照示例格式修改，日期写成 2027-01-01。"]
-        ) from None
+        raise CalendarFileError(path, [f"{line}不是合法的 YAML；请对照示例格式修改，日期写成 2027-01-01。"]) from None
     return _calendar_from(path, raw)
 
 
@@ -140,20 +133,16 @@ def _calendar_from(path: Path, raw: object) -> WorkCalendar:
     if raw is None:  # empty or comments only
         return WorkCalendar()
     if not isinstance(raw, dict):
-        raise CalendarFileError(
-            path, ["文件顶层应为 holidays 和 workdays 两个键；请按示例格式书写。"]
-        )
+        raise CalendarFileError(path, ["文件顶层应为 holidays 和 workdays 两个键；请按示例格式书写。"])
     problems = [
-        f"键 {key} 无法识别：只允许 holidays（放假日）和 workdays（调休上班日）；"
-        "请更正拼写或删除该键。"
+        f"键 {key} 无法识别：只允许 holidays（放假日）和 workdays（调休上班日）；请更正拼写或删除该键。"
         for key in raw
         if key not in _KEYS
     ]
     parsed = {key: _dates(key, raw.get(key), problems) for key in _KEYS}
     for day in sorted(parsed["holidays"] & parsed["workdays"]):
         problems.append(
-            f"键 holidays 和 workdays 同时列出了 {day.isoformat()}：同一天不能既放假又上班；"
-            "请只保留其中一处。"
+            f"键 holidays 和 workdays 同时列出了 {day.isoformat()}：同一天不能既放假又上班；请只保留其中一处。"
         )
     if problems:
         raise CalendarFileError(path, problems)
@@ -164,17 +153,14 @@ def _dates(key: str, value: object, problems: list[str]) -> frozenset[date]:
     if value is None:  # `workdays:` left empty
         return frozenset()
     if not isinstance(value, list):
-        problems.append(
-            f"键 {key} 应为日期列表；请写成 {key}: [2027-01-01, 2027-01-02]。"
-        )
+        problems.append(f"键 {key} 应为日期列表；请写成 {key}: [2027-01-01, 2027-01-02]。")
         return frozenset()
     days: set[date] = set()
     for index, item in enumerate(value, start=1):
         day = _as_day(item)
         if day is None:
             problems.append(
-                f"键 {key} 第{index}项“{item}”不是有效日期：每项应为存在的年-月-日；"
-                "请改成如 2027-01-01 的写法。"
+                f"键 {key} 第{index}项“{item}”不是有效日期：每项应为存在的年-月-日；请改成如 2027-01-01 的写法。"
             )
         else:
             days.add(day)

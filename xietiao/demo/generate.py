@@ -6,38 +6,28 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from xietiao.demo import names as words
 from xietiao.accounts import add_user
-from xietiao.forms.attachments import AttachmentStore
-from xietiao.ledger.colours import Colour, colour, worst
-from xietiao.demo.history import (Context, closure, hold_meeting, meeting_days, planned_meeting, progress_reports,
-                           upcoming_issues)
-from xietiao.demo.names import DAY, DemoItem, DemoProject, between, iso
-from xietiao.jsonvalue import Doc
-from xietiao.store.engine import Store
-from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, TOWNS, UNITS, UnitKind
 from xietiao.cycle.workdays import load_calendar
+from xietiao.demo import names as words
+from xietiao.demo.context import Context
+from xietiao.demo.history import hold_meeting, meeting_days, planned_meeting, upcoming_issues
+from xietiao.demo.projects import make_projects
+from xietiao.demo.records import DAY, SCALES, DemoItem, DemoProject, Scale, iso
+from xietiao.demo.reports import closure, progress_reports
+from xietiao.forms.attachments import AttachmentStore
+from xietiao.jsonvalue import Doc
+from xietiao.ledger.colours import Colour, colour, worst
+from xietiao.store.engine import Store
+from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, UNITS, UnitKind
 
 DEMO_PASSWORD = "xietiao-demo-2026"
 SECRET_MARKER = words.SECRET_MARKER
 DEFAULT_SEED = 20260101
 
 
-@dataclass(frozen=True)
-class Scale:
-    projects: int
-    meetings: int
-    items: int
-    before: float       # share of projects registered before the first meeting
-
-
-SCALES = {"demo": Scale(60, 20, 150, 0.75), "1y": Scale(200, 50, 1300, 0.5), "5y": Scale(1000, 250, 6500, 0.2)}
 # Kinds in write order. Those in LATE_NUMBERED are numbered once all exist, in date order.
 KINDS = ("project", "issue", "meeting", "material", "item", "progress", "closure", "supervision", "snapshot")
 LATE_NUMBERED = {"material": "M", "progress": "R", "closure": "X", "supervision": "S"}
-PENDING = ("submitted", "returned", "draft")   # recent projects still under review
-HEALTH_SHARE = {Colour.RED: 0.18, Colour.YELLOW: 0.27}
-_STUCK_DAYS = {Colour.YELLOW: (35, 85), Colour.RED: (100, 300)}  # how late the stuck milestone is today
 
 
 @dataclass(frozen=True)
@@ -55,17 +45,20 @@ class DemoSummary:
     supervisions: int
     snapshots: int
     users: int
-    logins: tuple[tuple[str, str, str, str], ...]   # (username, password, role, unit)
+    logins: tuple[tuple[str, str, str, str], ...]  # (username, password, role, unit)
     secret_marker: str = SECRET_MARKER
 
     def describe(self) -> str:
-        return (f"项目{self.projects}个（涉密{self.confidential}个）、例会{self.meetings}次、议题{self.issues}个、"
-                f"议定事项{self.items}项、月度进展{self.reports}条、上会材料{self.materials}份、"
-                f"销号申请{self.closures}份、督办{self.supervisions}次、三色图快照{self.snapshots}个、账号{self.users}个")
+        return (
+            f"项目{self.projects}个（涉密{self.confidential}个）、例会{self.meetings}次、议题{self.issues}个、"
+            f"议定事项{self.items}项、月度进展{self.reports}条、上会材料{self.materials}份、"
+            f"销号申请{self.closures}份、督办{self.supervisions}次、三色图快照{self.snapshots}个、账号{self.users}个"
+        )
 
 
-def make_demo(store: Store, today: date, scale: str = "demo", *, seed: int = DEFAULT_SEED,
-              accounts: bool = True) -> DemoSummary:
+def make_demo(
+    store: Store, today: date, scale: str = "demo", *, seed: int = DEFAULT_SEED, accounts: bool = True
+) -> DemoSummary:
     """Write the demo into an empty store; the same inputs give the same records.
 
     accounts=False skips the demo logins (argon2 hashing is most of a small demo's time).
@@ -77,8 +70,9 @@ def make_demo(store: Store, today: date, scale: str = "demo", *, seed: int = DEF
         raise ValueError("演示数据只能写入空的数据目录。")
     ctx = Context(random.Random(seed), today, load_calendar(store.root), store)
     # One placeholder PDF serves as every closure's evidence; it is stored where uploads go.
-    ref = AttachmentStore(store.root / "attachments").save(words.evidence_pdf(), "办结佐证材料（演示）.pdf",
-                                                           {"pdf"}, 1 << 20)
+    ref = AttachmentStore(store.root / "attachments").save(
+        words.evidence_pdf(), "办结佐证材料（演示）.pdf", {"pdf"}, 1 << 20
+    )
     ctx.evidence.append(ref.to_json())  # type: ignore[arg-type]
     with store.batch():  # one flush for everything: all of the demo or none of it
         logins = _accounts(store) if accounts else ()
@@ -89,18 +83,30 @@ def make_demo(store: Store, today: date, scale: str = "demo", *, seed: int = DEF
             for doc in docs[kind]:
                 store.insert(kind, doc, actor="demo", action="演示数据")
     return DemoSummary(
-        scale=scale, today=today, projects=len(docs["project"]),
-        confidential=sum(1 for d in docs["project"] if d["confidential"]), issues=len(docs["issue"]),
-        meetings=len(docs["meeting"]), items=len(docs["item"]), reports=len(docs["progress"]),
-        materials=len(docs["material"]), closures=len(docs["closure"]), supervisions=len(docs["supervision"]),
-        snapshots=len(docs["snapshot"]), users=len(logins), logins=logins)
+        scale=scale,
+        today=today,
+        projects=len(docs["project"]),
+        confidential=sum(1 for d in docs["project"] if d["confidential"]),
+        issues=len(docs["issue"]),
+        meetings=len(docs["meeting"]),
+        items=len(docs["item"]),
+        reports=len(docs["progress"]),
+        materials=len(docs["material"]),
+        closures=len(docs["closure"]),
+        supervisions=len(docs["supervision"]),
+        snapshots=len(docs["snapshot"]),
+        users=len(logins),
+        logins=logins,
+    )
 
 
 def _accounts(store: Store) -> tuple[tuple[str, str, str, str], ...]:
-    people = [("fgj", BUREAU_NAME, "bureau", "区发展改革局"), ("leader", GOVERNMENT_NAME, "leader", "区政府分管领导"),
-              ("admin", BUREAU_NAME, "admin", "系统管理员")]
-    people += [(u.code, u.name, "unit", u.name) for u in UNITS
-               if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)]
+    people = [
+        ("fgj", BUREAU_NAME, "bureau", "区发展改革局"),
+        ("leader", GOVERNMENT_NAME, "leader", "区政府分管领导"),
+        ("admin", BUREAU_NAME, "admin", "系统管理员"),
+    ]
+    people += [(u.code, u.name, "unit", u.name) for u in UNITS if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)]
     for username, unit, role, display in people:
         add_user(store, username, unit, role, DEMO_PASSWORD, actor="demo", display=display)
     return tuple((username, DEMO_PASSWORD, role, unit) for username, unit, role, _ in people)
@@ -138,7 +144,7 @@ def _generate(ctx: Context, size: Scale) -> dict[str, list[Doc]]:
     # Each confidential project comes to a meeting, so there is confidential material to keep off the site.
     must = {len(days) - 3: secret[0], len(days) - 8: secret[1]}
     items: list[DemoItem] = []
-    for index, (day, count) in enumerate(zip(days, _items_per_meeting(ctx.rng, size))):
+    for index, (day, count) in enumerate(zip(days, _items_per_meeting(ctx.rng, size), strict=False)):
         hold_meeting(ctx, docs, items, day, days[index - 1] if index else None, count, projects, must.get(index))
     upcoming = planned_meeting(ctx, next_day, str(docs["meeting"][-1]["steps"]["published"]))  # type: ignore[index]
     docs["meeting"].append(upcoming)
@@ -175,114 +181,13 @@ def _number_late(ctx: Context, docs: dict[str, list[Doc]]) -> None:
 
 # -- projects ---------------------------------------------------------------
 
-def make_projects(ctx: Context, size: Scale, first: date) -> list[DemoProject]:
-    """Projects in registration order, each with the colour it must show today."""
-    rng, today = ctx.rng, ctx.today
-    count = size.projects - len(PENDING) - 2
-    before = round(count * size.before)
-    days = [between(rng, first - DAY * 300, first - DAY * 14) for _ in range(before)]
-    days += [between(rng, first - DAY * 13, today - DAY * 21) for _ in range(count - before)]
-    healths = [c for c, share in HEALTH_SHARE.items() for _ in range(round(count * share))]
-    healths += [Colour.GREEN] * (count - len(healths))
-    rng.shuffle(healths)
-    plan = [(day, health, 0, "accepted") for day, health in zip(days, healths)]
-    secret_day = max(first - DAY * 200, today - DAY * 420)
-    plan += [(secret_day, Colour.GREEN, 1, "accepted"), (secret_day + DAY, Colour.YELLOW, 2, "accepted")]
-    plan += [(today - DAY * rng.randint(1, 9), Colour.GREEN, 0, status) for status in PENDING]
-    plan.sort(key=lambda row: row[0])
-    towns = list(TOWNS)
-    rng.shuffle(towns)
-    used: set[str] = set()
-    return [_project(ctx, day, health, towns[i % len(towns)], secret, status, used)
-            for i, (day, health, secret, status) in enumerate(plan)]
-
-
-def _project(ctx: Context, day: date, health: Colour, town: str, secret: int, status: str,
-             used: set[str]) -> DemoProject:
-    rng = ctx.rng
-    category = "产业" if secret else rng.choices(words.CATEGORIES, words.CATEGORY_WEIGHTS)[0]
-    lead = rng.choice(words.CATEGORY_LEADS[category])
-    lead = town if lead == words.TOWN else lead
-    rows, pairs, health = _milestones(ctx, category, day, health)
-    money = rng.randrange(500, 50000) * 10
-    data: Doc = {
-        "name": f"“{SECRET_MARKER}{'一二'[secret - 1]}号”专项工程" if secret
-        else words.project_name(rng, category, town, used),
-        "overview": f"{SECRET_MARKER}专项配套工程，具体内容按涉密规定管理。" if secret
-        else words.overview(rng, category, town),
-        "category": category, "owner": words.owner(rng, category, lead), "lead_unit": lead, "town": town,
-        "plans": [p for p in words.PLANS if rng.random() < 0.35] or [words.PLANS[1]],
-        "focus_reason": rng.choices(words.FOCUS, words.FOCUS_WEIGHTS)[0],
-        "investment": f"{money:.2f}", "year_investment": f"{money * rng.randint(10, 40) // 100:.2f}",
-        "milestones": rows,  # type: ignore[dict-item]
-        "persons": [{"person": words.person(rng), "role": "项目负责人"}, {"person": words.person(rng), "role": "联络员"}],
-        "confidential": bool(secret)}
-    if rng.random() < 0.3:
-        data["focus_note"] = rng.choice(words.FOCUS_NOTES)
-    reason = words.RETURN_REASONS[1] if status == "returned" else ""
-    doc = ctx.form("project", lead, data, iso(day, 10, rng.randrange(60)), status=status, reason=reason,
-                   decided=day if status == "returned" else None, confidential=bool(secret))
-    doc["number"] = number = ctx.number("P", day.year)
-    accepted = doc["status"] == "accepted"
-    return DemoProject(number, doc, day, health if accepted else Colour.GREEN, pairs, lead, town, accepted,
-                       bool(secret))
-
-
-def _milestones(ctx: Context, category: str, start: date, health: Colour
-                ) -> tuple[list[Doc], list[tuple[date, date | None]], Colour]:
-    """Planned nodes from registration on; a yellow or red project is stuck at one of them today."""
-    rng, today = ctx.rng, ctx.today
-    nodes = ("前期工作", "开工", "竣工", "投产运营" if category in ("产业", "能源") else "其他")
-    planned: list[date] = []
-    for lo, hi in ((60, 240), (60, 240), (300, 900), (30, 180)):
-        planned.append((planned[-1] if planned else start) + DAY * rng.randint(lo, hi))
-    stuck = None
-    room = (today - start).days - 40   # a stuck node is planned after registration
-    if health is Colour.RED and room < _STUCK_DAYS[Colour.RED][0]:
-        health = Colour.YELLOW
-    if health is Colour.YELLOW and room < _STUCK_DAYS[Colour.YELLOW][0]:
-        health = Colour.GREEN
-    if health is not Colour.GREEN:
-        lo, hi = _STUCK_DAYS[health]
-        target = today - DAY * rng.randint(lo, min(hi, room))
-        stuck = next((i for i, p in enumerate(planned) if p > target), len(planned) - 1)
-        planned[stuck:] = [p + (target - planned[stuck]) for p in planned[stuck:]]
-    dones = _dones(ctx, planned, stuck, health)
-    rows: list[Doc] = []
-    for node, day, done in zip(nodes, planned, dones):
-        row: Doc = {"node": node, "task": rng.choice(words.MILESTONE_TASKS[node]), "planned": day.isoformat()}
-        if done is not None:
-            row["done"] = done.isoformat()
-        rows.append(row)
-    return rows, list(zip(planned, dones)), health
-
-
-def _dones(ctx: Context, planned: list[date], stuck: int | None, health: Colour) -> list[date | None]:
-    rng, today = ctx.rng, ctx.today
-    out: list[date | None] = []
-    for index, day in enumerate(planned):
-        previous = out[-1] if out else None
-        if (stuck is not None and index >= stuck) or (out and previous is None):
-            out.append(None)   # nodes come in order: nothing after an unfinished one is done
-            continue
-        done: date | None = day + DAY * rng.randint(-30, 60)
-        if previous is not None:
-            done = max(done, previous + DAY * 7)  # type: ignore[type-var]
-        if done > today:  # type: ignore[operator]
-            done = None
-            if colour(day, None, today).severity > health.severity:
-                lo = max(day - DAY * 10, previous + DAY * 7 if previous else day)
-                done = between(rng, min(lo, today - DAY), today - DAY)
-        out.append(done)
-    return out
-
-
-# -- colours over time --------------------------------------------------------
 
 def _checkpoints(meetings: list[Doc], first: date, today: date) -> list[tuple[str, date, str, str]]:
     """Every meeting's minutes approval (as the live cycle snapshots it) and every month end up to yesterday."""
-    points = [(f"meeting-{m['number']}", date.fromisoformat(str(m["approved"])), "meeting", str(m["number"]))
-              for m in meetings]
+    points = [
+        (f"meeting-{m['number']}", date.fromisoformat(str(m["approved"])), "meeting", str(m["number"]))
+        for m in meetings
+    ]
     end = first.replace(day=1)
     while True:
         end = (end + DAY * 32).replace(day=1) - DAY
@@ -293,11 +198,12 @@ def _checkpoints(meetings: list[Doc], first: date, today: date) -> list[tuple[st
     return sorted(points, key=lambda p: (p[1], p[2]))
 
 
-def snapshots(projects: list[DemoProject], items: list[DemoItem],
-              points: list[tuple[str, date, str, str]]) -> list[Doc]:
+def snapshots(
+    projects: list[DemoProject], items: list[DemoItem], points: list[tuple[str, date, str, str]]
+) -> list[Doc]:
     """The board as of each checkpoint: what a snapshot taken that day would have shown."""
     waiting = sorted(items, key=lambda it: it.registered)
-    live: dict[str, list[DemoItem]] = {}   # open items by project, swept forward in time
+    live: dict[str, list[DemoItem]] = {}  # open items by project, swept forward in time
     out: list[Doc] = []
     next_item = 0
     for number, day, reason, meeting in points:
@@ -318,9 +224,18 @@ def snapshots(projects: list[DemoProject], items: list[DemoItem],
                 item_colours[str(it.doc["number"])] = found[-1].value
             project_colours[p.number] = worst(found).value
         counts = {c.value: sum(1 for v in project_colours.values() if v == c.value) for c in Colour}
-        out.append({"number": number, "date": day.isoformat(), "reason": reason, "meeting": meeting,
-                    "projects": project_colours, "items": item_colours, "counts": counts,  # type: ignore[dict-item]
-                    "created": iso(day, 11, 30) if reason == "meeting" else iso(day, 23, 59)})
+        out.append(
+            {
+                "number": number,
+                "date": day.isoformat(),
+                "reason": reason,
+                "meeting": meeting,
+                "projects": project_colours,
+                "items": item_colours,
+                "counts": counts,  # type: ignore[dict-item]
+                "created": iso(day, 11, 30) if reason == "meeting" else iso(day, 23, 59),
+            }
+        )
     return out
 
 
@@ -338,7 +253,11 @@ def supervisions(ctx: Context, snaps: list[Doc], items: list[DemoItem], meetings
         red: dict[str, list[str]] = {}
         for number, value in snap["items"].items():  # type: ignore[union-attr]
             # Each red item is pressed at most twice, at least three months apart.
-            if value == Colour.RED.value and times.get(number, 0) < 2 and last_seen.get(number, date.min) < day - DAY * 90:
+            if (
+                value == Colour.RED.value
+                and times.get(number, 0) < 2
+                and last_seen.get(number, date.min) < day - DAY * 90
+            ):
                 red.setdefault(lead_of[number], []).append(number)
         for unit, numbers in red.items():
             kind = "约谈" if unit in warned else "督办函"
@@ -346,7 +265,17 @@ def supervisions(ctx: Context, snaps: list[Doc], items: list[DemoItem], meetings
             for number in numbers:
                 last_seen[number], times[number] = day, times.get(number, 0) + 1
             explain = next((number for held, number in meetings if held > day), "")
-            out.append({"number": "", "kind": kind, "unit": unit, "items": numbers, "date": day.isoformat(),
-                        "note": words.supervision_note(kind, len(numbers)), "must_explain": True,
-                        "explain_at": explain, "created": iso(day, 16)})
+            out.append(
+                {
+                    "number": "",
+                    "kind": kind,
+                    "unit": unit,
+                    "items": numbers,
+                    "date": day.isoformat(),
+                    "note": words.supervision_note(kind, len(numbers)),
+                    "must_explain": True,
+                    "explain_at": explain,
+                    "created": iso(day, 16),
+                }
+            )
     return out

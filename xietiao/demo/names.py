@@ -1,81 +1,34 @@
-"""What the demo generators share: record types, small helpers, word lists and sentence builders."""
+"""Demo words: names of projects and people, item templates, and the sentences units and the bureau write."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from xietiao.ledger.colours import Colour, zh_date
-from xietiao.jsonvalue import Doc
-from xietiao.units import unit_by_name
+from xietiao.ledger.colours import zh_date
 
-DAY = timedelta(days=1)
-
-
-def iso(day: date, hour: int, minute: int = 0) -> str:
-    return f"{day.isoformat()}T{hour:02d}:{minute % 60:02d}:00+08:00"
-
-
-def between(rng: random.Random, lo: date, hi: date) -> date:
-    return lo + DAY * rng.randint(0, max(0, (hi - lo).days))
-
-
-def username_of(unit: str) -> str:
-    """The demo account of a unit is named by its code (czj for 区财政局)."""
-    found = unit_by_name(unit)
-    assert found is not None, f"demo uses an unknown unit: {unit}"
-    return found.code
-
-
-@dataclass
-class DemoProject:
-    number: str
-    doc: Doc
-    registered: date
-    health: Colour                                 # the colour it must show today
-    milestones: list[tuple[date, date | None]]     # (planned, done)
-    lead: str
-    town: str
-    accepted: bool
-    confidential: bool
-
-    @property
-    def finished(self) -> date | None:
-        return self.milestones[-1][1]
-
-
-@dataclass
-class DemoItem:
-    doc: Doc
-    kind: str
-    project: DemoProject
-    registered: date
-    planned: date
-    finished: date | None     # when the lead unit says it was solved
-    requested: date | None    # closure request filed
-    closed: date | None       # the bureau confirmed it (销号)
-
-    @property
-    def done(self) -> date | None:
-        """What the item record says: the ledger sets `done` only when the item is closed."""
-        return self.finished if self.closed else None
-
-
-# Distinctive on purpose: it appears only in confidential projects and materials and in
-# materials' internal notes, so a test can grep the built site for it.
 SECRET_MARKER = "玄鸟"
 
-LEAD = "@lead"   # placeholder: the project's own lead unit
-TOWN = "@town"   # placeholder: the street or town the project lies in
+LEAD = "@lead"  # placeholder: the project's own lead unit
+TOWN = "@town"  # placeholder: the street or town the project lies in
 
 CATEGORIES = ("产业", "交通", "能源", "水利", "社会事业")
 CATEGORY_WEIGHTS = (35, 20, 12, 13, 20)
-PLANS = ("投资专班攻坚项目", "区年度重大建设项目计划", "区级政府投资项目计划",
-         "省市县长工程", "省“4+1”重大项目建设计划")
+PLANS = (
+    "投资专班攻坚项目",
+    "区年度重大建设项目计划",
+    "区级政府投资项目计划",
+    "省市县长工程",
+    "省“4+1”重大项目建设计划",
+)
 # The project form's reasons for close attention (choices of focus_reason), with how often each is picked.
-FOCUS = ("区委区政府主要领导要求上会", "事关全区长远和全局发展", "要素保障有难度", "进展缓慢或推进不力",
-         "招引或落地困难")
+FOCUS = (
+    "区委区政府主要领导要求上会",
+    "事关全区长远和全局发展",
+    "要素保障有难度",
+    "进展缓慢或推进不力",
+    "招引或落地困难",
+)
 FOCUS_WEIGHTS = (1, 3, 4, 3, 1)
 FOCUS_NOTES = ("用地、资金等要素需区级统筹。", "年度投资计划完成压力较大。", "需多部门联合攻关。")
 
@@ -85,32 +38,93 @@ CATEGORY_LEADS = {
     "交通": ("区交通运输局", "区交通工程建设中心", "XX铁投集团", "XX高铁新城建设中心"),
     "能源": ("区发展改革局", "区供电分局", "XX经开集团"),
     "水利": ("区水利局", "区温瑞塘河工程建设中心", TOWN),
-    "社会事业": ("区教育局", "区卫生健康局", "区民政局", "区文广旅体局", "市高教新区建设中心",
-              "XX新城建设集团", "XX中心区建设中心", "区西部生态新城建设中心", "XX旅投集团"),
+    "社会事业": (
+        "区教育局",
+        "区卫生健康局",
+        "区民政局",
+        "区文广旅体局",
+        "市高教新区建设中心",
+        "XX新城建设集团",
+        "XX中心区建设中心",
+        "区西部生态新城建设中心",
+        "XX旅投集团",
+    ),
 }
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾叶潘蔡"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀兰霞平刚英华建国海燕晓东志红文斌宇浩辉琳"
-_BRANDS = ("瓯澜", "鼎诚", "瑞科", "凯越", "锦川", "华屹", "远帆", "德翔", "恒睿", "嘉沃",
-           "泰铭", "启澄", "宏屿", "联拓", "晟达", "博衡")
-_INDUSTRIES = ("新材料", "智能装备", "汽车零部件", "生物医药", "光电", "精密机械",
-               "新能源电池", "智能电气", "数字科技", "绿色包装")
+_BRANDS = (
+    "瓯澜",
+    "鼎诚",
+    "瑞科",
+    "凯越",
+    "锦川",
+    "华屹",
+    "远帆",
+    "德翔",
+    "恒睿",
+    "嘉沃",
+    "泰铭",
+    "启澄",
+    "宏屿",
+    "联拓",
+    "晟达",
+    "博衡",
+)
+_INDUSTRIES = (
+    "新材料",
+    "智能装备",
+    "汽车零部件",
+    "生物医药",
+    "光电",
+    "精密机械",
+    "新能源电池",
+    "智能电气",
+    "数字科技",
+    "绿色包装",
+)
 _SPOTS = ("", "东片", "西片", "滨江", "湖滨", "工业区", "中心区", "新区", "北部", "南部")
 _ROADS = ("大道", "中路", "东路", "北路", "环路", "快速路")
 _RIVERS = ("塘河", "梧溪", "东湖河", "西山河", "南塘河", "仙岩溪", "新桥河", "河口浦", "北山溪")
 _NAME_PATTERNS = {
-    "产业": ("{brand}{industry}智能制造基地项目", "{brand}{industry}产业园项目",
-           "{brand}年产{n}万套{industry}产品生产线项目", "{brand}{industry}数字化工厂项目",
-           "{brand}总部及研发中心项目"),
-    "交通": ("{place}{road}改建工程", "{place}{road}快速化改造工程", "{place}互通及连接线工程",
-           "{place}公交综合枢纽项目", "{place}{road}延伸段工程", "{place}智慧停车场及配套工程"),
-    "能源": ("{place}{n}兆瓦分布式光伏发电项目", "{place}220千伏输变电工程",
-           "{place}天然气门站及管网工程", "{place}用户侧储能电站项目", "{place}公共充电基础设施项目"),
-    "水利": ("{river}{place}段综合整治工程", "{place}排涝泵站工程", "{place}水系连通及生态修复工程",
-           "{place}供水管网提升改造工程", "{river}堤防加固工程"),
-    "社会事业": ("{place}中学新建工程", "{place}实验小学扩建工程", "区人民医院{place}院区项目",
-             "{place}养老服务中心项目", "{place}全民健身中心项目", "{place}文化综合体项目",
-             "{place}幼儿园新建工程"),
+    "产业": (
+        "{brand}{industry}智能制造基地项目",
+        "{brand}{industry}产业园项目",
+        "{brand}年产{n}万套{industry}产品生产线项目",
+        "{brand}{industry}数字化工厂项目",
+        "{brand}总部及研发中心项目",
+    ),
+    "交通": (
+        "{place}{road}改建工程",
+        "{place}{road}快速化改造工程",
+        "{place}互通及连接线工程",
+        "{place}公交综合枢纽项目",
+        "{place}{road}延伸段工程",
+        "{place}智慧停车场及配套工程",
+    ),
+    "能源": (
+        "{place}{n}兆瓦分布式光伏发电项目",
+        "{place}220千伏输变电工程",
+        "{place}天然气门站及管网工程",
+        "{place}用户侧储能电站项目",
+        "{place}公共充电基础设施项目",
+    ),
+    "水利": (
+        "{river}{place}段综合整治工程",
+        "{place}排涝泵站工程",
+        "{place}水系连通及生态修复工程",
+        "{place}供水管网提升改造工程",
+        "{river}堤防加固工程",
+    ),
+    "社会事业": (
+        "{place}中学新建工程",
+        "{place}实验小学扩建工程",
+        "区人民医院{place}院区项目",
+        "{place}养老服务中心项目",
+        "{place}全民健身中心项目",
+        "{place}文化综合体项目",
+        "{place}幼儿园新建工程",
+    ),
 }
 _OVERVIEWS = {
     "产业": "项目位于{town}，总用地约{mu}亩，新建厂房、研发楼及配套设施，达产后年产值约{value}亿元。",
@@ -120,8 +134,7 @@ _OVERVIEWS = {
     "社会事业": "项目位于{town}，总建筑面积约{area}万平方米，建成后补齐区域公共服务短板。",
 }
 MILESTONE_TASKS = {
-    "前期工作": ("完成可研批复和用地预审", "完成初步设计审批", "取得建设用地规划许可证",
-             "完成环评批复和能评审查"),
+    "前期工作": ("完成可研批复和用地预审", "完成初步设计审批", "取得建设用地规划许可证", "完成环评批复和能评审查"),
     "开工": ("主体工程开工建设", "完成桩基施工并全面开工", "取得施工许可证并进场施工"),
     "竣工": ("主体工程完工并通过竣工验收", "完成竣工验收备案", "全线贯通并完成交工验收"),
     "投产运营": ("设备安装调试完成并投产", "正式投入运营"),
@@ -135,7 +148,12 @@ ITEM_TEMPLATES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("审批", "区住建局", ("区政务服务中心",), "开辟审批绿色通道，并联开展施工图审查，{when}核发施工许可证"),
     ("审批", "区发展改革局", ("区财政局",), "加快可行性研究报告审查，{when}完成可研批复"),
     ("审批", "区水利局", (LEAD,), "指导业主完善水土保持方案和防洪影响评价，{when}完成审批"),
-    ("审批", "区政务服务中心", ("区住建局", "区自然资源和规划分局"), "实行容缺受理和联合审图，{when}完成工程规划许可办理"),
+    (
+        "审批",
+        "区政务服务中心",
+        ("区住建局", "区自然资源和规划分局"),
+        "实行容缺受理和联合审图，{when}完成工程规划许可办理",
+    ),
     ("征拆", TOWN, ("区自然资源和规划分局",), "加快项目红线范围内房屋征收，{when}完成剩余征拆任务并净地交付"),
     ("征拆", TOWN, ("区供电分局",), "做好杆线迁改涉及的政策处理，{when}完成迁改并移交施工作业面"),
     ("征拆", TOWN, ("区农业农村局",), "落实青苗补偿和坟墓迁移等政策处理，{when}完成征拆扫尾"),
@@ -161,19 +179,37 @@ _OPENERS = ("由{lead}牵头，{co}配合，", "协调{lead}会同{co}", "{lead}
 _WHEN = ("{day}前", "力争{day}前", "确保{day}前", "于{day}前")
 
 _PROBLEMS = {
-    "审批": ("可研报告已报送，因规划选址调整审批进度滞后", "环评技术审查意见迟迟未反馈，后续开工手续无法办理",
-           "施工图审查意见反复修改，施工许可办理受阻"),
-    "征拆": ("红线范围内尚有{n}户房屋未签约，施工单位无法进场", "杆线迁改和青苗补偿等政策处理未完成，影响施工作业面移交",
-           "安置房源不足，征拆补偿方案迟迟未定"),
-    "资金": ("年度建设资金缺口约{n}万元，财政预算尚未安排", "工程进度款拨付滞后，施工单位资金周转困难",
-           "专项债券额度未落实，项目资本金不足"),
-    "土地": ("新增建设用地指标未落实，用地报批无法推进", "项目涉及林地约{n}亩，使用林地审核尚未完成",
-           "耕地占补平衡指标缺口较大，农用地转用审批受阻"),
-    "其他": ("专线电力接入方案未确定，设备调试受影响", "施工期间交通组织方案未获审定，道路封闭施工无法实施",
-           "用能指标未落实，节能审查无法通过"),
+    "审批": (
+        "可研报告已报送，因规划选址调整审批进度滞后",
+        "环评技术审查意见迟迟未反馈，后续开工手续无法办理",
+        "施工图审查意见反复修改，施工许可办理受阻",
+    ),
+    "征拆": (
+        "红线范围内尚有{n}户房屋未签约，施工单位无法进场",
+        "杆线迁改和青苗补偿等政策处理未完成，影响施工作业面移交",
+        "安置房源不足，征拆补偿方案迟迟未定",
+    ),
+    "资金": (
+        "年度建设资金缺口约{n}万元，财政预算尚未安排",
+        "工程进度款拨付滞后，施工单位资金周转困难",
+        "专项债券额度未落实，项目资本金不足",
+    ),
+    "土地": (
+        "新增建设用地指标未落实，用地报批无法推进",
+        "项目涉及林地约{n}亩，使用林地审核尚未完成",
+        "耕地占补平衡指标缺口较大，农用地转用审批受阻",
+    ),
+    "其他": (
+        "专线电力接入方案未确定，设备调试受影响",
+        "施工期间交通组织方案未获审定，道路封闭施工无法实施",
+        "用能指标未落实，节能审查无法通过",
+    ),
 }
-_COORDINATED = ("已由区发展改革局组织专题协调，{co}参加，问题仍未解决", "业主单位已多次与{co}对接，尚未形成一致意见",
-                "主管部门已召开现场会研究，仍需区政府层面协调")
+_COORDINATED = (
+    "已由区发展改革局组织专题协调，{co}参加，问题仍未解决",
+    "业主单位已多次与{co}对接，尚未形成一致意见",
+    "主管部门已召开现场会研究，仍需区政府层面协调",
+)
 _STEPS = {
     "审批": ("整理申报材料", "提交审批部门受理", "组织专家评审", "根据评审意见修改完善", "会签出具批复"),
     "征拆": ("开展入户调查摸底", "公示补偿安置方案", "推进签约腾空", "组织房屋拆除", "完成场地清表交地"),
@@ -181,12 +217,22 @@ _STEPS = {
     "土地": ("编制用地报批材料", "落实用地指标", "组卷上报审批", "取得用地批复", "办理供地手续"),
     "其他": ("对接主管部门", "编制实施方案", "方案评审修改", "组织实施", "完成验收"),
 }
-_DIFFICULTIES = ("个别事项需上级部门审核，周期较长", "相关单位意见尚未统一，需进一步协调",
-                 "受天气影响施工窗口期紧张", "补充材料较多，仍在完善中")
-CLOSED_REASONS = ("经核实，该事项已落实到位，予以销号。", "责任单位已提交办结材料，经核实予以销号。",
-                  "项目实施方案调整，该事项不再需要协调，予以销号。")
-RETURN_REASONS = ("进展描述过于简略，请补充具体办理节点和时间。", "投资估算与可研批复不一致，请核实后重新提交。",
-                  "该问题尚未经主管部门先行协调，请先对接主管部门后再提交。")
+_DIFFICULTIES = (
+    "个别事项需上级部门审核，周期较长",
+    "相关单位意见尚未统一，需进一步协调",
+    "受天气影响施工窗口期紧张",
+    "补充材料较多，仍在完善中",
+)
+CLOSED_REASONS = (
+    "经核实，该事项已落实到位，予以销号。",
+    "责任单位已提交办结材料，经核实予以销号。",
+    "项目实施方案调整，该事项不再需要协调，予以销号。",
+)
+RETURN_REASONS = (
+    "进展描述过于简略，请补充具体办理节点和时间。",
+    "投资估算与可研批复不一致，请核实后重新提交。",
+    "该问题尚未经主管部门先行协调，请先对接主管部门后再提交。",
+)
 PLACES = ("区行政中心三号楼第二会议室", "区行政中心一号楼会议室", "区发展改革局十二楼会议室")
 CONVENERS = ("常务副区长", "区政府联系副主任（受常务副区长委托）")
 
@@ -204,8 +250,13 @@ def place_of(rng: random.Random, town: str) -> str:
 def project_name(rng: random.Random, category: str, town: str, used: set[str]) -> str:
     """A new project name; later phases get 二期, 三期 so names stay unique."""
     base = rng.choice(_NAME_PATTERNS[category]).format(
-        brand=rng.choice(_BRANDS), industry=rng.choice(_INDUSTRIES), place=place_of(rng, town),
-        road=rng.choice(_ROADS), river=rng.choice(_RIVERS), n=rng.choice((5, 10, 20, 30, 50)))
+        brand=rng.choice(_BRANDS),
+        industry=rng.choice(_INDUSTRIES),
+        place=place_of(rng, town),
+        road=rng.choice(_ROADS),
+        river=rng.choice(_RIVERS),
+        n=rng.choice((5, 10, 20, 30, 50)),
+    )
     name, phase = base, 1
     while name in used:
         phase += 1
@@ -215,8 +266,13 @@ def project_name(rng: random.Random, category: str, town: str, used: set[str]) -
 
 
 def overview(rng: random.Random, category: str, town: str) -> str:
-    return _OVERVIEWS[category].format(town=town, mu=rng.randrange(50, 400), value=rng.randrange(3, 40),
-                                       km=rng.randrange(2, 15), area=rng.randrange(2, 12))
+    return _OVERVIEWS[category].format(
+        town=town,
+        mu=rng.randrange(50, 400),
+        value=rng.randrange(3, 40),
+        km=rng.randrange(2, 15),
+        area=rng.randrange(2, 12),
+    )
 
 
 def owner(rng: random.Random, category: str, lead: str) -> str:
@@ -262,14 +318,18 @@ def solved_text(kind: str) -> str:
 
 
 def discussion_text(rng: random.Random, proposer: str, kind: str, leads: list[str]) -> str:
-    return (f"{proposer}汇报了{kind}方面的卡点问题。会议明确由{_units_phrase(leads)}牵头，"
-            f"{rng.choice(('倒排时间、挂图作战', '对标节点、压实责任', '专人跟踪、按月报送进展'))}。")
+    return (
+        f"{proposer}汇报了{kind}方面的卡点问题。会议明确由{_units_phrase(leads)}牵头，"
+        f"{rng.choice(('倒排时间、挂图作战', '对标节点、压实责任', '专人跟踪、按月报送进展'))}。"
+    )
 
 
 def minutes_text(day: date, convener: str, projects: int, kinds: list[str], items: int) -> str:
-    return (f"{zh_date(day)}，{convener}主持召开重大项目协调例会，听取{projects}个项目的推进汇报，"
-            f"围绕{_units_phrase(kinds)}等方面的难点问题逐项研究，形成议定事项{items}项。"
-            "各责任单位要对照计划节点抓好落实，每月报送进展，未按期完成的在下次例会上说明原因。")
+    return (
+        f"{zh_date(day)}，{convener}主持召开重大项目协调例会，听取{projects}个项目的推进汇报，"
+        f"围绕{_units_phrase(kinds)}等方面的难点问题逐项研究，形成议定事项{items}项。"
+        "各责任单位要对照计划节点抓好落实，每月报送进展，未按期完成的在下次例会上说明原因。"
+    )
 
 
 def secret_note(project: str, whole: bool) -> str:
@@ -287,11 +347,14 @@ def supervision_note(kind: str, count: int) -> str:
 def evidence_pdf() -> bytes:
     """A one-page PDF standing in for scanned evidence; ASCII text, so no font is embedded."""
     text = b"BT /F1 14 Tf 72 760 Td (xietiao demo - evidence placeholder, not a real document) Tj ET"
-    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-              b" /Resources << /Font << /F1 5 0 R >> >> >>",
-              b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for index, body in enumerate(bodies, start=1):

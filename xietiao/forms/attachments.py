@@ -27,8 +27,15 @@ KINDS: dict[str, str] = {
     "jpg": "image/jpeg",
 }
 KIND_BY_MIME: dict[str, str] = {mime: kind for kind, mime in KINDS.items()}
-KIND_LABELS: dict[str, str] = {"pdf": "PDF", "docx": "Word（docx）", "doc": "Word（doc）",
-                               "xlsx": "Excel（xlsx）", "xls": "Excel（xls）", "png": "PNG 图片", "jpg": "JPG 图片"}
+KIND_LABELS: dict[str, str] = {
+    "pdf": "PDF",
+    "docx": "Word（docx）",
+    "doc": "Word（doc）",
+    "xlsx": "Excel（xlsx）",
+    "xls": "Excel（xls）",
+    "png": "PNG 图片",
+    "jpg": "JPG 图片",
+}
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -40,6 +47,7 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0
 @dataclass(frozen=True)
 class AttachmentRef:
     """What a form value holds: the content hash plus display metadata, never a path."""
+
     sha256: str
     name: str
     size: int
@@ -104,7 +112,7 @@ def _ole_stream_names(data: bytes) -> set[str]:
         return set()
 
     def sector(number: int) -> bytes:
-        return data[(number + 1) * size:(number + 2) * size]
+        return data[(number + 1) * size : (number + 2) * size]
 
     fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
     more, guard = struct.unpack_from("<I", data, 0x44)[0], 0
@@ -128,7 +136,7 @@ def _ole_stream_names(data: bytes) -> set[str]:
         for offset in range(0, len(block) - 127, 128):
             length = struct.unpack_from("<H", block, offset + 0x40)[0]
             if 2 <= length <= 64:
-                names.add(block[offset:offset + length - 2].decode("utf-16-le", "ignore"))
+                names.add(block[offset : offset + length - 2].decode("utf-16-le", "ignore"))
         current = fat[current]
     return names
 

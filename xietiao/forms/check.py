@@ -30,8 +30,9 @@ def _active(fields: Mapping[str, FieldDef], values: Mapping[str, JSONValue]) -> 
         if name not in memo:
             memo[name] = False  # the definition checker refuses cycles; this only keeps us finite
             when = fields[name].when
-            memo[name] = when is None or (when.field in fields and shown(when.field)
-                                          and when.holds(values.get(when.field)))
+            memo[name] = when is None or (
+                when.field in fields and shown(when.field) and when.holds(values.get(when.field))
+            )
         return memo[name]
 
     return {name for name in fields if shown(name)}
@@ -41,8 +42,14 @@ def _missing(f: FieldDef, value: JSONValue, complete: bool) -> list[str]:
     return [f"{quoted(f)}为必填项"] if complete and f.required and not is_filled(value) else []
 
 
-def _check_group(group: FieldDef, raw: object, top: Mapping[str, FieldDef], top_values: Mapping[str, JSONValue],
-                 lookup: Lookup, complete: bool) -> tuple[list[JSONValue], dict[str, list[str]]]:
+def _check_group(
+    group: FieldDef,
+    raw: object,
+    top: Mapping[str, FieldDef],
+    top_values: Mapping[str, JSONValue],
+    lookup: Lookup,
+    complete: bool,
+) -> tuple[list[JSONValue], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     if raw is None:
         raw = []
@@ -105,11 +112,9 @@ def check_submission(form: FormDef, data: Mapping[str, object], lookup: Lookup, 
     return Checked(kept, errors)
 
 
-
 def is_confidential(form: FormDef, values: Mapping[str, JSONValue]) -> bool:
     """Whether the whole record is 涉密 and must stay off the intranet site."""
-    return form.confidential or (form.confidential_field is not None
-                                 and values.get(form.confidential_field) is True)
+    return form.confidential or (form.confidential_field is not None and values.get(form.confidential_field) is True)
 
 
 def redact(form: FormDef, values: Mapping[str, JSONValue]) -> dict[str, JSONValue]:

@@ -40,6 +40,7 @@ Scalar = str | int | bool
 @dataclass(frozen=True)
 class Condition:
     """Show (and require) a field only when another field has a value or is filled."""
+
     field: str
     equals: Scalar | None = None
     filled: bool | None = None
@@ -107,8 +108,10 @@ class FormDef:
 
     @property
     def has_attachments(self) -> bool:
-        return any(f.type is FieldType.ATTACHMENT or any(c.type is FieldType.ATTACHMENT for c in f.fields)
-                   for f in self.fields())
+        return any(
+            f.type is FieldType.ATTACHMENT or any(c.type is FieldType.ATTACHMENT for c in f.fields)
+            for f in self.fields()
+        )
 
     def field(self, name: str) -> FieldDef:
         for f in self.fields():

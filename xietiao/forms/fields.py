@@ -16,10 +16,16 @@ T = FieldType
 _TYPE_KEYS: dict[FieldType, tuple[str, ...]] = {
     T.TEXT: ("min_length", "max_length", "pattern"),
     T.TEXTAREA: ("min_length", "max_length", "pattern"),
-    T.INTEGER: ("min", "max"), T.DECIMAL: ("min", "max", "decimals"),
-    T.DATE: ("min", "max"), T.MONTH: ("min", "max"),
-    T.SELECT: ("choices",), T.MULTISELECT: ("choices",),
-    T.UNIT: ("multiple",), T.PROJECT: (), T.PERSON: (), T.YESNO: (),
+    T.INTEGER: ("min", "max"),
+    T.DECIMAL: ("min", "max", "decimals"),
+    T.DATE: ("min", "max"),
+    T.MONTH: ("min", "max"),
+    T.SELECT: ("choices",),
+    T.MULTISELECT: ("choices",),
+    T.UNIT: ("multiple",),
+    T.PROJECT: (),
+    T.PERSON: (),
+    T.YESNO: (),
     T.ATTACHMENT: ("accept", "max_mb", "multiple"),
     T.GROUP: ("fields", "min_rows", "max_rows"),
 }
@@ -76,7 +82,7 @@ class Reader:
 
     def order(self, key: str, low: object, high: object, names: str) -> None:
         if TODAY in (low, high):
-            return      # a moving bound: nothing to compare at load time
+            return  # a moving bound: nothing to compare at load time
         if low is not None and high is not None and low > high:  # type: ignore[operator]
             self.bad(key, f"{names} 下限 {low} 大于上限 {high}", "调换两个值，或改正其中之一")
 
@@ -114,8 +120,12 @@ def _condition(r: Reader, node: dict[object, object], key: str) -> Condition | N
     if raw is None:
         return None
     fix = "写成 {field: 字段名, equals: 值} 或 {field: 字段名, filled: true}"
-    if not isinstance(raw, dict) or not isinstance(raw.get("field"), str) \
-            or ("equals" in raw) == ("filled" in raw) or set(raw) - {"field", "equals", "filled"}:
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("field"), str)
+        or ("equals" in raw) == ("filled" in raw)
+        or set(raw) - {"field", "equals", "filled"}
+    ):
         r.bad(f"{key}.when", "条件写法不对", fix)
         return None
     equals, filled = raw.get("equals"), raw.get("filled")
@@ -132,8 +142,11 @@ def _choices(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]
     raw = node.get("choices")
     ok = isinstance(raw, list) and raw and all(isinstance(c, str) and c.strip() for c in raw)
     if not ok:
-        r.bad(f"{key}.choices", "select/multiselect 须有非空的选项列表，且每项都是文字",
-              "写成 choices: [选项一, 选项二]；yes、no、on 之类须加引号")
+        r.bad(
+            f"{key}.choices",
+            "select/multiselect 须有非空的选项列表，且每项都是文字",
+            "写成 choices: [选项一, 选项二]；yes、no、on 之类须加引号",
+        )
         return ()
     if len(set(raw)) != len(raw):  # type: ignore[arg-type]
         r.bad(f"{key}.choices", "选项有重复", "删除重复的选项")
@@ -156,8 +169,11 @@ def read_field(r: Reader, node: object, key: str, *, in_group: bool) -> FieldDef
     if name is None:
         r.bad(f"{key}.name", "缺少字段名", "加上 name:，例如 name: total_investment")
     elif not isinstance(name, str) or not _IDENT.fullmatch(name):
-        r.bad(f"{key}.name", f"字段名 {name!r} 不是 ASCII 标识符",
-              "只用英文字母、数字和下划线，且不以数字开头；yes、no、on 之类会被 YAML 读成 true/false")
+        r.bad(
+            f"{key}.name",
+            f"字段名 {name!r} 不是 ASCII 标识符",
+            "只用英文字母、数字和下划线，且不以数字开头；yes、no、on 之类会被 YAML 读成 true/false",
+        )
         name = None
     raw_type, ftype = node.get("type"), None
     if raw_type is None:
@@ -169,9 +185,13 @@ def read_field(r: Reader, node: object, key: str, *, in_group: bool) -> FieldDef
             r.bad(f"{key}.type", f'未知字段类型 "{raw_type}"', "可用类型：" + _TYPE_NAMES)
     label = r.text(node, key, "label", required=True)
     r.keys(node, key, _ALL_FIELD_KEYS)
-    common = dict(required=r.flag(node, key, "required"), help=r.text(node, key, "help", required=False),
-                  placeholder=r.text(node, key, "placeholder", required=False),
-                  confidential=r.flag(node, key, "confidential"), when=_condition(r, node, key))
+    common = {
+        "required": r.flag(node, key, "required"),
+        "help": r.text(node, key, "help", required=False),
+        "placeholder": r.text(node, key, "placeholder", required=False),
+        "confidential": r.flag(node, key, "confidential"),
+        "when": _condition(r, node, key),
+    }
     if ftype is None:
         # Keep the name so conditions and duplicates elsewhere are not reported twice.
         return FieldDef(name, T.TEXT, label, **common) if name else None  # type: ignore[arg-type]
@@ -182,8 +202,17 @@ def read_field(r: Reader, node: object, key: str, *, in_group: bool) -> FieldDef
     return _typed(r, node, key, str(name or ""), ftype, label, common, in_group=in_group) if name else None
 
 
-def _typed(r: Reader, node: dict[object, object], key: str, name: str, ftype: FieldType, label: str,
-           common: dict[str, object], *, in_group: bool) -> FieldDef:
+def _typed(
+    r: Reader,
+    node: dict[object, object],
+    key: str,
+    name: str,
+    ftype: FieldType,
+    label: str,
+    common: dict[str, object],
+    *,
+    in_group: bool,
+) -> FieldDef:
     extra: dict[str, object] = {}
     if ftype in (T.SELECT, T.MULTISELECT):
         extra["choices"] = _choices(r, node, key)
@@ -197,8 +226,7 @@ def _typed(r: Reader, node: dict[object, object], key: str, name: str, ftype: Fi
                 re.compile(str(pattern))
                 extra["pattern"] = str(pattern)
             except re.error as exc:
-                r.bad(f"{key}.pattern", f"正则表达式无法编译：{exc}",
-                      "改正写法；整段值须匹配，不必加 ^ 和 $")
+                r.bad(f"{key}.pattern", f"正则表达式无法编译：{exc}", "改正写法；整段值须匹配，不必加 ^ 和 $")
     if ftype in (T.INTEGER, T.DECIMAL, T.DATE, T.MONTH):
         extra["minimum"] = _bound(r, node, key, "min", ftype)
         extra["maximum"] = _bound(r, node, key, "max", ftype)
@@ -218,8 +246,7 @@ def _typed(r: Reader, node: dict[object, object], key: str, name: str, ftype: Fi
     return FieldDef(name, ftype, label, **common, **extra)  # type: ignore[arg-type]
 
 
-def _group(r: Reader, node: dict[object, object], key: str, name: str, *,
-           in_group: bool) -> dict[str, object]:
+def _group(r: Reader, node: dict[object, object], key: str, name: str, *, in_group: bool) -> dict[str, object]:
     if in_group:
         r.bad(f"{key}.type", "重复组内不能再套重复组", "把内层字段直接并入外层组，或另建一个组")
     raw = node.get("fields")

@@ -26,6 +26,7 @@ class Lookup(Protocol):
 @dataclass(frozen=True)
 class RepeatedValue:
     """An HTML post that sent a single-valued field more than once."""
+
     values: tuple[str, ...]
 
 
@@ -86,8 +87,9 @@ def _unique(f: FieldDef, items: list[str]) -> None:
         raise _Invalid(f"{quoted(f)}有重复项")
 
 
-def _in_range(f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于",
-              lookup: Lookup | None = None) -> None:
+def _in_range(
+    f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于", lookup: Lookup | None = None
+) -> None:
     for bound, beyond, word in ((f.minimum, lambda v, b: v < b, early), (f.maximum, lambda v, b: v > b, late)):
         if bound == TODAY:
             today = _today(lookup)
@@ -139,7 +141,7 @@ def _decimal(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
     if not text:
         return None
     if _GROUPED.fullmatch(text):
-        text = text.replace(",", "").replace("，", "")    # 52,000.50 as people write amounts
+        text = text.replace(",", "").replace("，", "")  # 52,000.50 as people write amounts
     if not _DECIMAL.fullmatch(text):
         raise wrong
     number = Decimal(text)
@@ -242,9 +244,16 @@ def _attachment(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
 
 
 def _one_ref(f: FieldDef, raw: object, lookup: Lookup) -> dict[str, JSONValue]:
-    if not isinstance(raw, Mapping) or set(raw) != _REF_KEYS or not isinstance(raw["sha256"], str) \
-            or not SHA256.fullmatch(raw["sha256"]) or type(raw["size"]) is not int or raw["size"] <= 0 \
-            or not isinstance(raw["name"], str) or not isinstance(raw["mime"], str):
+    if (
+        not isinstance(raw, Mapping)
+        or set(raw) != _REF_KEYS
+        or not isinstance(raw["sha256"], str)
+        or not SHA256.fullmatch(raw["sha256"])
+        or type(raw["size"]) is not int
+        or raw["size"] <= 0
+        or not isinstance(raw["name"], str)
+        or not isinstance(raw["mime"], str)
+    ):
         raise _Invalid(f"{quoted(f)}的附件信息不完整，请重新上传")
     if _broken_text(raw["name"]):
         raise _Invalid(f"{quoted(f)}的文件名含有无法识别的字符，请改名后重新上传")
@@ -265,9 +274,19 @@ def _yesno(f: FieldDef, raw: object, lookup: Lookup) -> JSONValue:
 
 
 _CONVERT: dict[FieldType, Callable[[FieldDef, object, Lookup], JSONValue]] = {
-    T.TEXT: _text, T.TEXTAREA: _text, T.INTEGER: _integer, T.DECIMAL: _decimal, T.DATE: _date,
-    T.MONTH: _month, T.SELECT: _select, T.MULTISELECT: _multiselect, T.UNIT: _unit, T.PROJECT: _project,
-    T.PERSON: _person, T.YESNO: _yesno, T.ATTACHMENT: _attachment,
+    T.TEXT: _text,
+    T.TEXTAREA: _text,
+    T.INTEGER: _integer,
+    T.DECIMAL: _decimal,
+    T.DATE: _date,
+    T.MONTH: _month,
+    T.SELECT: _select,
+    T.MULTISELECT: _multiselect,
+    T.UNIT: _unit,
+    T.PROJECT: _project,
+    T.PERSON: _person,
+    T.YESNO: _yesno,
+    T.ATTACHMENT: _attachment,
 }
 
 
@@ -280,4 +299,3 @@ def convert(f: FieldDef, raw: object, lookup: Lookup) -> tuple[JSONValue, list[s
         return _CONVERT[f.type](f, raw, lookup), []
     except _Invalid as exc:
         return None, exc.messages
-

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from xietiao.forms.fields import Reader, read_field
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, FormDefinitionError, Problem, Section
+from xietiao.forms.fields import Reader, read_field
 
 _PREFIX = re.compile(r"[A-Z]{1,2}")
 _TOP_KEYS = ("title", "prefix", "help", "confidential", "confidential_field", "sections")
@@ -25,8 +25,11 @@ def _cross_checks(r: Reader) -> None:
     first: dict[str, tuple[FieldDef, str, str | None]] = {}
     for f, key, group in located:
         if f.name in first:
-            r.bad(f"{key}.name", f"字段名 {f.name} 重复（{first[f.name][1]} 已使用）",
-                  "改成唯一的名字；同一表单内（含重复组）不能重名")
+            r.bad(
+                f"{key}.name",
+                f"字段名 {f.name} 重复（{first[f.name][1]} 已使用）",
+                "改成唯一的名字；同一表单内（含重复组）不能重名",
+            )
         else:
             first[f.name] = (f, key, group)
     for f, key, group in located:
@@ -39,15 +42,23 @@ def _cross_checks(r: Reader) -> None:
         elif target is None:
             r.bad(where, f"条件引用了不存在的字段 {f.when.field}", "检查拼写；只能引用本表单中的字段")
         elif target[2] is not None and target[2] != group:
-            r.bad(where, f"条件引用了重复组 {target[2]} 内的字段 {f.when.field}",
-                  "组外字段只能引用组外字段；组内字段可引用同组或组外字段")
+            r.bad(
+                where,
+                f"条件引用了重复组 {target[2]} 内的字段 {f.when.field}",
+                "组外字段只能引用组外字段；组内字段可引用同组或组外字段",
+            )
         elif f.when.filled is None and type(f.when.equals) is not _EQUALS_TYPES.get(target[0].type):
-            r.bad(f"{key}.when.equals",
-                  f"{target[0].type.value} 类型的字段不能用 equals {f.when.equals!r} 判断",
-                  "yesno 用 true/false，select 用其中一个选项；其他类型改用 filled: true")
+            r.bad(
+                f"{key}.when.equals",
+                f"{target[0].type.value} 类型的字段不能用 equals {f.when.equals!r} 判断",
+                "yesno 用 true/false，select 用其中一个选项；其他类型改用 filled: true",
+            )
         elif target[0].type is T.SELECT and f.when.equals not in target[0].choices:
-            r.bad(f"{key}.when.equals", f"{f.when.equals!r} 不是 {target[0].name} 的选项",
-                  "可选：" + "、".join(target[0].choices))
+            r.bad(
+                f"{key}.when.equals",
+                f"{f.when.equals!r} 不是 {target[0].name} 的选项",
+                "可选：" + "、".join(target[0].choices),
+            )
         elif _cycles(f, first):
             r.bad(where, "条件互相引用，形成循环", "去掉其中一个条件")
 
@@ -67,8 +78,11 @@ def _confidential_field(r: Reader, name: object, top: dict[str, FieldDef]) -> st
         return None
     target = top.get(name) if isinstance(name, str) else None
     if target is None or target.type is not T.YESNO or target.when is not None:
-        r.bad("confidential_field", f"confidential_field {name!r} 须指向一个无条件的组外 yesno 字段",
-              "先在表单里加一个 type: yesno 的“涉密”字段，再写它的 name")
+        r.bad(
+            "confidential_field",
+            f"confidential_field {name!r} 须指向一个无条件的组外 yesno 字段",
+            "先在表单里加一个 type: yesno 的“涉密”字段，再写它的 name",
+        )
         return None
     return name  # type: ignore[return-value]
 
@@ -81,8 +95,7 @@ def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | Non
     title = r.text(doc, "", "title", required=True)
     prefix = doc.get("prefix")
     if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
-        r.bad("prefix", f"编号前缀 {prefix!r} 须为 1 到 2 个大写英文字母",
-              "例如 prefix: P；NO、Y 之类须加引号")
+        r.bad("prefix", f"编号前缀 {prefix!r} 须为 1 到 2 个大写英文字母", "例如 prefix: P；NO、Y 之类须加引号")
         prefix = ""
     sections: list[Section] = []
     raw_sections = doc.get("sections")
@@ -106,8 +119,16 @@ def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | Non
     _cross_checks(r)
     top = {f.name: f for f, _, group in r.located if group is None}
     marker = _confidential_field(r, doc.get("confidential_field"), top)
-    return FormDef(name, title, prefix, tuple(sections), r.flag(doc, "", "confidential"), marker, path,
-                   r.text(doc, "", "help", required=False))
+    return FormDef(
+        name,
+        title,
+        prefix,
+        tuple(sections),
+        r.flag(doc, "", "confidential"),
+        marker,
+        path,
+        r.text(doc, "", "help", required=False),
+    )
 
 
 class _Loader(yaml.SafeLoader):
@@ -130,13 +151,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 # Dates stay text: PyYAML would turn a placeholder "2026-12-03" into a date and crash on 2026-02-30.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _parse(name: str, text: str, file: str, path: Path | None) -> tuple[FormDef | None, list[Problem]]:
     r = Reader(file)
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        doc = yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "未知位置"
@@ -161,8 +183,7 @@ def load_forms(folder: Path) -> dict[str, FormDef]:
     forms: dict[str, FormDef] = {}
     prefixes: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        problems.append(Problem(f"{folder.name}/{path.name}", "(文件名)", "扩展名 .yaml 不会被读取",
-                                "改名为 .yml"))
+        problems.append(Problem(f"{folder.name}/{path.name}", "(文件名)", "扩展名 .yaml 不会被读取", "改名为 .yml"))
     paths = sorted(folder.glob("*.yml"))
     if not paths:
         problems.append(Problem(str(folder), "(目录)", "没有找到任何 .yml 表单定义", "检查表单目录是否正确"))
@@ -176,8 +197,14 @@ def load_forms(folder: Path) -> dict[str, FormDef]:
         if form is None:
             continue
         if form.prefix in prefixes:
-            problems.append(Problem(file, "prefix", f"编号前缀 {form.prefix} 已被 {prefixes[form.prefix]} 使用",
-                                    "每个表单用不同的前缀，否则编号会冲突"))
+            problems.append(
+                Problem(
+                    file,
+                    "prefix",
+                    f"编号前缀 {form.prefix} 已被 {prefixes[form.prefix]} 使用",
+                    "每个表单用不同的前缀，否则编号会冲突",
+                )
+            )
         prefixes.setdefault(form.prefix, file)
         forms[form.name] = form
     if problems:

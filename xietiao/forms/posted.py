@@ -79,4 +79,3 @@ def _blank(value: object) -> bool:
     if isinstance(value, dict):
         return all(isinstance(v, str) and not v.strip() for v in value.values())
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
-

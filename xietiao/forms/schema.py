@@ -55,8 +55,7 @@ def _object(fields: list[FieldDef]) -> Schema:
 def _if_then(f: FieldDef) -> Schema:
     assert f.when is not None
     other = f.when.field
-    test: Schema = {"const": f.when.equals} if f.when.filled is None else \
-        {"not": {"enum": [None, "", [], {}]}}
+    test: Schema = {"const": f.when.equals} if f.when.filled is None else {"not": {"enum": [None, "", [], {}]}}
     condition: Schema = {"properties": {other: test}, "required": [other]}
     if f.when.filled is False:
         condition = {"not": condition}
@@ -110,10 +109,17 @@ def _shape(f: FieldDef) -> Schema:
             text["pattern"] = f"^(?:{f.pattern})$"
         return text
     if f.type in (T.INTEGER, T.DECIMAL):
-        number: Schema = {"type": "integer"} if f.type is T.INTEGER else {
-            "type": ["string", "number"],
-            # Digits, or digits grouped by commas as people write amounts (52,000.50), as the checker takes.
-            "pattern": rf"^[+-]?{_DIGITS}(\.\d{{1,{f.decimals}}}0*)?$" if f.decimals else rf"^[+-]?{_DIGITS}(\.0+)?$"}
+        number: Schema = (
+            {"type": "integer"}
+            if f.type is T.INTEGER
+            else {
+                "type": ["string", "number"],
+                # Digits, or digits grouped by commas as people write amounts (52,000.50), as the checker takes.
+                "pattern": rf"^[+-]?{_DIGITS}(\.\d{{1,{f.decimals}}}0*)?$"
+                if f.decimals
+                else rf"^[+-]?{_DIGITS}(\.0+)?$",
+            }
+        )
         for key, bound in (("minimum", f.minimum), ("maximum", f.maximum)):
             if bound is not None:
                 number[key] = _number(bound)
@@ -125,16 +131,26 @@ def _shape(f: FieldDef) -> Schema:
     if f.type is T.SELECT:
         return {"type": "string", "enum": list(f.choices)}
     if f.type is T.MULTISELECT:
-        return {"type": "array", "items": {"type": "string", "enum": list(f.choices)}, "uniqueItems": True,
-                "maxItems": len(f.choices)}
+        return {
+            "type": "array",
+            "items": {"type": "string", "enum": list(f.choices)},
+            "uniqueItems": True,
+            "maxItems": len(f.choices),
+        }
     if f.type is T.UNIT:
         return _many(f, {"type": "string", "minLength": 1})
     if f.type is T.PROJECT:
         return {"type": "string", "pattern": PROJECT_PATTERN}
     if f.type is T.PERSON:
-        return {"type": "object", "additionalProperties": False, "required": ["name", "phone"], "properties": {
-            "name": {"type": "string", "title": "姓名", "minLength": 1, "maxLength": 30},
-            "phone": {"type": "string", "title": "电话", "pattern": PHONE_PATTERN}}}
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "phone"],
+            "properties": {
+                "name": {"type": "string", "title": "姓名", "minLength": 1, "maxLength": 30},
+                "phone": {"type": "string", "title": "电话", "pattern": PHONE_PATTERN},
+            },
+        }
     if f.type is T.YESNO:
         return {"type": "boolean"}
     if f.type is T.ATTACHMENT:
@@ -154,8 +170,14 @@ def _attachment(f: FieldDef) -> Schema:
     size: Schema = {"type": "integer", "minimum": 1}
     if f.max_mb is not None:
         size["maximum"] = f.max_mb * 1024 * 1024
-    return {"type": "object", "additionalProperties": False, "required": ["sha256", "name", "size", "mime"],
-            "properties": {"sha256": {"type": "string", "pattern": f"^{SHA256.pattern}$"},
-                           "name": {"type": "string", "minLength": 1},
-                           "size": size,
-                           "mime": {"type": "string", "enum": [KINDS[k] for k in f.accept]}}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["sha256", "name", "size", "mime"],
+        "properties": {
+            "sha256": {"type": "string", "pattern": f"^{SHA256.pattern}$"},
+            "name": {"type": "string", "minLength": 1},
+            "size": size,
+            "mime": {"type": "string", "enum": [KINDS[k] for k in f.accept]},
+        },
+    }

@@ -8,8 +8,8 @@ from datetime import date
 
 from xietiao.accounts import User
 from xietiao.forms.check import check_submission, is_confidential
-from xietiao.forms.fieldtypes import Lookup
 from xietiao.forms.definitions import FormDef
+from xietiao.forms.fieldtypes import Lookup
 from xietiao.jsonvalue import Doc, JSONValue, copy_value
 from xietiao.model import Role, SubmissionStatus, record_number
 from xietiao.store.engine import Store, now_iso
@@ -44,8 +44,13 @@ class SaveResult:
 class StoreLookup(Lookup):
     """Answers the form checker's questions about units, projects and attachments."""
 
-    def __init__(self, store: Store, attachment_exists: object = None,
-                 may_use: Callable[[str], bool] | None = None, today: date | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        attachment_exists: object = None,
+        may_use: Callable[[str], bool] | None = None,
+        today: date | None = None,
+    ) -> None:
         self._store = store
         self._attachments = attachment_exists
         self._may_use = may_use
@@ -64,7 +69,7 @@ class StoreLookup(Lookup):
     def attachment_exists(self, sha256: str) -> bool:
         check = getattr(self._attachments, "exists", None)
         if self._may_use is not None and not self._may_use(sha256):
-            return False    # said the same way as a missing file: whether it exists is not told
+            return False  # said the same way as a missing file: whether it exists is not told
         return bool(check(sha256)) if callable(check) else False
 
 
@@ -81,7 +86,7 @@ def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
     return record
 
 
-STALE = "_stale"     # the error key for "someone saved this record after you opened it"
+STALE = "_stale"  # the error key for "someone saved this record after you opened it"
 
 
 def check_only(form: FormDef, data: Mapping[str, object], lookup: Lookup, *, submit: bool) -> SaveResult:
@@ -95,8 +100,18 @@ def version_of(record: Doc) -> int:
     return len(versions) if isinstance(versions, list) else 0
 
 
-def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *, submit: bool,
-         today: date, lookup: Lookup, number: str | None = None, seen_version: int | None = None) -> SaveResult:
+def save(
+    store: Store,
+    form: FormDef,
+    user: User,
+    data: Mapping[str, object],
+    *,
+    submit: bool,
+    today: date,
+    lookup: Lookup,
+    number: str | None = None,
+    seen_version: int | None = None,
+) -> SaveResult:
     """Save a draft or submit; nothing is stored unless the whole check passes.
 
     `seen_version` is the record's version when the user opened it: if someone saved it since,
@@ -116,16 +131,26 @@ def save(store: Store, form: FormDef, user: User, data: Mapping[str, object], *,
         if number is not None and seen_version is not None:
             current = get_visible(store, form.name, number, user)
             if version_of(current) != seen_version:
-                errors[STALE] = ["这条填报在您打开之后已被他人保存过。为免覆盖，本次未保存："
-                                 "请复制您填写的内容，刷新页面查看最新版本后再修改。"]
+                errors[STALE] = [
+                    "这条填报在您打开之后已被他人保存过。为免覆盖，本次未保存："
+                    "请复制您填写的内容，刷新页面查看最新版本后再修改。"
+                ]
         if errors:
             return SaveResult(errors=errors, values=values)
         if number is None:
             seq = store.next_number(f"{form.prefix}-{today.year}")
             number = record_number(form.prefix, today.year, seq)
-            record: Doc = {"number": number, "form": form.name, "unit": user.unit, "author": user.username,
-                           "status": status.value, "data": values, "versions": [],
-                           "confidential": is_confidential(form, values), "return_reason": ""}
+            record: Doc = {
+                "number": number,
+                "form": form.name,
+                "unit": user.unit,
+                "author": user.username,
+                "status": status.value,
+                "data": values,
+                "versions": [],
+                "confidential": is_confidential(form, values),
+                "return_reason": "",
+            }
             _add_version(record, user, status, values, "")
             store.insert(form.name, record, actor=user.username, action=_verb(status, new=True))
         else:
@@ -161,16 +186,23 @@ def accept_record(store: Store, form: str, number: str, user: User, note: str = 
     return _transition(store, form, number, user, SubmissionStatus.ACCEPTED, note.strip(), "受理")
 
 
-def _transition(store: Store, form: str, number: str, user: User, to: SubmissionStatus,
-                note: str, verb: str) -> Doc:
+def _transition(store: Store, form: str, number: str, user: User, to: SubmissionStatus, note: str, verb: str) -> Doc:
     def change(doc: Doc) -> None:
         doc["status"] = to.value
         if to is SubmissionStatus.RETURNED:
             doc["return_reason"] = note
         versions = doc.get("versions")
         if isinstance(versions, list):
-            versions.append({"version": len(versions) + 1, "status": to.value, "data": None,
-                             "at": _now(), "by": user.username, "note": note})
+            versions.append(
+                {
+                    "version": len(versions) + 1,
+                    "status": to.value,
+                    "data": None,
+                    "at": _now(),
+                    "by": user.username,
+                    "note": note,
+                }
+            )
 
     # Look and change in one batch: an accept and a return clicked at once cannot both pass.
     with store.batch():
@@ -188,8 +220,16 @@ def _require_bureau(user: User) -> None:
 def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str) -> None:
     versions = doc.setdefault("versions", [])
     assert isinstance(versions, list)
-    versions.append({"version": len(versions) + 1, "status": status.value, "data": copy_value(values),
-                     "at": _now(), "by": user.username, "note": note})
+    versions.append(
+        {
+            "version": len(versions) + 1,
+            "status": status.value,
+            "data": copy_value(values),
+            "at": _now(),
+            "by": user.username,
+            "note": note,
+        }
+    )
 
 
 def _verb(status: SubmissionStatus, *, new: bool) -> str:
@@ -211,5 +251,6 @@ def diff(old: Mapping[str, JSONValue], new: Mapping[str, JSONValue]) -> list[tup
 def data_versions(record: Doc) -> list[Doc]:
     """The versions that carry data (saves and submits), oldest first."""
     versions = record.get("versions")
-    return [v for v in versions if isinstance(v, dict) and v.get("data") is not None] \
-        if isinstance(versions, list) else []
+    return (
+        [v for v in versions if isinstance(v, dict) and v.get("data") is not None] if isinstance(versions, list) else []
+    )

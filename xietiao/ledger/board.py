@@ -17,8 +17,8 @@ COLOUR_ORDER: tuple[Colour, ...] = (Colour.GREEN, Colour.YELLOW, Colour.RED)
 class Node:
     """One thing that can fall behind: an undone milestone or an open agreed item."""
 
-    kind: str           # "milestone" or "item"
-    ref: str            # the item's number, or the milestone's stage (开工, 竣工 ...)
+    kind: str  # "milestone" or "item"
+    ref: str  # the item's number, or the milestone's stage (开工, 竣工 ...)
     assessment: Assessment
 
     @property
@@ -30,8 +30,8 @@ class Node:
 class ProjectColour:
     project: str
     colour: Colour
-    reasons: tuple[str, ...]    # the Chinese reasons of the nodes that set the colour
-    nodes: tuple[Node, ...]     # every open node, worst and latest first
+    reasons: tuple[str, ...]  # the Chinese reasons of the nodes that set the colour
+    nodes: tuple[Node, ...]  # every open node, worst and latest first
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ class UnitRow:
 
     unit: str
     items_open: int
-    items: dict[Colour, int]        # open items it leads, by colour
+    items: dict[Colour, int]  # open items it leads, by colour
     items_closed: int
-    projects: dict[Colour, int]     # projects it is responsible for, by colour
+    projects: dict[Colour, int]  # projects it is responsible for, by colour
 
 
 def is_done(done: date | None, today: date) -> bool:
@@ -63,10 +63,16 @@ def _milestone_name(m: Milestone) -> str:
 
 def open_nodes(project: Project, items: Iterable[AgreedItem], today: date) -> list[Node]:
     """Undone milestones and open agreed items of the project, worst and most overdue first."""
-    nodes = [Node("milestone", m.node, milestone_assessment(m, today))
-             for m in project.milestones if not is_done(m.done, today)]
-    nodes += [Node("item", i.number, item_assessment(i, today))
-              for i in items if i.project == project.number and i.status.is_open]
+    nodes = [
+        Node("milestone", m.node, milestone_assessment(m, today))
+        for m in project.milestones
+        if not is_done(m.done, today)
+    ]
+    nodes += [
+        Node("item", i.number, item_assessment(i, today))
+        for i in items
+        if i.project == project.number and i.status.is_open
+    ]
     nodes.sort(key=lambda n: (-n.colour.severity, -n.assessment.days_late, n.ref))
     return nodes
 
@@ -95,8 +101,9 @@ def colour_counts(colours: Iterable[Colour]) -> dict[Colour, int]:
     return counts
 
 
-def unit_table(projects: Iterable[Project], colours: dict[str, Colour],
-               items: Iterable[AgreedItem], today: date) -> list[UnitRow]:
+def unit_table(
+    projects: Iterable[Project], colours: dict[str, Colour], items: Iterable[AgreedItem], today: date
+) -> list[UnitRow]:
     """Per unit: open items it leads by colour, items closed, its projects by colour.
 
     Units come in the official order of units.py; names it does not know follow, sorted.
@@ -115,6 +122,13 @@ def unit_table(projects: Iterable[Project], colours: dict[str, Colour],
     names = set(open_by) | set(closed_by) | set(projects_by)
     known = [u.name for u in UNITS if u.name in names]
     ordered = known + sorted(names - set(known))
-    return [UnitRow(name, len(open_by.get(name, [])), colour_counts(open_by.get(name, [])),
-                    closed_by.get(name, 0), colour_counts(projects_by.get(name, [])))
-            for name in ordered]
+    return [
+        UnitRow(
+            name,
+            len(open_by.get(name, [])),
+            colour_counts(open_by.get(name, [])),
+            closed_by.get(name, 0),
+            colour_counts(projects_by.get(name, [])),
+        )
+        for name in ordered
+    ]

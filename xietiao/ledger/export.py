@@ -22,13 +22,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import COLOUR_ORDER, UnitRow, project_colour, unit_table
 from xietiao.ledger.colours import Colour, zh_date
-from xietiao.jsonvalue import Doc
+from xietiao.ledger.supervision import must_explain
 from xietiao.ledger.view import OPEN, STATUS_CHOICES, LedgerFilter, LedgerRow, ledger_rows, scan
 from xietiao.model import AgreedItem, Project, item_of, project_of
 from xietiao.store.engine import Store
-from xietiao.ledger.supervision import must_explain
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@")
@@ -40,10 +40,26 @@ FILLS = {Colour.GREEN: "C8E6C9", Colour.YELLOW: "FFF59D", Colour.RED: "FFCDD2"}
 
 # (header, width in characters) for each column of the ledger sheet.
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("编号", 12), ("例会", 9), ("项目编号", 14), ("项目名称", 26), ("议定事项", 50), ("牵头单位", 18),
-    ("配合单位", 24), ("责任人", 9), ("联系电话", 14), ("计划节点", 12), ("状态", 10), ("三色", 9),
-    ("逾期天数", 9), ("颜色说明", 40), ("最近报送月份", 13), ("完成日期", 12), ("销号日期", 12),
-    ("销号理由", 30), ("原事项编号", 12), ("涉密", 6),
+    ("编号", 12),
+    ("例会", 9),
+    ("项目编号", 14),
+    ("项目名称", 26),
+    ("议定事项", 50),
+    ("牵头单位", 18),
+    ("配合单位", 24),
+    ("责任人", 9),
+    ("联系电话", 14),
+    ("计划节点", 12),
+    ("状态", 10),
+    ("三色", 9),
+    ("逾期天数", 9),
+    ("颜色说明", 40),
+    ("最近报送月份", 13),
+    ("完成日期", 12),
+    ("销号日期", 12),
+    ("销号理由", 30),
+    ("原事项编号", 12),
+    ("涉密", 6),
 )
 
 
@@ -62,11 +78,26 @@ def _opt_date(value: object) -> date | None:
 def _row_values(row: LedgerRow) -> list[object]:
     item, a = row.item, row.assessment
     return [
-        item.number, item.meeting, item.project, row.project_name, item.content, item.lead_unit,
-        "、".join(item.co_units), item.person.name, item.person.phone, item.planned, item.status.label,
-        a.colour.label if a else "已销号", a.days_late if a else None, a.reason if a else "",
-        row.last_report, item.done, _opt_date(row.doc.get("closed_at")), item.closed_reason,
-        item.reopened_from, "是" if row.confidential else "",
+        item.number,
+        item.meeting,
+        item.project,
+        row.project_name,
+        item.content,
+        item.lead_unit,
+        "、".join(item.co_units),
+        item.person.name,
+        item.person.phone,
+        item.planned,
+        item.status.label,
+        a.colour.label if a else "已销号",
+        a.days_late if a else None,
+        a.reason if a else "",
+        row.last_report,
+        item.done,
+        _opt_date(row.doc.get("closed_at")),
+        item.closed_reason,
+        item.reopened_from,
+        "是" if row.confidential else "",
     ]
 
 
@@ -81,7 +112,7 @@ def _put(ws: Worksheet, r: int, c: int, value: object, wrap: bool = False) -> No
         text = plain(value)
         cell.value = text
         if text.startswith(FORMULA_START):
-            cell.data_type = "s"     # never a formula, whatever the text starts with,
+            cell.data_type = "s"  # never a formula, whatever the text starts with,
             cell.quotePrefix = True  # and it stays text if someone edits the cell in Excel
     if wrap:
         cell.alignment = WRAP
@@ -89,8 +120,11 @@ def _put(ws: Worksheet, r: int, c: int, value: object, wrap: bool = False) -> No
 
 def filter_text(flt: LedgerFilter) -> str:
     status = dict(STATUS_CHOICES).get(flt.status, flt.status)
-    parts = [f"牵头单位：{flt.unit or '全部'}", f"状态：{status}",
-             f"三色：{Colour(flt.colour).label if flt.colour else '全部'}"]
+    parts = [
+        f"牵头单位：{flt.unit or '全部'}",
+        f"状态：{status}",
+        f"三色：{Colour(flt.colour).label if flt.colour else '全部'}",
+    ]
     return "；".join(parts)
 
 
@@ -114,8 +148,15 @@ def ledger_xlsx(rows: Sequence[LedgerRow], today: date, flt: LedgerFilter) -> by
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
     about = wb.create_sheet("说明")
-    for r, (key, value) in enumerate((("导出日期", today), ("筛选条件", filter_text(flt)),
-                                      ("事项数", len(rows)), ("来源", "区发展改革局重大项目协调例会台账")), start=1):
+    for r, (key, value) in enumerate(
+        (
+            ("导出日期", today),
+            ("筛选条件", filter_text(flt)),
+            ("事项数", len(rows)),
+            ("来源", "区发展改革局重大项目协调例会台账"),
+        ),
+        start=1,
+    ):
         about.cell(row=r, column=1, value=key).font = Font(bold=True)
         _put(about, r, 2, value, wrap=True)
     about.column_dimensions["A"].width = 12
@@ -127,6 +168,7 @@ def ledger_xlsx(rows: Sequence[LedgerRow], today: date, flt: LedgerFilter) -> by
 
 # -- the bulletin ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BulletinData:
     today: date
@@ -136,7 +178,7 @@ class BulletinData:
     units: list[UnitRow]
     red: list[LedgerRow]
     yellow: list[LedgerRow]
-    explain: list[tuple[str, list[str]]]    # unit, item numbers
+    explain: list[tuple[str, list[str]]]  # unit, item numbers
 
 
 def _accepted_project(doc: Doc) -> Project | None:
@@ -173,12 +215,12 @@ def _east_asian(document: object) -> None:
 def _table(document: object, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     table = document.add_table(rows=1, cols=len(headers))  # type: ignore[attr-defined]
     table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers):
+    for cell, header in zip(table.rows[0].cells, headers, strict=False):
         cell.text = header
         cell.paragraphs[0].runs[0].font.bold = True
     for values in rows:
         cells = table.add_row().cells
-        for cell, value in zip(cells, values):
+        for cell, value in zip(cells, values, strict=False):
             cell.text = plain(value)
 
 
@@ -210,11 +252,17 @@ def bulletin_docx(data: BulletinData) -> bytes:
         f"台账在办议定事项{sum(oc.values())}项，其中正常{oc[Colour.GREEN]}项、滞后{oc[Colour.YELLOW]}项、"
         f"严重滞后{oc[Colour.RED]}项；已销号{data.closed}项。按项目统计，绿色（正常）{pc[Colour.GREEN]}个、"
         f"黄色（滞后）{pc[Colour.YELLOW]}个、红色（严重滞后）{pc[Colour.RED]}个。"
-        "滞后指超过计划节点1个月仍未完成，严重滞后指超过3个月仍未完成。")
+        "滞后指超过计划节点1个月仍未完成，严重滞后指超过3个月仍未完成。"
+    )
     document.add_heading("二、各单位议定事项落实情况", level=1)
-    _table(document, ("牵头单位", "在办", "正常", "滞后", "严重滞后", "已销号"),
-           [(u.unit, u.items_open, u.items[Colour.GREEN], u.items[Colour.YELLOW], u.items[Colour.RED],
-             u.items_closed) for u in data.units])
+    _table(
+        document,
+        ("牵头单位", "在办", "正常", "滞后", "严重滞后", "已销号"),
+        [
+            (u.unit, u.items_open, u.items[Colour.GREEN], u.items[Colour.YELLOW], u.items[Colour.RED], u.items_closed)
+            for u in data.units
+        ],
+    )
     headers = ("编号", "项目", "议定事项", "牵头单位", "计划节点", "逾期")
     document.add_heading(f"三、严重滞后事项（{len(data.red)}项）", level=1)
     if data.red:

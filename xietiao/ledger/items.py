@@ -14,20 +14,21 @@ from __future__ import annotations
 from datetime import date
 
 from xietiao.accounts import User
-from xietiao.ledger.board import official_name
-from xietiao.forms.rules import FormRule
 from xietiao.forms.fieldtypes import clean_text
+from xietiao.forms.rules import FormRule
+from xietiao.forms.submissions import NotAllowed, NotFound, accept_record, return_record
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.board import official_name
 from xietiao.model import ItemStatus, Role, item_number
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed, NotFound, accept_record, return_record
 
-LIVE = ("submitted", "accepted")   # form records that count: filed and not sent back
-MAX_ORDER = 99                     # item numbers keep two digits for the order in the meeting
+LIVE = ("submitted", "accepted")  # form records that count: filed and not sent back
+MAX_ORDER = 99  # item numbers keep two digits for the order in the meeting
 REASON_MAX = 500
 
 
 # -- reading --------------------------------------------------------------
+
 
 def get_item(store: Store, number: str) -> Doc:
     doc = store.get("item", number)
@@ -63,10 +64,11 @@ def _data(record: Doc) -> Doc:
 
 def live_reports(store: Store, number: str, month: str | None = None) -> list[Doc]:
     """Filed monthly reports on an item (optionally for one month), newest month first."""
+
     def wanted(d: Doc) -> bool:
         data = _data(d)
-        return (d.get("status") in LIVE and data.get("item") == number
-                and (month is None or data.get("month") == month))
+        return d.get("status") in LIVE and data.get("item") == number and (month is None or data.get("month") == month)
+
     rows = store.all("progress", wanted)
     rows.sort(key=lambda d: (str(_data(d).get("month")), str(d.get("created"))), reverse=True)
     return rows
@@ -92,29 +94,54 @@ def live_closure(store: Store, item: Doc) -> Doc | None:
 
 # -- registering ----------------------------------------------------------
 
+
 def next_order(store: Store, meeting: str) -> int:
     """The first order not yet used by an item of this meeting."""
     prefix = f"{meeting}-"
-    used = [int(n[len(prefix):]) for n in (str(d["number"]) for d in store.all(
-        "item", lambda d: str(d.get("number", "")).startswith(prefix))) if n[len(prefix):].isdigit()]
+    used = [
+        int(n[len(prefix) :])
+        for n in (str(d["number"]) for d in store.all("item", lambda d: str(d.get("number", "")).startswith(prefix)))
+        if n[len(prefix) :].isdigit()
+    ]
     return max(used, default=0) + 1
 
 
-def register_item(store: Store, actor: str, *, meeting: str, project: str, content: str, lead_unit: str,
-                  planned: date, co_units: tuple[str, ...] | list[str] = (), person: Doc | None = None,
-                  issue: str = "", reopened_from: str = "", created: str | None = None,
-                  extra: Doc | None = None) -> Doc:
+def register_item(
+    store: Store,
+    actor: str,
+    *,
+    meeting: str,
+    project: str,
+    content: str,
+    lead_unit: str,
+    planned: date,
+    co_units: tuple[str, ...] | list[str] = (),
+    person: Doc | None = None,
+    issue: str = "",
+    reopened_from: str = "",
+    created: str | None = None,
+    extra: Doc | None = None,
+) -> Doc:
     """Give an agreed item the next number of its meeting and put it on the ledger (挂号)."""
     with store.batch():
         order = next_order(store, meeting)
         if order > MAX_ORDER:
             raise NotAllowed(f"第{meeting}次例会的议定事项已达{MAX_ORDER}项，无法再编号。")
         doc: Doc = {
-            "number": item_number(meeting, order), "meeting": meeting, "project": project, "issue": issue,
-            "content": content, "lead_unit": lead_unit, "co_units": list(co_units),
-            "person": person or {"name": "", "phone": ""}, "planned": planned.isoformat(),
-            "status": ItemStatus.REGISTERED.value, "done": None, "closed_reason": "",
-            "reopened_from": reopened_from, **(extra or {}),
+            "number": item_number(meeting, order),
+            "meeting": meeting,
+            "project": project,
+            "issue": issue,
+            "content": content,
+            "lead_unit": lead_unit,
+            "co_units": list(co_units),
+            "person": person or {"name": "", "phone": ""},
+            "planned": planned.isoformat(),
+            "status": ItemStatus.REGISTERED.value,
+            "done": None,
+            "closed_reason": "",
+            "reopened_from": reopened_from,
+            **(extra or {}),
         }
         if created:
             doc["created"] = created
@@ -123,6 +150,7 @@ def register_item(store: Store, actor: str, *, meeting: str, project: str, conte
 
 
 # -- the two forms' rules -------------------------------------------------
+
 
 def _item_errors(store: Store, user: User, number: str, verb: str) -> tuple[Doc | None, list[str]]:
     doc = store.get("item", number) if number else None
@@ -140,21 +168,29 @@ def check_progress(store: Store, user: User, values: Doc) -> dict[str, list[str]
     doc, errors = _item_errors(store, user, number, "报送进展")
     registered = str(doc.get("created") or "")[:7] if doc else ""
     if not errors and month and registered and month < registered:
-        return {"month": [f"议定事项 {number} 于{registered[:4]}年{int(registered[5:7])}月挂号，"
-                          "报告月份不能早于挂号月份。"]}
+        return {
+            "month": [f"议定事项 {number} 于{registered[:4]}年{int(registered[5:7])}月挂号，报告月份不能早于挂号月份。"]
+        }
     if not errors and month:
         filed = live_reports(store, number, month)
         if filed:
-            errors.append(f"议定事项 {number} 的{month[:4]}年{int(month[5:7])}月进展已经报送"
-                          f"（{filed[0]['number']}）；如需更正，请联系区发展改革局退回后修改。")
+            errors.append(
+                f"议定事项 {number} 的{month[:4]}年{int(month[5:7])}月进展已经报送"
+                f"（{filed[0]['number']}）；如需更正，请联系区发展改革局退回后修改。"
+            )
     return {"item": errors} if errors else {}
 
 
 def after_progress(store: Store, user: User, record: Doc) -> None:
     number = str(_data(record).get("item"))
     if status_of(get_item(store, number)) is ItemStatus.REGISTERED:
-        store.update("item", number, lambda d: d.update(status=ItemStatus.IN_PROGRESS.value),
-                     actor=user.username, action=f"开始推进（首次进展{record['number']}）")
+        store.update(
+            "item",
+            number,
+            lambda d: d.update(status=ItemStatus.IN_PROGRESS.value),
+            actor=user.username,
+            action=f"开始推进（首次进展{record['number']}）",
+        )
 
 
 def check_closure(store: Store, user: User, values: Doc) -> dict[str, list[str]]:
@@ -181,6 +217,7 @@ CLOSURE_RULE = FormRule(check=check_closure, after_submit=after_closure)
 
 
 # -- the bureau's decisions -----------------------------------------------
+
 
 def _require_bureau(user: User, verb: str) -> None:
     if not user.is_bureau:
@@ -221,8 +258,14 @@ def close_item(store: Store, user: User, number: str, reason: str, today: date) 
         done = solved if isinstance(solved, str) and solved <= today.isoformat() else today.isoformat()
 
         def change(d: Doc) -> None:
-            d.update(status=ItemStatus.CLOSED.value, closed_reason=text, closed_at=today.isoformat(),
-                     closed_by=user.username, done=done, closure=closure["number"])
+            d.update(
+                status=ItemStatus.CLOSED.value,
+                closed_reason=text,
+                closed_at=today.isoformat(),
+                closed_by=user.username,
+                done=done,
+                closure=closure["number"],
+            )
 
         return store.update("item", number, change, actor=user.username, action="销号")
 
@@ -259,15 +302,22 @@ def reopen_item(store: Store, user: User, number: str, reason: str, planned: dat
         co = old.get("co_units")
         person = old.get("person")
         new = register_item(
-            store, user.username, meeting=str(old["meeting"]), project=str(old.get("project") or ""),
-            content=str(old.get("content") or ""), lead_unit=str(old.get("lead_unit") or ""), planned=planned,
+            store,
+            user.username,
+            meeting=str(old["meeting"]),
+            project=str(old.get("project") or ""),
+            content=str(old.get("content") or ""),
+            lead_unit=str(old.get("lead_unit") or ""),
+            planned=planned,
             co_units=[c for c in co if isinstance(c, str)] if isinstance(co, list) else [],
-            person=person if isinstance(person, dict) else None, issue=str(old.get("issue") or ""),
-            reopened_from=number, extra={"reopen_reason": text})
+            person=person if isinstance(person, dict) else None,
+            issue=str(old.get("issue") or ""),
+            reopened_from=number,
+            extra={"reopen_reason": text},
+        )
 
         def link(d: Doc) -> None:
             d["reopened_as"] = new["number"]
 
         store.update("item", number, link, actor=user.username, action=f"重新挂号为{new['number']}")
         return get_item(store, str(new["number"]))
-

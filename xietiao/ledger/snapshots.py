@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment, project_colour
 from xietiao.ledger.colours import Colour, add_months
-from xietiao.jsonvalue import Doc
 from xietiao.ledger.view import scan
 from xietiao.model import AgreedItem, ItemStatus, Project, item_of, project_of
 from xietiao.store.engine import Store
 
 MEETING, MONTH_END = "meeting", "month_end"
-MAX_BACKFILL = 120   # month ends written in one call: ten years of history is plenty
+MAX_BACKFILL = 120  # month ends written in one call: ten years of history is plenty
 
 
 def _day(value: object) -> str:
@@ -35,7 +35,7 @@ def _closed_on(doc: Doc) -> str:
 
 @dataclass(frozen=True)
 class _Loaded:
-    projects: list[tuple[str, Project]]      # (registered date, project); accepted ones only
+    projects: list[tuple[str, Project]]  # (registered date, project); accepted ones only
     items: list[tuple[str, str, AgreedItem]]  # (registered date, closed date or "", item)
 
     @property
@@ -70,8 +70,11 @@ def _colours_as_of(loaded: _Loaded, day: date) -> tuple[dict[str, str], dict[str
     by_project: dict[str, list[AgreedItem]] = {}
     for item in items:
         by_project.setdefault(item.project, []).append(item)
-    projects = {p.number: project_colour(p, by_project.get(p.number, []), day).colour.value
-                for registered, p in loaded.projects if registered <= iso}
+    projects = {
+        p.number: project_colour(p, by_project.get(p.number, []), day).colour.value
+        for registered, p in loaded.projects
+        if registered <= iso
+    }
     return projects, {i.number: item_assessment(i, day).colour.value for i in items}
 
 
@@ -79,8 +82,15 @@ def _snapshot_doc(loaded: _Loaded, day: date, reason: str, meeting: str) -> Doc:
     projects, items = _colours_as_of(loaded, day)
     counts = {c.value: sum(1 for v in projects.values() if v == c.value) for c in Colour}
     number = f"meeting-{meeting}" if reason == MEETING else f"month-{day.isoformat()[:7]}"
-    return {"number": number, "date": day.isoformat(), "reason": reason, "meeting": meeting,
-            "projects": projects, "items": items, "counts": counts}  # type: ignore[dict-item]
+    return {
+        "number": number,
+        "date": day.isoformat(),
+        "reason": reason,
+        "meeting": meeting,
+        "projects": projects,
+        "items": items,
+        "counts": counts,
+    }  # type: ignore[dict-item]
 
 
 def take_snapshot(store: Store, today: date, reason: str = MEETING, meeting: str = "") -> Doc:

@@ -13,23 +13,27 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xietiao.accounts import User
+from xietiao.forms.fieldtypes import clean_text
+from xietiao.forms.submissions import NotAllowed
+from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, official_name
 from xietiao.ledger.colours import Assessment, Colour
-from xietiao.forms.fieldtypes import clean_text
-from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.items import status_of, takes_part
 from xietiao.model import ItemStatus, MeetingStatus, item_of, record_number
 from xietiao.store.engine import Store
-from xietiao.forms.submissions import NotAllowed
 from xietiao.units import UNITS, unit_by_name
 
 KINDS: tuple[str, ...] = ("约谈", "督办函", "通报")
-NEEDS_ITEMS = ("约谈", "督办函")   # a bulletin may speak of a unit's work as a whole
+NEEDS_ITEMS = ("约谈", "督办函")  # a bulletin may speak of a unit's work as a whole
 NOTE_MAX = 1000
 MEETING = re.compile(r"\d{4}-\d{2}", re.ASCII)
 ITEM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-NOT_YET_HELD = (MeetingStatus.PLANNED, MeetingStatus.CALL_OPEN, MeetingStatus.PLAN_PROPOSED,
-                MeetingStatus.PLAN_APPROVED)
+NOT_YET_HELD = (
+    MeetingStatus.PLANNED,
+    MeetingStatus.CALL_OPEN,
+    MeetingStatus.PLAN_PROPOSED,
+    MeetingStatus.PLAN_APPROVED,
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,15 @@ def check_supervision(store: Store, values: Mapping[str, object], today: date) -
     if explain_at and not MEETING.fullmatch(explain_at):
         errors["explain_at"] = ["例会编号格式如 2026-12（年份-当年第几次）。"]
     must = values.get("must_explain") in (True, "yes", "on", "1")
-    clean: Doc = {"kind": kind, "unit": unit, "items": numbers, "date": day_text, "note": note,  # type: ignore[dict-item]
-                  "must_explain": must, "explain_at": explain_at if must else ""}
+    clean: Doc = {
+        "kind": kind,
+        "unit": unit,
+        "items": numbers,
+        "date": day_text,
+        "note": note,  # type: ignore[dict-item]
+        "must_explain": must,
+        "explain_at": explain_at if must else "",
+    }
     return clean, errors
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment, official_name
 from xietiao.ledger.colours import Assessment, Colour
-from xietiao.jsonvalue import Doc
 from xietiao.ledger.items import LIVE, leads, status_of
 from xietiao.model import AgreedItem, ItemStatus, item_of
 from xietiao.store.engine import Store
@@ -18,7 +18,8 @@ from xietiao.units import UNITS, unit_by_code
 T = TypeVar("T")
 OPEN, ALL = "open", "all"
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
-    (OPEN, "未销号（全部在办）"), (ALL, "全部（含已销号）"),
+    (OPEN, "未销号（全部在办）"),
+    (ALL, "全部（含已销号）"),
     *((s.value, s.label) for s in ItemStatus),
 )
 
@@ -27,9 +28,9 @@ STATUS_CHOICES: tuple[tuple[str, str], ...] = (
 class LedgerFilter:
     """What the ledger page and its spreadsheet show; the same filter gives the same rows."""
 
-    unit: str = ""          # a lead unit's official name, or "" for every unit
-    status: str = OPEN      # "open", "all" or an ItemStatus value
-    colour: str = ""        # a Colour value, or ""; closed items have no colour
+    unit: str = ""  # a lead unit's official name, or "" for every unit
+    status: str = OPEN  # "open", "all" or an ItemStatus value
+    colour: str = ""  # a Colour value, or ""; closed items have no colour
 
     @property
     def unit_code(self) -> str:
@@ -52,9 +53,9 @@ class LedgerRow:
     doc: Doc
     item: AgreedItem
     project_name: str
-    confidential: bool               # the item's project is 涉密
-    assessment: Assessment | None    # None once closed: a closed item is not monitored
-    last_report: str                 # the latest month reported, "2026-11", or ""
+    confidential: bool  # the item's project is 涉密
+    assessment: Assessment | None  # None once closed: a closed item is not monitored
+    last_report: str  # the latest month reported, "2026-11", or ""
 
     @property
     def colour(self) -> Colour | None:
@@ -87,10 +88,12 @@ def _data(doc: Doc) -> Doc:
 
 def project_names(store: Store) -> dict[str, tuple[str, bool]]:
     """Project number -> (name, confidential)."""
+
     def pick(doc: Doc) -> tuple[str, str, bool]:
         d = _data(doc)
         secret = bool(doc.get("confidential")) or d.get("confidential") is True
         return str(doc["number"]), str(d.get("name") or ""), secret
+
     return {number: (name, secret) for number, name, secret in scan(store, "project", pick)}
 
 
@@ -134,13 +137,16 @@ def ledger_rows(store: Store, today: date, flt: LedgerFilter = LedgerFilter()) -
         name, secret = names.get(item.project, ("", False))
         rows.append(LedgerRow(doc, item, name, secret, assessment, reported.get(item.number, "")))
     # Worst and most overdue first; closed items after every open one, newest first.
-    open_rows = sorted((r for r in rows if r.assessment), key=lambda r: (
-        -r.assessment.colour.severity, -r.assessment.days_late, r.item.number))  # type: ignore[union-attr]
+    open_rows = sorted(
+        (r for r in rows if r.assessment),
+        key=lambda r: (-r.assessment.colour.severity, -r.assessment.days_late, r.item.number),
+    )  # type: ignore[union-attr]
     closed = sorted((r for r in rows if not r.assessment), key=lambda r: r.item.number, reverse=True)
     return open_rows + closed
 
 
 # -- monthly reports owed -------------------------------------------------
+
 
 def _registered_by(doc: Doc, month: str) -> bool:
     created = str(doc.get("created") or "")
@@ -162,16 +168,15 @@ def owed_reports(store: Store, unit: str, month: str) -> list[Doc]:
     """The unit's open items with no filed report for `month` ("2026-11"), by number."""
     done = reported_items(store, month)
     official = official_name(unit)
-    rows = store.all("item", lambda d: leads(official, d) and owes_report(d, month)
-                     and d.get("number") not in done)
+    rows = store.all("item", lambda d: leads(official, d) and owes_report(d, month) and d.get("number") not in done)
     return sorted(rows, key=lambda d: str(d["number"]))
 
 
 @dataclass(frozen=True)
 class UnitReports:
     unit: str
-    owing: int               # items that should report this month
-    owed: tuple[Doc, ...]    # of those, the ones not yet reported
+    owing: int  # items that should report this month
+    owed: tuple[Doc, ...]  # of those, the ones not yet reported
 
     @property
     def reported(self) -> int:
@@ -196,19 +201,24 @@ def reports_by_unit(store: Store, month: str) -> list[UnitReports]:
 
 # -- one item -------------------------------------------------------------
 
+
 def item_reports(store: Store, number: str, *, include: Iterable[str] = LIVE) -> list[Doc]:
     """Monthly reports on an item with the given statuses, newest month first."""
     wanted = set(include)
-    rows = store.all("progress", lambda d: d.get("status") in wanted and isinstance(d.get("data"), dict)
-                     and d["data"].get("item") == number)  # type: ignore[union-attr]
+    rows = store.all(
+        "progress",
+        lambda d: d.get("status") in wanted and isinstance(d.get("data"), dict) and d["data"].get("item") == number,
+    )  # type: ignore[union-attr]
     rows.sort(key=lambda d: (str(d["data"].get("month")), str(d.get("created"))), reverse=True)  # type: ignore[union-attr]
     return rows
 
 
 def item_closures(store: Store, number: str) -> list[Doc]:
     """Every filed closure request on the item (sent back ones too), oldest first."""
-    rows = store.all("closure", lambda d: d.get("status") != "draft" and isinstance(d.get("data"), dict)
-                     and d["data"].get("item") == number)  # type: ignore[union-attr]
+    rows = store.all(
+        "closure",
+        lambda d: d.get("status") != "draft" and isinstance(d.get("data"), dict) and d["data"].get("item") == number,
+    )  # type: ignore[union-attr]
     rows.sort(key=lambda d: str(d.get("created")))
     return rows
 
@@ -233,5 +243,5 @@ def report_prefill(store: Store, number: str, unit: str, today: date) -> dict[st
     if mine:
         last = _data(mine[0])
         values.update({k: str(last[k]) for k in CARRIED if last.get(k) not in (None, "")})
-        values["from"] = str(last.get("month") or "")     # which report the text came from
+        values["from"] = str(last.get("month") or "")  # which report the text came from
     return values

@@ -18,8 +18,7 @@ class BackupError(StoreError):
 
 
 def _members(data: Path) -> list[Path]:
-    return sorted(p for p in data.rglob("*")
-                  if p.is_file() and p.name not in SKIP and not p.name.endswith(".tmp"))
+    return sorted(p for p in data.rglob("*") if p.is_file() and p.name not in SKIP and not p.name.endswith(".tmp"))
 
 
 def backup(data: Path, to_folder: Path) -> Path:
@@ -32,11 +31,10 @@ def backup(data: Path, to_folder: Path) -> Path:
     fd, tmp_name = tempfile.mkstemp(dir=to_folder, prefix=".backup-", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
-        with open(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-            # Exclusive: no batch is halfway to disk while we read the files.
-            with flush_guard(data, exclusive=True):
-                for path in _members(data):
-                    tar.add(path, arcname=str(path.relative_to(data)))
+        # Exclusive: no batch is halfway to disk while we read the files.
+        with open(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar, flush_guard(data, exclusive=True):
+            for path in _members(data):
+                tar.add(path, arcname=str(path.relative_to(data)))
         tmp.replace(target)
         fsync_dir(to_folder)
     finally:

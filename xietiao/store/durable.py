@@ -56,7 +56,7 @@ class DirLock:
         self._fh: IO[str] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+")
+        fh = open(self.path, "a+")  # noqa: SIM115  (held open for the lock's whole life)
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -10,11 +10,19 @@ from datetime import datetime
 from pathlib import Path
 
 from xietiao.config import DISTRICT_TZ
-from xietiao.store.durable import DirLock, append_durably, atomic_write, flush_guard
 from xietiao.jsonvalue import Doc, copy_doc
+from xietiao.store.durable import DirLock, append_durably, atomic_write, flush_guard
+from xietiao.store.partition import (
+    NOT_RECORDS,
+    PARTITIONING,
+    RESTORE_HINT,
+    CorruptDataFile,
+    Partition,
+    StoreError,
+    load_partition,
+    partition_key,
+)
 from xietiao.store.redo import clear_redo, redo_path, replay_redo, write_redo
-from xietiao.store.partition import (NOT_RECORDS, PARTITIONING, RESTORE_HINT, CorruptDataFile, Partition, StoreError,
-                        load_partition, partition_key)
 
 __all__ = ["PARTITIONING", "RESTORE_HINT", "CorruptDataFile", "Store", "StoreError", "WriteFailed", "now_iso"]
 
@@ -44,18 +52,21 @@ class Store:
         self._gen = 0
         self._durable = 0
         self._failed_upto = 0
-        self._broken = ""       # set when a committed batch could not be put in place: restart to finish it
+        self._broken = ""  # set when a committed batch could not be put in place: restart to finish it
         try:
-            with flush_guard(self.root, exclusive=False):   # not while a backup copies the folder
-                replay_redo(self.root)      # a batch cut off by a crash is finished before anything is read
+            with flush_guard(self.root, exclusive=False):  # not while a backup copies the folder
+                replay_redo(self.root)  # a batch cut off by a crash is finished before anything is read
             self._load_all()
         except BaseException:
             self._dirlock.release()
             raise
 
     def _load_all(self) -> None:
-        kinds = [f.name for f in sorted(self.root.iterdir()) if f.is_dir() and f.name not in NOT_RECORDS
-                 and not f.name.startswith(".")]
+        kinds = [
+            f.name
+            for f in sorted(self.root.iterdir())
+            if f.is_dir() and f.name not in NOT_RECORDS and not f.name.startswith(".")
+        ]
         for kind in kinds:
             folder = self.root / kind
             for path in sorted(folder.glob("*.json")):
@@ -161,8 +172,7 @@ class Store:
             self._note(actor, action, kind, number)
             return copy_doc(doc)
 
-    def update(self, kind: str, number: str, change: Callable[[Doc], None], *,
-               actor: str, action: str) -> Doc:
+    def update(self, kind: str, number: str, change: Callable[[Doc], None], *, actor: str, action: str) -> Doc:
         """Apply `change` to a copy of the record and store the result."""
         with self.batch():
             where = self._index.get((kind, number))
@@ -190,12 +200,10 @@ class Store:
         with self.batch():
             current = self.get("counter", series)
             if current is None:
-                self.insert("counter", {"number": series, "value": 1, "created": "0000"},
-                            actor="system", action="编号")
+                self.insert("counter", {"number": series, "value": 1, "created": "0000"}, actor="system", action="编号")
                 return 1
             value = int(current["value"]) + 1  # type: ignore[call-overload]
-            self.update("counter", series, lambda d: d.update(value=value),
-                        actor="system", action="编号")
+            self.update("counter", series, lambda d: d.update(value=value), actor="system", action="编号")
             return value
 
     def note(self, actor: str, action: str, kind: str, number: str, detail: str = "") -> None:
@@ -221,8 +229,9 @@ class Store:
     def _note(self, actor: str, action: str, kind: str, number: str, detail: str = "") -> None:
         if kind == "counter":
             return
-        self._journal.append({"at": now_iso(), "actor": actor, "action": action,
-                              "kind": kind, "number": number, "detail": detail})
+        self._journal.append(
+            {"at": now_iso(), "actor": actor, "action": action, "kind": kind, "number": number, "detail": detail}
+        )
 
     def _roll_back(self) -> None:
         for part, key, old in reversed(self._undo or []):
@@ -236,7 +245,7 @@ class Store:
                 data[key] = old
         for part, _, _ in self._undo or []:
             part.db.table(part.kind).clear_cache()
-        del self._journal[self._journal_mark:]
+        del self._journal[self._journal_mark :]
         self._undo = None
 
     def _sync_to(self, gen: int) -> None:
@@ -274,13 +283,15 @@ class Store:
                     if several:
                         clear_redo(self.root)
             except OSError as exc:
-                if committed or redo_path(self.root).exists():   # the redo file may have landed anyway
+                if committed or redo_path(self.root).exists():  # the redo file may have landed anyway
                     # Some files may already be new and others old; the redo file on disk holds
                     # them all. Writing on would build on a split batch: stop until a restart.
-                    self._broken = (f"写入磁盘出错（{exc}）。为保证数据完整，服务已停止接受修改；请检查磁盘空间后"
-                                    "重启服务，重启时会补完最后一次保存，之后请核对该次保存的内容。")
+                    self._broken = (
+                        f"写入磁盘出错（{exc}）。为保证数据完整，服务已停止接受修改；请检查磁盘空间后"
+                        "重启服务，重启时会补完最后一次保存，之后请核对该次保存的内容。"
+                    )
                     with self._lock:
-                        self._failed_upto = self._gen    # writers waiting on this flush fail too
+                        self._failed_upto = self._gen  # writers waiting on this flush fail too
                     raise WriteFailed(self._broken) from exc
                 self._forget_unsaved(dirty)
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc
@@ -290,8 +301,10 @@ class Store:
         by_month: dict[str, list[str]] = {}
         for row in rows:
             by_month.setdefault(str(row["at"])[:7], []).append(json.dumps(row, ensure_ascii=False))
-        return [(self.root / "journal" / f"{month}.jsonl", ("\n".join(lines) + "\n").encode())
-                for month, lines in by_month.items()]
+        return [
+            (self.root / "journal" / f"{month}.jsonl", ("\n".join(lines) + "\n").encode())
+            for month, lines in by_month.items()
+        ]
 
     def _forget_unsaved(self, dirty: list[Partition]) -> None:
         # Memory ran ahead of disk: go back to what is on disk, and fail every

@@ -16,8 +16,7 @@ def redo_path(root: Path) -> Path:
     return root / REDO_NAME
 
 
-def write_redo(root: Path, payloads: list[tuple[Path, bytes]],
-               appends: list[tuple[Path, bytes]] = ()) -> None:  # type: ignore[assignment]
+def write_redo(root: Path, payloads: list[tuple[Path, bytes]], appends: list[tuple[Path, bytes]] = ()) -> None:  # type: ignore[assignment]
     """Record every file of the batch, and its journal lines, in one atomic file: the batch is committed.
 
     Layout: a magic line, a JSON line listing [relative path, byte count, "w" to replace or "a" to
@@ -41,14 +40,14 @@ def _read(root: Path) -> list[tuple[Path, bytes, str]]:
         if not blob.startswith(_MAGIC):
             raise ValueError("开头标记不对")
         header_end = blob.index(b"\n", len(_MAGIC))
-        entries = json.loads(blob[len(_MAGIC):header_end])
+        entries = json.loads(blob[len(_MAGIC) : header_end])
         out: list[tuple[Path, bytes, str]] = []
         at = header_end + 1
         for rel, size, mode in entries:
             target = (root / rel).resolve()
             if root.resolve() not in target.parents or not isinstance(size, int) or mode not in ("w", "a"):
                 raise ValueError(f"记录 {rel!r} 不在数据目录内或格式不对")
-            out.append((target, blob[at:at + size], mode))
+            out.append((target, blob[at : at + size], mode))
             at += size
         if at != len(blob):
             raise ValueError("长度与记录不符")
@@ -66,7 +65,6 @@ def replay_redo(root: Path) -> int:
         if mode == "w":
             atomic_write(path, data)
         elif not (path.exists() and path.read_bytes().endswith(data)):
-            append_durably(path, data)      # journal lines, unless the crash came after they were added
+            append_durably(path, data)  # journal lines, unless the crash came after they were added
     clear_redo(root)
     return len(files)
-
