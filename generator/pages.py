@@ -23,7 +23,7 @@ from generator.views import SiteData
 from xietiao.ledger.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
 from xietiao.ledger.colours import Colour
 from xietiao.model import AgreedItem, Meeting
-from xietiao.units import UNITS, unit_by_name
+from xietiao.units import all_units, unit_by_name
 
 DUE_DAYS = 30
 HOME_ROWS = 50
@@ -52,7 +52,7 @@ def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
         yield meeting_page(site, meeting, common)
     yield ledger_page(site, common)
     yield units_index(site, common)
-    for unit in UNITS:
+    for unit in all_units():
         yield from unit_pages(site, unit.name, common)
     yield board_page(site, common)
 
@@ -262,7 +262,7 @@ def closed_split(site: SiteData, items: list[AgreedItem]) -> tuple[list[AgreedIt
 
 
 def _unit_order(names: dict[str, object]) -> list[str]:
-    known = [u.name for u in UNITS if u.name in names]
+    known = [u.name for u in all_units() if u.name in names]
     return known + sorted(set(names) - set(known))
 
 

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
 from xietiao.store.engine import Store
-from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, unit_by_name
+from xietiao.units import bureau_name, government_name, unit_by_name
 
 _HASHER = PasswordHasher()
 # Each argon2 check takes 64 MB for a moment: a burst of logins at a deadline must not
@@ -57,10 +57,10 @@ def add_user(
         the_role = Role(role)
     except ValueError:
         raise AccountError(f"角色“{role}”无效；可选：unit、bureau、leader、admin。") from None
-    if the_role is Role.BUREAU and found.name != BUREAU_NAME:
-        raise AccountError(f"bureau 角色只能属于{BUREAU_NAME}。")
-    if the_role is Role.LEADER and found.name != GOVERNMENT_NAME:
-        raise AccountError(f"leader 角色只能属于{GOVERNMENT_NAME}。")
+    if the_role is Role.BUREAU and found.name != bureau_name():
+        raise AccountError(f"bureau 角色只能属于{bureau_name()}。")
+    if the_role is Role.LEADER and found.name != government_name():
+        raise AccountError(f"leader 角色只能属于{government_name()}。")
     if len(password) < 8:
         raise AccountError("密码至少8位。")
     if store.get("user", username) is not None:

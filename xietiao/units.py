@@ -94,6 +94,27 @@ for _unit in UNITS:
 _BY_CODE: dict[str, Unit] = {u.code: u for u in UNITS}
 
 
+# Code outside this module asks through these functions, never the constants above: the
+# district's units become data of its profile, and these are the one place that reads them.
+def all_units() -> tuple[Unit, ...]:
+    """Every unit in official order (the order of the mechanism's list)."""
+    return UNITS
+
+
+def town_names() -> tuple[str, ...]:
+    return TOWNS
+
+
+def bureau_name() -> str:
+    """The bureau that runs the meeting (区发展改革局 in the demo district)."""
+    return BUREAU_NAME
+
+
+def government_name() -> str:
+    """The government whose leaders approve (区政府 in the demo district)."""
+    return GOVERNMENT_NAME
+
+
 def unit_by_name(name: str) -> Unit | None:
     """The unit called `name` (its official name or a common alias)."""
     return _BY_NAME.get(name.strip())

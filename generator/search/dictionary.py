@@ -10,7 +10,7 @@ from pathlib import Path
 from backrefs import bre
 
 from generator.markdown_safe import clean
-from xietiao.units import TOWNS, UNITS
+from xietiao.units import all_units, town_names
 
 # Terms of the coordination work that jieba's default dictionary splits, so that they
 # are indexed whole; their parts (预算 in 财政预算) are found through Segmenter.subwords.
@@ -91,7 +91,7 @@ _SPACE = re.compile(r"\s+")
 def dictionary_words(names: Iterable[str]) -> dict[str, int]:
     """The user dictionary: domain words, unit and town names, and the given names (projects ...)."""
     words: dict[str, int] = {}
-    sources = [*DOMAIN_WORDS, *TOWNS, *(n for u in UNITS for n in (u.name, *u.aliases)), *names]
+    sources = [*DOMAIN_WORDS, *town_names(), *(n for u in all_units() for n in (u.name, *u.aliases)), *names]
     for source in sources:
         for run in HAN.findall(clean(source)):
             if 2 <= len(run) <= MAX_WORD:

@@ -15,7 +15,7 @@ from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.supervision import KINDS, late_items, must_explain, record_supervision, supervision_list
 from xietiao.ledger.view import month_of, reports_by_unit
 from xietiao.model import Role
-from xietiao.units import UNITS, unit_by_code, unit_by_name
+from xietiao.units import all_units, unit_by_code, unit_by_name
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
@@ -77,7 +77,7 @@ def _page(request: Request, typed: dict[str, str], errors: dict[str, list[str]],
             "explain": must_explain(st.store, st.today()),
             "late": late_items(st.store, st.today()),
             "kinds": KINDS,
-            "units": UNITS,
+            "units": all_units(),
             "typed": typed,
             "errors": errors,
             "can_act": user.is_bureau,

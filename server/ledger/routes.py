@@ -37,7 +37,7 @@ from xietiao.ledger.view import (
     project_names,
 )
 from xietiao.model import ItemStatus, Role, item_of
-from xietiao.units import UNITS
+from xietiao.units import all_units
 
 READERS = (Role.BUREAU, Role.ADMIN, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +93,7 @@ async def ledger_page(request: Request) -> Response:
             "per_page": PAGE_ROWS,
             "flt": flt,
             "query": query,
-            "units": UNITS,
+            "units": all_units(),
             "statuses": STATUS_CHOICES,
             "colours": list(Colour),
             "counts": counts,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from xietiao.cycle.issuelist import PLANNABLE, data_of, ordered, plannable, state_of
 from xietiao.jsonvalue import Doc
 from xietiao.store.engine import Store
-from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, UNITS, unit_by_name
+from xietiao.units import all_units, bureau_name, government_name, unit_by_name
 
 MAX_ENTRIES = 100
 
@@ -40,12 +40,12 @@ def _issue_units(issue: Doc) -> list[str]:
 def in_unit_order(names: Iterable[str]) -> tuple[str, ...]:
     """Official names, in the order the mechanism lists the units; unknown names dropped."""
     wanted = {u.name for u in map(unit_by_name, names) if u is not None}
-    return tuple(u.name for u in UNITS if u.name in wanted)
+    return tuple(u.name for u in all_units() if u.name in wanted)
 
 
 def suggest_attendance(store: Store, issues: Iterable[str], projects: Iterable[str]) -> tuple[str, ...]:
     """The bureau, the issues' units and co-units, and the projects' responsible and lead units."""
-    names = [BUREAU_NAME]
+    names = [bureau_name()]
     projects = list(projects)
     for number in issues:
         issue = store.get("issue", number)
@@ -56,7 +56,7 @@ def suggest_attendance(store: Store, issues: Iterable[str], projects: Iterable[s
         project = store.get("project", number)
         if project is not None:
             names += _project_units(project)
-    return tuple(n for n in in_unit_order(names) if n != GOVERNMENT_NAME)
+    return tuple(n for n in in_unit_order(names) if n != government_name())
 
 
 def projects_of(store: Store, issues: Iterable[str]) -> tuple[str, ...]:

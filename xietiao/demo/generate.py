@@ -18,7 +18,7 @@ from xietiao.forms.attachments import AttachmentStore
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import Colour, colour, worst
 from xietiao.store.engine import Store
-from xietiao.units import BUREAU_NAME, GOVERNMENT_NAME, UNITS, UnitKind
+from xietiao.units import UnitKind, all_units, bureau_name, government_name
 
 DEMO_PASSWORD = "xietiao-demo-2026"
 SECRET_MARKER = words.SECRET_MARKER
@@ -102,11 +102,13 @@ def make_demo(
 
 def _accounts(store: Store) -> tuple[tuple[str, str, str, str], ...]:
     people = [
-        ("fgj", BUREAU_NAME, "bureau", "区发展改革局"),
-        ("leader", GOVERNMENT_NAME, "leader", "区政府分管领导"),
-        ("admin", BUREAU_NAME, "admin", "系统管理员"),
+        ("fgj", bureau_name(), "bureau", "区发展改革局"),
+        ("leader", government_name(), "leader", "区政府分管领导"),
+        ("admin", bureau_name(), "admin", "系统管理员"),
     ]
-    people += [(u.code, u.name, "unit", u.name) for u in UNITS if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)]
+    people += [
+        (u.code, u.name, "unit", u.name) for u in all_units() if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)
+    ]
     for username, unit, role, display in people:
         add_user(store, username, unit, role, DEMO_PASSWORD, actor="demo", display=display)
     return tuple((username, DEMO_PASSWORD, role, unit) for username, unit, role, _ in people)

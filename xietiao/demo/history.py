@@ -11,7 +11,7 @@ from xietiao.demo.items import agreed_item, resolve
 from xietiao.demo.records import DAY, DemoItem, DemoProject, iso
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour
-from xietiao.units import BUREAU_NAME, UNITS
+from xietiao.units import all_units, bureau_name
 
 
 def meeting_days(ctx: Context, count: int) -> tuple[list[date], date]:
@@ -75,7 +75,7 @@ def issue_doc(
         "project": project.number,
         "kind": kind,
         **words.issue_texts(ctx.rng, kind, co, lead, template[3]),
-        "coordinated_by": ctx.rng.choice((BUREAU_NAME, co[0] if co else lead)),
+        "coordinated_by": ctx.rng.choice((bureau_name(), co[0] if co else lead)),
         "urgency": ctx.rng.choices(("特急", "紧急", "一般"), (1, 4, 5))[0],
         "needs_city": state == "city",
         "contact": ctx.contact(project.lead),
@@ -161,7 +161,7 @@ def _meeting_doc(
 ) -> Doc:
     convener = ctx.rng.choices(words.CONVENERS, (4, 1))[0]
     units = {
-        BUREAU_NAME,
+        bureau_name(),
         *(p.lead for p in projects),
         *(u for it in items for u in [it.doc["lead_unit"], *it.doc["co_units"]]),
     }  # type: ignore[misc]
@@ -177,7 +177,7 @@ def _meeting_doc(
         "status": "published",
         "place": ctx.rng.choice(words.PLACES),
         "convener": convener,
-        "attendance": [u.name for u in UNITS if u.name in units],
+        "attendance": [u.name for u in all_units() if u.name in units],
         "projects": [p.number for p in projects],
         "issues": [t["issue"] for t in talks],
         "discussions": talks,  # type: ignore[index]

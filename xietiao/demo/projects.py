@@ -9,7 +9,7 @@ from xietiao.demo.context import Context
 from xietiao.demo.records import DAY, DemoProject, Scale, between, iso
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import Colour, colour
-from xietiao.units import TOWNS
+from xietiao.units import town_names
 
 PENDING = ("submitted", "returned", "draft")  # recent projects still under review
 HEALTH_SHARE = {Colour.RED: 0.18, Colour.YELLOW: 0.27}
@@ -31,7 +31,7 @@ def make_projects(ctx: Context, size: Scale, first: date) -> list[DemoProject]:
     plan += [(secret_day, Colour.GREEN, 1, "accepted"), (secret_day + DAY, Colour.YELLOW, 2, "accepted")]
     plan += [(today - DAY * rng.randint(1, 9), Colour.GREEN, 0, status) for status in PENDING]
     plan.sort(key=lambda row: row[0])
-    towns = list(TOWNS)
+    towns = list(town_names())
     rng.shuffle(towns)
     used: set[str] = set()
     return [

@@ -8,7 +8,7 @@ from datetime import date
 
 from xietiao.ledger.colours import Assessment, Colour, assess, worst
 from xietiao.model import AgreedItem, Milestone, Project
-from xietiao.units import UNITS, unit_by_name
+from xietiao.units import all_units, unit_by_name
 
 COLOUR_ORDER: tuple[Colour, ...] = (Colour.GREEN, Colour.YELLOW, Colour.RED)
 
@@ -120,7 +120,7 @@ def unit_table(
     for p in projects:
         projects_by.setdefault(official_name(p.unit), []).append(colours.get(p.number, Colour.GREEN))
     names = set(open_by) | set(closed_by) | set(projects_by)
-    known = [u.name for u in UNITS if u.name in names]
+    known = [u.name for u in all_units() if u.name in names]
     ordered = known + sorted(names - set(known))
     return [
         UnitRow(

@@ -21,7 +21,7 @@ from xietiao.ledger.colours import Assessment, Colour
 from xietiao.ledger.items import status_of, takes_part
 from xietiao.model import ItemStatus, MeetingStatus, item_of, record_number
 from xietiao.store.engine import Store
-from xietiao.units import UNITS, unit_by_name
+from xietiao.units import all_units, unit_by_name
 
 KINDS: tuple[str, ...] = ("约谈", "督办函", "通报")
 NEEDS_ITEMS = ("约谈", "督办函")  # a bulletin may speak of a unit's work as a whole
@@ -181,6 +181,6 @@ def must_explain(store: Store, today: date) -> list[tuple[str, list[Doc]]]:
             continue  # everything it was about is closed
         bucket = concerned.setdefault(unit, {})
         bucket.update({str(d["number"]): d for d in docs})
-    known = [u.name for u in UNITS if u.name in concerned]
+    known = [u.name for u in all_units() if u.name in concerned]
     order = known + sorted(set(concerned) - set(known))
     return [(unit, sorted(concerned[unit].values(), key=lambda d: str(d["number"]))) for unit in order]

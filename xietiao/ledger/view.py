@@ -13,7 +13,7 @@ from xietiao.ledger.colours import Assessment, Colour
 from xietiao.ledger.items import LIVE, leads, status_of
 from xietiao.model import AgreedItem, ItemStatus, item_of
 from xietiao.store.engine import Store
-from xietiao.units import UNITS, unit_by_code
+from xietiao.units import all_units, unit_by_code
 
 T = TypeVar("T")
 OPEN, ALL = "open", "all"
@@ -34,7 +34,7 @@ class LedgerFilter:
 
     @property
     def unit_code(self) -> str:
-        return next((u.code for u in UNITS if u.name == self.unit), "")
+        return next((u.code for u in all_units() if u.name == self.unit), "")
 
 
 def parse_filter(unit_code: str = "", status: str = "", colour: str = "") -> LedgerFilter:
@@ -189,7 +189,7 @@ def reports_by_unit(store: Store, month: str) -> list[UnitReports]:
     by_unit: dict[str, list[Doc]] = {}
     for doc in store.all("item", lambda d: owes_report(d, month)):
         by_unit.setdefault(official_name(str(doc.get("lead_unit") or "")), []).append(doc)
-    known = [u.name for u in UNITS if u.name in by_unit]
+    known = [u.name for u in all_units() if u.name in by_unit]
     order = known + sorted(set(by_unit) - set(known))
     out = []
     for unit in order:
