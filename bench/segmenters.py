@@ -37,7 +37,7 @@ def _timed(make: Callable[[], Segmenter], raw: list[tuple[str, str]]) -> tuple[f
     return loaded, time.perf_counter() - start, entries
 
 
-def _index_with(template: dict, entries: list[list[str]], folder: Path) -> Path:
+def _index_with(template: dict[str, object], entries: list[list[str]], folder: Path) -> Path:
     """A copy of the built search index whose docs carry the given segmentation."""
     data = json.loads(json.dumps(template))
     for doc, (title, text, tails) in zip(data["docs"], entries, strict=False):

@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from httpx import Response
+from httpx2 import Response
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.testclient import TestClient
@@ -79,6 +79,11 @@ def app_routes(routes: list[BaseRoute]) -> Iterator[tuple[str, Route, BaseRoute]
             yield top.path, top, top
 
 
+def _fill(path: str, params: dict[str, str]) -> str:
+    """The route's path with each {name} (or {name:converter}) replaced by its value."""
+    return re.sub(r"{(\w+)(:\w+)?}", lambda m: params[m.group(1)], path)
+
+
 def plan_cells(app: Starlette, sd: Seed, report: AccessReport) -> list[Cell]:
     """Each route and method against its policy rows, with every fill; safe methods first, session-enders last."""
     cells: list[Cell] = []
@@ -96,7 +101,7 @@ def plan_cells(app: Starlette, sd: Seed, report: AccessReport) -> list[Cell]:
                 for target in targets(rule, sd):
                     for choice in rule.choices or ("",):
                         params = {**target.params, **({free[0]: choice} if choice else {})}
-                        filled = re.sub(r"{(\w+)(:\w+)?}", lambda m, p=params: p[m.group(1)], path)
+                        filled = _fill(path, params)
                         cells.append(Cell(rule, route, top, method, filled, target))
     report.wrong += [
         f"{m} {r.path}: in the access policy but no such route"

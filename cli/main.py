@@ -109,8 +109,11 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     def command(
-        name: str, fn: Callable[[argparse.Namespace], None], help_zh: str, into: argparse._SubParsersAction = sub
-    ) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+        name: str,
+        fn: Callable[[argparse.Namespace], None],
+        help_zh: str,
+        into: argparse._SubParsersAction[argparse.ArgumentParser] = sub,
+    ) -> argparse.ArgumentParser:
         p = into.add_parser(name, help=help_zh, description=help_zh)
         p.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 ./data）")
         p.set_defaults(fn=fn)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,7 +42,7 @@ class Page:
 
 
 def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
-    common = {"basis": basis_line(site, built_at)}
+    common: dict[str, object] = {"basis": basis_line(site, built_at)}
     yield home_page(site, common)
     yield projects_index(site, common)
     for number in sorted(site.projects):
@@ -261,7 +261,7 @@ def closed_split(site: SiteData, items: list[AgreedItem]) -> tuple[list[AgreedIt
     return recent, dict(sorted(older.items(), reverse=True))
 
 
-def _unit_order(names: dict[str, object]) -> list[str]:
+def _unit_order(names: Mapping[str, object]) -> list[str]:
     known = [u.name for u in all_units() if u.name in names]
     return known + sorted(set(names) - set(known))
 

@@ -63,11 +63,11 @@ def _without_secret_fields(form: FormDef, data: Doc) -> Doc:
     for f in form.fields():
         if f.confidential:
             out.pop(f.name, None)
-        elif f.fields and isinstance(out.get(f.name), list):
+        elif f.fields and isinstance(value := out.get(f.name), list):
             secret = {c.name for c in f.fields if c.confidential}
             rows: list[JSONValue] = [
-                {k: v for k, v in row.items() if k not in secret} for row in out[f.name] if isinstance(row, dict)
-            ]  # type: ignore[union-attr]
+                {k: v for k, v in row.items() if k not in secret} for row in value if isinstance(row, dict)
+            ]
             out[f.name] = rows
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -12,7 +13,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from conftest import PASSWORD, fixed_now
+from playwright.sync_api import Page
 
+from cli.assemble import assemble_app
 from xietiao.store.engine import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,9 +40,6 @@ def _free_port() -> int:
 @contextmanager
 def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str, object]]:
     """The real app under real uvicorn on a loopback port; yields (base URL, app)."""
-    from conftest import fixed_now
-
-    from cli.assemble import assemble_app
 
     app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
     port = _free_port()
@@ -56,7 +57,7 @@ def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str
 
 
 @contextmanager
-def chromium_page() -> Iterator[object]:
+def chromium_page() -> Iterator[Page]:
     """A fresh page in headless Debian Chromium (never a downloaded browser)."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
@@ -73,7 +74,22 @@ def chromium_page() -> Iterator[object]:
             browser.close()
 
 
-def shot(page: object, name: str) -> Path:
+def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the app's login form, as a person would, and land on the workbench."""
+    page.goto(f"{base}/app/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/app/")
+
+
+def logout(page: Page) -> None:
+    """Sign out with the header's 退出 button and land on the login page."""
+    page.click("button:text('退出')")
+    page.wait_for_url(re.compile(r".*/app/login$"))

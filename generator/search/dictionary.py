@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from backrefs import bre
 
@@ -88,12 +89,18 @@ HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)  # the expression Material
 _SPACE = re.compile(r"\s+")
 
 
+class Cutter(Protocol):
+    """What jieba's Tokenizer and rjieba's Jieba both offer: cutting a run of text into words."""
+
+    def cut(self, text: str) -> Iterable[str]: ...
+
+
 def dictionary_words(names: Iterable[str]) -> dict[str, int]:
     """The user dictionary: domain words, unit and town names, and the given names (projects ...)."""
     words: dict[str, int] = {}
     sources = [*DOMAIN_WORDS, *town_names(), *(n for u in all_units() for n in (u.name, *u.aliases)), *names]
     for source in sources:
-        for run in HAN.findall(clean(source)):
+        for run in map(str, HAN.findall(clean(source))):
             if 2 <= len(run) <= MAX_WORD:
                 words[run] = USER_FREQ
     return words
@@ -134,7 +141,7 @@ class Segmenter:
     def __init__(self, words: dict[str, int], engine: str = "auto") -> None:
         self.words = words
         self.engine = _engine(engine)
-        self._cutter = None
+        self._cutter: Cutter | None = None
 
     def version(self) -> str:
         """Which segmenter and version: cached segmentations of another one are not reused."""
@@ -142,7 +149,7 @@ class Segmenter:
 
         return f"{self.engine}-{version(self.engine)}"
 
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
+    def _tokenizer(self) -> Cutter:
         if self._cutter is None:
             if self.engine == "rjieba":
                 import rjieba

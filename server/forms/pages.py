@@ -25,7 +25,7 @@ from server.forms.values import (
 )
 from xietiao.accounts import User
 from xietiao.forms.attachments import AttachmentRejected
-from xietiao.forms.definitions import FieldType, FormDef
+from xietiao.forms.definitions import FieldDef, FieldType, FormDef
 from xietiao.forms.posted import values_from_form
 from xietiao.forms.submissions import (
     NotAllowed,
@@ -144,7 +144,7 @@ async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, di
     return posted, raw, errors
 
 
-def _attachment_field(form: FormDef, key: str) -> object:
+def _attachment_field(form: FormDef, key: str) -> FieldDef | None:
     parts = key.split("-")
     for f in form.fields():
         if f.name == parts[0] and f.type is FieldType.ATTACHMENT and len(parts) == 1:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import chromium_page, live_server, shot
+from browser import chromium_page, live_server, login, logout, shot
 from conftest import PASSWORD, TODAY
 from playwright.sync_api import expect
 
@@ -45,26 +45,13 @@ def demo_store(tmp_path: Path) -> Iterator[Store]:
         yield store
 
 
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/app/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/app/")
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.click("button:text('退出')")
-    page.wait_for_url(re.compile(r".*/app/login$"))
-
-
 def _status(page) -> str:  # type: ignore[no-untyped-def]
     return page.inner_text("#meeting-status").strip()
 
 
 def _propose_issue(page, base: str, user: str, problem: str, urgency: str, ask: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """A unit files an issue on its first project; returns (issue number, project number)."""
-    _login(page, base, user)
+    login(page, base, user)
     page.click("a.button:text('议题申报')")
     page.wait_for_url(f"{base}/app/forms/issue/new")
     options = page.locator("#f-project option").all()
@@ -83,23 +70,23 @@ def _propose_issue(page, base: str, user: str, problem: str, urgency: str, ask: 
     page.wait_for_selector("text=已提交，回执编号")
     number = re.search(r"Q-2026-\d{4}", page.inner_text("h1"))
     assert number, page.inner_text("h1")
-    _logout(page)
+    logout(page)
     return number.group(0), str(project)
 
 
 def _open_call(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    _login(page, base, "fgj")
+    login(page, base, "fgj")
     page.click("header a:text('例会流程')")
     page.click(f"a[href='/app/cycle/{MEETING}']")
     assert _status(page) == "已计划"
     page.click("button:text('发布议题征集通知')")
     expect(page.locator("#meeting-status")).to_have_text("议题征集中")
     shot(page, "cycle-01-call-open")
-    _logout(page)
+    logout(page)
 
 
 def _review_issues(page, base: str, accept: str, ret: str) -> None:  # type: ignore[no-untyped-def]
-    _login(page, base, "fgj")
+    login(page, base, "fgj")
     page.click("header a:text('问题清单')")
     page.wait_for_selector(f"#row-{accept}")
     page.click(f"#row-{accept} summary")
@@ -129,12 +116,12 @@ def _propose_plan(page, base: str, accepted: str, returned: str) -> None:  # typ
     page.click("button:text('报送区领导审定')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}")
     assert _status(page) == "方案待审定"
-    _logout(page)
+    logout(page)
 
 
 def _leader_approves(page, base: str, shown: str, name: str) -> float:  # type: ignore[no-untyped-def]
     """The leader approves what waits for meeting MEETING; returns the monotonic time of the click."""
-    _login(page, base, "leader")
+    login(page, base, "leader")
     page.click("header a:text('待审定')")
     card = f"#m-{MEETING}"
     page.wait_for_selector(card)
@@ -148,7 +135,7 @@ def _leader_approves(page, base: str, shown: str, name: str) -> float:  # type: 
 
 
 def _mark_held(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    _login(page, base, "fgj")
+    login(page, base, "fgj")
     page.goto(f"{base}/app/cycle/{MEETING}")
     assert _status(page) == "方案已审定"
     # Held early, on the test's today: a meeting cannot be recorded as held in the future.
@@ -217,7 +204,7 @@ def _draft_minutes(page, base: str, issue: str, project: str, other_project: str
     page.click("button:text('报送区领导审定')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}")
     assert _status(page) == "纪要待审定"
-    _logout(page)
+    logout(page)
 
 
 def _wait_for_site(page, base: str, clicked: float) -> float:  # type: ignore[no-untyped-def]
@@ -271,7 +258,7 @@ def test_whole_cycle_in_the_browser_ends_on_the_site(demo_store: Store, tmp_path
         _propose_plan(page, base, q1, q2)
 
         _leader_approves(page, base, q1, "cycle-03b-leader-plan")
-        _logout(page)
+        logout(page)
         assert store.get("meeting", MEETING)["status"] == "plan_approved"  # type: ignore[index]
 
         _mark_held(page, base)

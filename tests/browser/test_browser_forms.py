@@ -6,25 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium_page, live_server, shot
-from conftest import PASSWORD, TODAY
+from browser import chromium_page, live_server, login, logout, shot
+from conftest import TODAY
 
 from xietiao.store.engine import Store
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/app/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/app/")
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.click("text=退出")
-    page.wait_for_url(re.compile(r".*/app/login$"))
 
 
 def _register_project(page, base: str) -> str:  # type: ignore[no-untyped-def]
@@ -69,7 +56,7 @@ def _fill_issue(page, project: str, problem: str) -> None:  # type: ignore[no-un
 
 def test_town_registers_proposes_and_resubmits_after_return(store: Store, tmp_path: Path) -> None:
     with live_server(store, tmp_path / "site", TODAY) as (base, _app), chromium_page() as page:
-        _login(page, base, "dc")
+        login(page, base, "dc")
         project = _register_project(page, base)
         shot(page, "forms-01-project-submitted")
 
@@ -78,9 +65,9 @@ def test_town_registers_proposes_and_resubmits_after_return(store: Store, tmp_pa
         page.click("button[value=draft]")
         page.wait_for_selector("text=草稿已保存")
         issue = re.search(r"Q-2026-\d{4}", page.inner_text("h1")).group(0)  # type: ignore[union-attr]
-        _logout(page)
+        logout(page)
 
-        _login(page, base, "dc")
+        login(page, base, "dc")
         page.click(f"text={issue}")
         page.click("text=修改")
         # Coming back: the draft is there; finish the rest and submit.
@@ -96,16 +83,16 @@ def test_town_registers_proposes_and_resubmits_after_return(store: Store, tmp_pa
         page.fill("input[name=contact-phone]", "0577-88889999")
         page.click("button[value=submit]")
         page.wait_for_selector("text=已提交，回执编号")
-        _logout(page)
+        logout(page)
 
-        _login(page, base, "fgj")
+        login(page, base, "fgj")
         page.goto(f"{base}/app/records/issue/{issue}")
         page.fill("textarea[name=reason]", "请补充缺口面积的测算依据。")
         page.click("text=退回修改")
         page.wait_for_selector("text=退回理由")
-        _logout(page)
+        logout(page)
 
-        _login(page, base, "dc")
+        login(page, base, "dc")
         assert "请补充缺口面积的测算依据" in page.inner_text("main")
         page.click(f"text={issue}")
         page.click("text=修改")

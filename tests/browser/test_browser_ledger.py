@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from browser import chromium_page, live_server, shot
+from browser import chromium_page, live_server, login, logout, shot
 from conftest import PASSWORD, TODAY
 from playwright.sync_api import expect
 
@@ -84,19 +84,6 @@ def case(tmp_path: Path) -> Iterator[tuple[Store, Case]]:
         yield store, Case(str(item["number"]), project, unit, username)
 
 
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/app/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/app/")
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.click("button:text('退出')")
-    page.wait_for_url(re.compile(r".*/app/login$"))
-
-
 def _board_colour(page, base: str, project: str) -> str:  # type: ignore[no-untyped-def]
     """The project's tile on the site's three-colour board: green, yellow or red."""
     page.goto(f"{base}/board/")
@@ -115,7 +102,7 @@ def _site_ledger_row(page, base: str, item: str) -> str:  # type: ignore[no-unty
 
 
 def _unit_reports_and_asks_to_close(page, base: str, c: Case, evidence: Path) -> None:  # type: ignore[no-untyped-def]
-    _login(page, base, c.username)
+    login(page, base, c.username)
     mine = page.locator(f"tr:has(a:text-is('{c.item}'))")
     assert "严重滞后" in mine.inner_text()  # the unit sees it is badly late
     mine.locator(f"a:text-is('{c.item}')").click()
@@ -146,11 +133,11 @@ def _unit_reports_and_asks_to_close(page, base: str, c: Case, evidence: Path) ->
     page.goto(f"{base}/app/ledger/{c.item}")
     expect(page.locator("td.st-closure_requested")).to_contain_text("申请销号")
     shot(page, "ledger-02-closure-requested")
-    _logout(page)
+    logout(page)
 
 
 def _bureau_closes(page, base: str, c: Case) -> None:  # type: ignore[no-untyped-def]
-    _login(page, base, "fgj")
+    login(page, base, "fgj")
     page.click("header a:text('台账')")
     row = page.locator(f"tr[data-number='{c.item}']")
     expect(row).to_contain_text("申请销号")

@@ -284,8 +284,8 @@ def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool)
     _para(
         doc,
         f"{held}，{who}{where}主持召开{_clean(meeting['title'])}，"
-        f"{_units(meeting.get('attendance') or []) or '有关单位'}参加会议。",
-    )  # type: ignore[arg-type]
+        f"{_units(meeting.get('attendance') or []) or '有关单位'}参加会议。",  # type: ignore[arg-type]
+    )
     for line in _clean(meeting.get("minutes")).split("\n"):
         if line.strip():
             _para(doc, line.strip())

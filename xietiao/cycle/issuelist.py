@@ -9,7 +9,7 @@ accepted and carried issues; the minutes mark the ones discussed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from xietiao.accounts import User
 from xietiao.forms.fieldtypes import clean_text
@@ -275,10 +275,17 @@ def roll_over(store: Store, held: str, to_meeting: str, actor: str, *, scheduled
         store.update(
             "issue",
             str(doc["number"]),
-            lambda d, n=new: d.update(list_state=n.value, meeting=to_meeting),
+            _moved_to(new, to_meeting),
             actor=actor,
             action=f"未上会，顺延至{to_meeting or '下次例会'}",
         )
+
+
+def _moved_to(state: IssueState, meeting: str | None) -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        doc.update(list_state=state.value, meeting=meeting)
+
+    return change
 
 
 def mark_discussed(store: Store, numbers: Iterable[str], meeting: str, actor: str) -> None:

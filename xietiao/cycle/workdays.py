@@ -22,7 +22,11 @@ class _PlainDatesLoader(yaml.SafeLoader):
     """Keeps dates as text so an impossible date like 2027-02-30 is reported per item."""
 
 
-_PlainDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+def _date_as_text(loader: _PlainDatesLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_PlainDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 class CalendarFileError(ValueError):

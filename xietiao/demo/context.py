@@ -32,7 +32,7 @@ class Context:
     cal: WorkCalendar
     store: Store
     evidence: list[JSONValue] = field(default_factory=list)
-    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
+    contacts: dict[str, dict[str, JSONValue]] = field(default_factory=dict)
     workdays: dict[date, bool] = field(default_factory=dict)
 
     def number(self, prefix: str, year: int) -> str:
@@ -41,11 +41,11 @@ class Context:
     def meeting_number(self, day: date) -> str:
         return f"{day.year}-{self.store.next_number(f'meeting-{day.year}'):02d}"
 
-    def contact(self, unit: str) -> dict[str, str]:
+    def contact(self, unit: str) -> dict[str, JSONValue]:
         # One named person per unit, so the same unit always sends the same person.
         if unit not in self.contacts:
             self.contacts[unit] = words.person(self.rng)
-        return dict(self.contacts[unit])
+        return dict[str, JSONValue](self.contacts[unit])
 
     def is_workday(self, day: date) -> bool:
         # Remembered: chinesecalendar scans its whole table on every question.

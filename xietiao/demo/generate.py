@@ -15,7 +15,7 @@ from xietiao.demo.projects import make_projects
 from xietiao.demo.records import DAY, SCALES, DemoItem, DemoProject, Scale, iso
 from xietiao.demo.reports import closure, progress_reports
 from xietiao.forms.attachments import AttachmentStore
-from xietiao.jsonvalue import Doc
+from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour, colour, worst
 from xietiao.store.engine import Store
 from xietiao.units import UnitKind, all_units, bureau_name, government_name
@@ -148,7 +148,7 @@ def _generate(ctx: Context, size: Scale) -> dict[str, list[Doc]]:
     items: list[DemoItem] = []
     for index, (day, count) in enumerate(zip(days, _items_per_meeting(ctx.rng, size), strict=False)):
         hold_meeting(ctx, docs, items, day, days[index - 1] if index else None, count, projects, must.get(index))
-    upcoming = planned_meeting(ctx, next_day, str(docs["meeting"][-1]["steps"]["published"]))  # type: ignore[index]
+    upcoming = planned_meeting(ctx, next_day, str(docs["meeting"][-1]["steps"]["published"]))  # type: ignore[call-overload, index]
     docs["meeting"].append(upcoming)
     since = ctx.add_workdays(days[-1], 1)
     docs["issue"] += upcoming_issues(ctx, projects, str(upcoming["number"]), since)
@@ -178,7 +178,7 @@ def _number_late(ctx: Context, docs: dict[str, list[Doc]]) -> None:
             doc["number"] = ctx.number(prefix, int(str(doc["created"])[:4]))
     items = {str(d["number"]): d for d in docs["item"]}
     for doc in docs["closure"]:
-        items[str(doc["data"]["item"])]["closure"] = doc["number"]  # type: ignore[index]
+        items[str(doc["data"]["item"])]["closure"] = doc["number"]  # type: ignore[call-overload, index]
 
 
 # -- projects ---------------------------------------------------------------
@@ -212,8 +212,8 @@ def snapshots(
         while next_item < len(waiting) and waiting[next_item].registered <= day:
             live.setdefault(waiting[next_item].project.number, []).append(waiting[next_item])
             next_item += 1
-        project_colours: dict[str, str] = {}
-        item_colours: dict[str, str] = {}
+        project_colours: dict[str, JSONValue] = {}
+        item_colours: dict[str, JSONValue] = {}
         for p in projects:
             if not p.accepted or p.registered > day:
                 continue
@@ -272,7 +272,7 @@ def supervisions(ctx: Context, snaps: list[Doc], items: list[DemoItem], meetings
                     "number": "",
                     "kind": kind,
                     "unit": unit,
-                    "items": numbers,
+                    "items": list[JSONValue](numbers),
                     "date": day.isoformat(),
                     "note": words.supervision_note(kind, len(numbers)),
                     "must_explain": True,

@@ -81,7 +81,7 @@ def issue_doc(
         "contact": ctx.contact(project.lead),
     }
     if co:
-        data["co_units"] = co
+        data["co_units"] = list[JSONValue](co)
     if state == "city":
         data["city_reason"] = "涉及市级审批权限，需报市里协调。"
     status = {"proposed": "submitted", "returned": "returned"}.get(state, "accepted")
@@ -163,8 +163,8 @@ def _meeting_doc(
     units = {
         bureau_name(),
         *(p.lead for p in projects),
-        *(u for it in items for u in [it.doc["lead_unit"], *it.doc["co_units"]]),
-    }  # type: ignore[misc]
+        *(u for it in items for u in [it.doc["lead_unit"], *it.doc["co_units"]]),  # type: ignore[misc]
+    }
     kinds = list(dict.fromkeys(it.kind for it in items))
     agreed = [
         {k: it.doc[k] for k in ("project", "issue", "content", "lead_unit", "co_units", "person", "planned")}
@@ -179,16 +179,16 @@ def _meeting_doc(
         "convener": convener,
         "attendance": [u.name for u in all_units() if u.name in units],
         "projects": [p.number for p in projects],
-        "issues": [t["issue"] for t in talks],
-        "discussions": talks,  # type: ignore[index]
+        "issues": [t["issue"] for t in talks],  # type: ignore[call-overload, index]
+        "discussions": talks,
         "agreed": agreed,  # type: ignore[dict-item]
         "minutes": words.minutes_text(day, convener, len(projects), kinds, len(items)),
         "approved": steps["minutes_approved"][:10],
         "doc_number": doc_number_for(number),
-        "steps": steps,
+        "steps": steps,  # type: ignore[dict-item]
         "review_note": "",
         "created": steps["call_opened"],
-    }  # type: ignore[dict-item]
+    }
 
 
 def planned_meeting(ctx: Context, day: date, created: str) -> Doc:

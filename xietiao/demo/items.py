@@ -7,7 +7,7 @@ from datetime import date
 from xietiao.demo import names as words
 from xietiao.demo.context import _DELAYS, _OFFSETS, _STUCK_DELAY, BUREAU_USER, Context, Template
 from xietiao.demo.records import DAY, DemoItem, DemoProject, between, iso
-from xietiao.jsonvalue import Doc
+from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour, colour
 from xietiao.model import item_number
 
@@ -63,7 +63,7 @@ def agreed_item(
         "issue": "",
         "content": words.item_content(ctx.rng, body, lead, co, planned),
         "lead_unit": lead,
-        "co_units": co,
+        "co_units": list[JSONValue](co),
         "person": ctx.contact(lead),
         "planned": planned.isoformat(),
         "status": "closed" if closed else "closure_requested" if requested else "registered",

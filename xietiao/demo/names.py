@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from xietiao.jsonvalue import JSONValue
 from xietiao.ledger.colours import zh_date
 
 SECRET_MARKER = "玄鸟"
@@ -237,7 +238,7 @@ PLACES = ("区行政中心三号楼第二会议室", "区行政中心一号楼�
 CONVENERS = ("常务副区长", "区政府联系副主任（受常务副区长委托）")
 
 
-def person(rng: random.Random) -> dict[str, str]:
+def person(rng: random.Random) -> dict[str, JSONValue]:
     """An invented name with a placeholder-range phone number."""
     given = "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
     return {"name": rng.choice(_SURNAMES) + given, "phone": f"1380577{rng.randrange(10000):04d}"}

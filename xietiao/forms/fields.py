@@ -148,9 +148,10 @@ def _choices(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]
             "写成 choices: [选项一, 选项二]；yes、no、on 之类须加引号",
         )
         return ()
-    if len(set(raw)) != len(raw):  # type: ignore[arg-type]
+    choices = [str(c) for c in raw] if isinstance(raw, list) else []
+    if len(set(choices)) != len(choices):
         r.bad(f"{key}.choices", "选项有重复", "删除重复的选项")
-    return tuple(raw)  # type: ignore[arg-type]
+    return tuple(choices)
 
 
 def _accept(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -90,7 +91,7 @@ def _unique(f: FieldDef, items: list[str]) -> None:
 def _in_range(
     f: FieldDef, value: Bound, *, early: str = "小于", late: str = "大于", lookup: Lookup | None = None
 ) -> None:
-    for bound, beyond, word in ((f.minimum, lambda v, b: v < b, early), (f.maximum, lambda v, b: v > b, late)):
+    for bound, beyond, word in ((f.minimum, operator.lt, early), (f.maximum, operator.gt, late)):
         if bound == TODAY:
             today = _today(lookup)
             if today is None:

@@ -81,6 +81,7 @@ def project_colour(project: Project, items: Iterable[AgreedItem], today: date) -
     """The worst colour of the project's open items and undone milestones, with the reasons."""
     nodes = open_nodes(project, items, today)
     colour = worst(n.colour for n in nodes)
+    reasons: tuple[str, ...]
     if colour is Colour.GREEN:
         reasons = ("所有未完成的节点和议定事项均未超过计划节点1个月",)
     else:

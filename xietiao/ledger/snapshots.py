@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from xietiao.jsonvalue import Doc
+from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, project_colour
 from xietiao.ledger.colours import Colour, add_months
 from xietiao.ledger.view import scan
@@ -59,7 +59,7 @@ def _load(store: Store) -> _Loaded:
     return _Loaded(scan(store, "project", _project), scan(store, "item", _item))
 
 
-def _colours_as_of(loaded: _Loaded, day: date) -> tuple[dict[str, str], dict[str, str]]:
+def _colours_as_of(loaded: _Loaded, day: date) -> tuple[dict[str, JSONValue], dict[str, JSONValue]]:
     iso = day.isoformat()
     items: list[AgreedItem] = []
     for registered, closed, item in loaded.items:
@@ -70,7 +70,7 @@ def _colours_as_of(loaded: _Loaded, day: date) -> tuple[dict[str, str], dict[str
     by_project: dict[str, list[AgreedItem]] = {}
     for item in items:
         by_project.setdefault(item.project, []).append(item)
-    projects = {
+    projects: dict[str, JSONValue] = {
         p.number: project_colour(p, by_project.get(p.number, []), day).colour.value
         for registered, p in loaded.projects
         if registered <= iso
@@ -80,7 +80,7 @@ def _colours_as_of(loaded: _Loaded, day: date) -> tuple[dict[str, str], dict[str
 
 def _snapshot_doc(loaded: _Loaded, day: date, reason: str, meeting: str) -> Doc:
     projects, items = _colours_as_of(loaded, day)
-    counts = {c.value: sum(1 for v in projects.values() if v == c.value) for c in Colour}
+    counts: dict[str, JSONValue] = {c.value: sum(1 for v in projects.values() if v == c.value) for c in Colour}
     number = f"meeting-{meeting}" if reason == MEETING else f"month-{day.isoformat()[:7]}"
     return {
         "number": number,
@@ -90,7 +90,7 @@ def _snapshot_doc(loaded: _Loaded, day: date, reason: str, meeting: str) -> Doc:
         "projects": projects,
         "items": items,
         "counts": counts,
-    }  # type: ignore[dict-item]
+    }
 
 
 def take_snapshot(store: Store, today: date, reason: str = MEETING, meeting: str = "") -> Doc:

@@ -101,9 +101,9 @@ def check_supervision(store: Store, values: Mapping[str, object], today: date) -
     clean: Doc = {
         "kind": kind,
         "unit": unit,
-        "items": numbers,
+        "items": numbers,  # type: ignore[dict-item]
         "date": day_text,
-        "note": note,  # type: ignore[dict-item]
+        "note": note,
         "must_explain": must,
         "explain_at": explain_at if must else "",
     }

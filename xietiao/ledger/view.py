@@ -139,8 +139,8 @@ def ledger_rows(store: Store, today: date, flt: LedgerFilter = LedgerFilter()) -
     # Worst and most overdue first; closed items after every open one, newest first.
     open_rows = sorted(
         (r for r in rows if r.assessment),
-        key=lambda r: (-r.assessment.colour.severity, -r.assessment.days_late, r.item.number),
-    )  # type: ignore[union-attr]
+        key=lambda r: (-r.assessment.colour.severity, -r.assessment.days_late, r.item.number),  # type: ignore[union-attr]
+    )
     closed = sorted((r for r in rows if not r.assessment), key=lambda r: r.item.number, reverse=True)
     return open_rows + closed
 
@@ -207,8 +207,8 @@ def item_reports(store: Store, number: str, *, include: Iterable[str] = LIVE) ->
     wanted = set(include)
     rows = store.all(
         "progress",
-        lambda d: d.get("status") in wanted and isinstance(d.get("data"), dict) and d["data"].get("item") == number,
-    )  # type: ignore[union-attr]
+        lambda d: d.get("status") in wanted and isinstance(d.get("data"), dict) and d["data"].get("item") == number,  # type: ignore[union-attr]
+    )
     rows.sort(key=lambda d: (str(d["data"].get("month")), str(d.get("created"))), reverse=True)  # type: ignore[union-attr]
     return rows
 
@@ -217,8 +217,8 @@ def item_closures(store: Store, number: str) -> list[Doc]:
     """Every filed closure request on the item (sent back ones too), oldest first."""
     rows = store.all(
         "closure",
-        lambda d: d.get("status") != "draft" and isinstance(d.get("data"), dict) and d["data"].get("item") == number,
-    )  # type: ignore[union-attr]
+        lambda d: d.get("status") != "draft" and isinstance(d.get("data"), dict) and d["data"].get("item") == number,  # type: ignore[union-attr]
+    )
     rows.sort(key=lambda d: str(d.get("created")))
     return rows
 

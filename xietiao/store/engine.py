@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from xietiao.config import DISTRICT_TZ
-from xietiao.jsonvalue import Doc, copy_doc
+from xietiao.jsonvalue import Doc, JSONValue, copy_doc
 from xietiao.store.durable import DirLock, append_durably, atomic_write, flush_guard
 from xietiao.store.partition import (
     NOT_RECORDS,
@@ -73,7 +73,7 @@ class Store:
                 part = load_partition(path, kind)
                 self._parts[(kind, path.stem)] = part
                 for key, doc in part.table_data().items():
-                    self._index[(kind, doc["number"])] = (path.stem, int(key))
+                    self._index[(kind, str(doc["number"]))] = (path.stem, int(key))
 
     def close(self) -> None:
         self._dirlock.release()
@@ -185,7 +185,7 @@ class Store:
             new["number"] = number
             new["updated"] = now_iso()
 
-            def replace(doc: Doc) -> None:
+            def replace(doc: MutableMapping[str, JSONValue]) -> None:
                 doc.clear()
                 doc.update(new)
 
@@ -202,7 +202,9 @@ class Store:
             if current is None:
                 self.insert("counter", {"number": series, "value": 1, "created": "0000"}, actor="system", action="编号")
                 return 1
-            value = int(current["value"]) + 1  # type: ignore[call-overload]
+            last = current["value"]
+            assert isinstance(last, int), f"编号计数器 {series} 已损坏"
+            value = last + 1
             self.update("counter", series, lambda d: d.update(value=value), actor="system", action="编号")
             return value
 

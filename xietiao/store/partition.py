@@ -109,7 +109,7 @@ def load_partition(path: Path, kind: str) -> Partition:
             if not key.isdigit() or not isinstance(doc, dict) or not isinstance(doc.get("number"), str):
                 raise CorruptDataFile(path, f"第 {key} 条记录缺少编号")
     storage = MemoryStorage(data)
-    db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
+    db = TinyDB(storage=lambda: storage)
     return Partition(path, kind, db, storage)
 
 
