@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_BYTES = 10 * 1024 * 1024  # the upload itself
@@ -219,3 +220,8 @@ def best_sheet(grids: list[Grid]) -> int:
             -i,
         ),
     )
+
+
+def column_letter(c: int) -> str:
+    """Column 0 is "A", as Excel names it."""
+    return str(get_column_letter(c + 1))
