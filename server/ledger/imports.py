@@ -156,8 +156,9 @@ def _preview(
     names = headers(grid, mapping.header_first, mapping.header_last)
     problems = _mapping_problems(mapping.fields)
     checked = Checked() if problems else check_rows(grid, mapping, names)
-    plan = plan_import(state(request).store, checked.good_rows_only() if skip_bad else checked)
-    whole = plan_import(state(request).store, checked) if skip_bad else plan
+    whole = plan_import(state(request).store, checked)
+    refused = {p.row for p in whole.problems}
+    plan = plan_import(state(request).store, checked.good_rows_only(refused)) if skip_bad else whole
     first_data = mapping.header_last + 1
     samples = [
         [grid.text(r, c) for c in range(grid.width)]
@@ -224,8 +225,9 @@ async def preview_action(request: Request) -> Response:
     if upload is None:
         return _upload_page(request, "上传的文件已过期（保留一小时，或服务已重启），请重新上传。", 400)
     mapping = _posted_mapping(posted, upload)
-    skip_bad = posted.get("skip_bad") == "yes"
-    if posted.get("action") != "import":
+    action = str(posted.get("action") or "")
+    skip_bad = action == "import_skipping"
+    if action not in ("import", "import_skipping"):
         return await run_in_threadpool(_preview, request, token, upload, mapping, skip_bad=skip_bad)
     st = state(request)
     grid = upload.grids[mapping.sheet]
@@ -233,7 +235,8 @@ async def preview_action(request: Request) -> Response:
     if _mapping_problems(mapping.fields):
         return await run_in_threadpool(_preview, request, token, upload, mapping, skip_bad=skip_bad, status=400)
     checked = check_rows(grid, mapping, names)
-    chosen = checked.good_rows_only() if skip_bad else checked
+    conflicts = {p.row for p in plan_import(st.store, checked).problems}
+    chosen = checked.good_rows_only(conflicts) if skip_bad else checked
     try:
         result = await run_in_threadpool(
             lambda: apply_import(st.store, chosen, actor=user.username, file=upload.name, now=st.now())

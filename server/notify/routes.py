@@ -20,6 +20,15 @@ from xietiao.notify.settings import NotifySettings
 PAGE = "/app/admin/notifications"
 
 
+def zh_time(stamp: object) -> str:
+    """An ISO date or time as pages show it: 2026年11月28日 10:00."""
+    text = str(stamp or "")
+    if len(text) < 10 or not text[:4].isdigit():
+        return text
+    day = f"{int(text[:4])}年{int(text[5:7])}月{int(text[8:10])}日"
+    return f"{day} {text[11:16]}" if len(text) >= 16 else day
+
+
 def service_of(request: Request) -> NotifyService | None:
     found = getattr(request.app.state, "notify", None)
     return found if isinstance(found, NotifyService) else None
@@ -58,6 +67,7 @@ def _page(request: Request, errors: dict[str, str] | None = None, typed: dict[st
             "errors": errors or {},
             "typed": typed or {},
             "done": request.query_params.get("done", ""),
+            "zh_time": zh_time,
         },
         status=400 if errors else 200,
     )  # type: ignore[return-value]

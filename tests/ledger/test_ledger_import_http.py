@@ -55,12 +55,12 @@ def test_upload_preview_change_the_mapping_and_import_without_the_bad_rows(app, 
     # Without choosing to skip the bad rows nothing is imported.
     r = fgj.post("/app/ledger/import/preview", data={**form, "action": "import"})
     assert r.status_code == 409 and store.count("item") == 0
-    r = fgj.post("/app/ledger/import/preview", data={**form, "col6": "", "skip_bad": "yes", "action": "import"})
+    r = fgj.post("/app/ledger/import/preview", data={**form, "col6": "", "action": "import_skipping"})
     assert r.status_code == 200 and 'id="import-done"' in r.text
     assert store.count("item") == 4
     assert all(d["person"]["name"] == "" for d in store.all("item"))  # type: ignore[index,call-overload]
     # The token is spent: a second post of the same form imports nothing more.
-    r = fgj.post("/app/ledger/import/preview", data={**form, "skip_bad": "yes", "action": "import"})
+    r = fgj.post("/app/ledger/import/preview", data={**form, "action": "import_skipping"})
     assert r.status_code == 400 and store.count("item") == 4
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,9 +80,9 @@ class Checked:
     def bad_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems})
 
-    def good_rows_only(self) -> Checked:
-        """What the bureau imports when it chooses to leave the rows with problems out."""
-        bad = set(self.bad_rows)
+    def good_rows_only(self, also: Iterable[int] = ()) -> Checked:
+        """What the bureau imports when it leaves out the rows with problems (and rows `also` refused)."""
+        bad = {*self.bad_rows, *also}
         return Checked([i for i in self.items if i.row not in bad], [], self.skipped)
 
 
