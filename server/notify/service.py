@@ -172,5 +172,7 @@ class NotifyService:
         return result
 
     def _note(self, message: str) -> None:
+        for secret in self.settings.secrets():
+            message = message.replace(secret, "***")
         stamp = self.now().isoformat(timespec="seconds")
         self.status.errors = [*self.status.errors[-19:], f"{stamp} {message}"]

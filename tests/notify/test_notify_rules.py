@@ -119,3 +119,21 @@ def test_the_rate_limit_defers_the_twenty_first_message_of_a_minute() -> None:
     assert limiter.wait("dingtalk", "robot-b") == 0  # another robot has its own minute
     clock[0] += 40
     assert limiter.wait("dingtalk", "robot-a") == 0
+
+
+def test_an_item_registered_after_the_due_day_is_not_late_for_that_month(store: Store) -> None:
+    register_item(
+        store,
+        "fgj",
+        meeting="2026-11",
+        project="P-2026-0001",
+        content="完成施工图审查",
+        lead_unit="东城街道",
+        planned=date(2026, 12, 31),
+        created="2026-11-26T15:00:00+08:00",  # the day after November's reports were due
+    )
+    settings = NotifySettings(enabled=True, report_day=25, remind_before=3)
+    for day in (date(2026, 11, 27), date(2026, 12, 2)):
+        assert monthly_reports(SourceContext(store, day, WorkCalendar(), settings)) == []
+    december = monthly_reports(SourceContext(store, date(2026, 12, 22), WorkCalendar(), settings))
+    assert [r.unit for r in december] == ["东城街道"] and "请于2026年12月25日前报送" in december[0].lines[0]

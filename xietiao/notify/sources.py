@@ -7,6 +7,7 @@ a new kind of reminder is one more function appended to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from xietiao.cycle.deadlines import meeting_deadlines
@@ -56,22 +57,30 @@ def _previous_month(month: str) -> str:
     return _month(first - timedelta(days=1))
 
 
+def _registered_by(items: Iterable[Doc], due: date) -> list[Doc]:
+    """Items registered on or before a due day: one registered after it is not late for that month."""
+    return [d for d in items if str(d.get("created") or "")[:10] <= due.isoformat()]
+
+
 def monthly_reports(ctx: SourceContext) -> list[Reminder]:
     """Units with items whose report for this month is due soon or late, or whose last month's is missing."""
     month = _month(ctx.today)
     due = report_due_day(month, ctx.settings.report_day, ctx.calendar)
     last = _previous_month(month)
+    last_due = report_due_day(last, ctx.settings.report_day, ctx.calendar)
     lines: dict[str, list[str]] = {}
     if ctx.today >= _window_start(due, ctx.settings.remind_before, ctx.calendar):
         late = ctx.today > due
         for u in reports_by_unit(ctx.store, month):
-            if u.owed:
-                numbers = item_list(str(d["number"]) for d in u.owed)
+            owed = _registered_by(u.owed, due) if late else list(u.owed)
+            if owed:
+                numbers = item_list(str(d["number"]) for d in owed)
                 when = f"已于{zh_date(due)}截止，尚未报送" if late else f"请于{zh_date(due)}前报送"
                 lines.setdefault(u.unit, []).append(f"{_zh_month(month)}进展{when}：{numbers}")
     for u in reports_by_unit(ctx.store, last):
-        if u.owed:
-            numbers = item_list(str(d["number"]) for d in u.owed)
+        owed = _registered_by(u.owed, last_due)
+        if owed:
+            numbers = item_list(str(d["number"]) for d in owed)
             lines.setdefault(u.unit, []).append(f"{_zh_month(last)}进展逾期未报：{numbers}")
     return [
         Reminder(
