@@ -29,13 +29,25 @@ def _selects(html: str) -> dict[str, str]:
     return out
 
 
+def _with_markup() -> bytes:
+    """The old ledger with markup typed into a bad row's cells: shown as text, never as HTML."""
+    wb = openpyxl.load_workbook(io.BytesIO(old_ledger()))
+    wb.active["C8"] = "<script>alert('x')</script>园区"
+    wb.active["E8"] = "<b>区不存在局</b>"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def test_upload_preview_change_the_mapping_and_import_without_the_bad_rows(app, store: Store) -> None:  # type: ignore[no-untyped-def]
     fgj = login(app, "fgj")
-    r = fgj.post("/app/ledger/import", data={"csrf": fgj.csrf}, files={"file": ("旧台账.xlsx", old_ledger(), XLSX)})
+    r = fgj.post("/app/ledger/import", data={"csrf": fgj.csrf}, files={"file": ("旧台账.xlsx", _with_markup(), XLSX)})
     assert r.status_code == 200, r.text
     page = r.text
     assert "责任单位/牵头单位" in page and 'id="row-problems"' in page
-    assert "区不存在局" in page and "“尽快”不是日期" in page and "缺少议定事项" in page
+    assert "“尽快”不是日期" in page and "缺少议定事项" in page
+    assert "&lt;b&gt;区不存在局&lt;/b&gt;" in page and "<b>区不存在局" not in page
+    assert "<script>alert" not in page
     # User text in cells is shown as text: the formula-looking cell and any markup stay inert.
     assert "=完成交通导改方案" in page
     chosen = _selects(page)

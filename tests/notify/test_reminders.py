@@ -90,6 +90,9 @@ def _serve_once(store: Store, settings: NotifySettings, site: Path) -> NotifySer
     assert isinstance(svc, NotifyService)
     with TestClient(app):
         assert wait_for(lambda: svc.status.last_delivery is not None)
+        woke = svc.status.wakeups
+        # Idle means asleep: with nothing due, the task does not wake again (no polling loop).
+        assert not wait_for(lambda: svc.status.wakeups > woke, seconds=0.5)
     return svc
 
 

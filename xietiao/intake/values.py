@@ -10,7 +10,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from xietiao.intake.sheet import Cell
 from xietiao.model import ItemStatus
@@ -43,10 +43,12 @@ def read_date(value: Cell) -> date | None:
     """A date from an Excel date, a serial number, or text such as 2026年3月5日, 2026/3/5, 2026年6月底, 2026年底."""
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float):
-        if int(value) in SERIALS:
+        if value == value and abs(value) < 1e9 and int(value) in SERIALS:  # NaN and infinity are not dates
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise Unreadable(f"“{value}”不是日期")
     text = _text(value)
