@@ -116,14 +116,18 @@ class NotifyService:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        failures = 0
         while True:
             self.status.wakeups += 1
             self._wake.clear()
             try:
                 await self.work_once()
-            except Exception as exc:  # a bug here must not end reminders for good: note it, try again later
+                wake = await asyncio.to_thread(self._next_wake)
+                failures = 0
+            except Exception as exc:  # a bug or a full disk must not end reminders for good, nor spin
+                failures += 1
                 self._note(f"{type(exc).__name__}: {exc}")
-            wake = await asyncio.to_thread(self._next_wake)
+                wake = self.now() + timedelta(seconds=min(60.0 * 2 ** (failures - 1), LONGEST_SLEEP))
             self.status.next_wake = wake
             delay = min(max((wake - self.now()).total_seconds(), 0.0), LONGEST_SLEEP)
             try:

@@ -109,27 +109,41 @@ def _attempts(d: Doc) -> int:
     return value if isinstance(value, int) else 0
 
 
-def mark_sent(store: Store, number: str, now: datetime) -> None:
-    def change(d: Doc) -> None:
-        d.update(status=NoticeStatus.SENT.value, sent_at=now.isoformat(timespec="seconds"), error="")
-        d["attempts"] = _attempts(d) + 1
+def claim(store: Store, number: str, now: datetime) -> None:
+    """Before sending: count the attempt and set the next one, durably.
 
-    store.update(KIND, number, change, actor=ACTOR, action="提醒已发送")
-
-
-def mark_failed(store: Store, number: str, error: str, now: datetime, max_attempts: int) -> Doc:
-    """One more failed attempt: retried later, or given up after `max_attempts`."""
+    If the send then succeeds but its result cannot be recorded (a crash, a full disk), the
+    notice is tried again only after this pause, never in a tight loop; and if even this write
+    fails, nothing is sent.
+    """
 
     def change(d: Doc) -> None:
         attempts = _attempts(d) + 1
         pause = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
-        last = attempts >= max_attempts
-        d.update(
-            attempts=attempts,
-            error=error[:ERROR_MAX],
-            status=(NoticeStatus.FAILED if last else NoticeStatus.PENDING).value,
-            next_try="" if last else (now + timedelta(seconds=pause)).isoformat(timespec="seconds"),
-        )
+        d.update(attempts=attempts, next_try=(now + timedelta(seconds=pause)).isoformat(timespec="seconds"))
+
+    store.update(KIND, number, change, actor=ACTOR, action="发送提醒")
+
+
+def mark_sent(store: Store, number: str, now: datetime) -> None:
+    stamp = now.isoformat(timespec="seconds")
+    store.update(
+        KIND,
+        number,
+        lambda d: d.update(status=NoticeStatus.SENT.value, sent_at=stamp, error=""),
+        actor=ACTOR,
+        action="提醒已发送",
+    )
+
+
+def mark_failed(store: Store, number: str, error: str, max_attempts: int) -> Doc:
+    """The claimed attempt failed: tried again at the time the claim set, or given up after `max_attempts`."""
+
+    def change(d: Doc) -> None:
+        last = _attempts(d) >= max_attempts
+        d.update(error=error[:ERROR_MAX], status=(NoticeStatus.FAILED if last else NoticeStatus.PENDING).value)
+        if last:
+            d["next_try"] = ""
 
     return store.update(KIND, number, change, actor=ACTOR, action="提醒发送失败")
 

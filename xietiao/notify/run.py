@@ -144,10 +144,11 @@ def deliver_pass(
             result.deferred += 1
             continue
         limiter.took(channel, destination)
+        outbox.claim(store, str(notice["number"]), now())
         try:
             send(settings, notice)
         except SendFailed as exc:
-            outbox.mark_failed(store, str(notice["number"]), str(exc), now(), settings.max_attempts)
+            outbox.mark_failed(store, str(notice["number"]), str(exc), settings.max_attempts)
             result.failed += 1
             result.errors.append(str(exc))
             continue
