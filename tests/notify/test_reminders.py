@@ -269,3 +269,21 @@ def test_nothing_is_sent_or_started_without_settings(store: Store, tmp_path: Pat
         svc = app.state.notify
         assert not svc.active and not svc.status.running
     assert store.all("notice") == []
+
+
+def test_the_admin_gives_an_account_its_reminder_address(store: Store, tmp_path: Path) -> None:
+    app = assemble_app(store, site_dir=tmp_path / "site", today=lambda: NOW.date(), now=lambda: NOW)
+    admin = _admin(app)
+    page = admin.get("/app/admin/notifications").text
+    assert "提醒未启用" in page and "notifications.yml" in page
+    r = admin.post("/app/admin/notifications/email", data={"csrf": admin.csrf, "username": "dc", "email": "<b>x</b>"})
+    assert r.status_code == 400 and "&lt;b&gt;x&lt;/b&gt;”不是有效的电子邮件地址" in r.text
+    assert "email" not in (store.get("user", "dc") or {})
+    r = admin.post(
+        "/app/admin/notifications/email",
+        data={"csrf": admin.csrf, "username": "dc", "email": "dongcheng@example.gov.cn"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and (store.get("user", "dc") or {})["email"] == "dongcheng@example.gov.cn"
+    r = admin.post("/app/admin/notifications/run", data={"csrf": admin.csrf})
+    assert r.status_code == 400 and "提醒未启用" in r.text and store.all("notice") == []
