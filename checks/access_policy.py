@@ -63,6 +63,7 @@ WRITERS = frozenset({"unit", "bureau", "admin"})
 READERS = frozenset({"bureau", "admin", "leader"})
 BUREAU = frozenset({"bureau", "admin"})
 LEADER = frozenset({"leader"})
+ADMIN = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,15 @@ POLICY: tuple[Rule, ...] = (
     Rule("/app/ledger", "GET", READERS),
     Rule("/app/ledger.xlsx", "GET", READERS),
     Rule("/app/bulletin.docx", "GET", READERS),
+    Rule("/app/ledger/import", "GET POST", BUREAU),
+    Rule("/app/ledger/import/preview", "POST", BUREAU),
     Rule("/app/ledger/{number}", "GET", ANY, "part", number="item"),
     Rule("/app/ledger/{number}/{verb}", "POST", BUREAU, number="item", choices=("close", "reject", "reopen")),
     Rule("/app/reports", "GET", READERS),
     Rule("/app/supervision", "GET", READERS),
     Rule("/app/supervision", "POST", BUREAU),
+    Rule("/app/admin/notifications", "GET", ADMIN),
+    Rule("/app/admin/notifications/{verb}", "POST", ADMIN, choices=("run", "retry", "email")),
 )
 
 # The acceptable answers. A page or download (GET, and HEAD like it) must simply answer; a

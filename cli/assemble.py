@@ -10,7 +10,10 @@ from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
 from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.notify.service import NotifyService
 from xietiao.config import FORMS_DIR
+from xietiao.forms.definitions import Problem
+from xietiao.notify.settings import NotifySettings, read_settings_file, settings_path
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
 
@@ -30,8 +33,16 @@ def assemble_app(
     now: Callable[[], datetime],
     forms_dir: Path = FORMS_DIR,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    notifications: tuple[NotifySettings, list[Problem]] | None = None,
 ) -> Starlette:
-    """The server of one data directory. A bad form definition raises FormDefinitionError first."""
+    """The server of one data directory. A bad form definition raises FormDefinitionError first.
+
+    Reminders are set by `notifications` or, by default, by notifications.yml beside the data
+    directory; problems in it leave reminders off and are listed on the admin page.
+    """
+    path = settings_path(store.root)
+    settings, problems = notifications if notifications is not None else read_settings_file(path)
+    notify = NotifyService(store, settings, problems, now, source=str(path) if notifications is None else "")
     return create_app(
         store,
         site_dir=site_dir,
@@ -40,4 +51,6 @@ def assemble_app(
         forms=load_domain_forms(forms_dir),
         build_site=build_site,
         upload_mb=upload_mb,
+        services=[notify],
+        notify=notify,
     )

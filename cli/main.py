@@ -72,6 +72,8 @@ def cmd_build(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     store = _open_store(args.data)
     app = assemble_app(store, site_dir=args.site, today=district_today, now=district_now)
+    for problem in app.state.notify.problems:
+        print(f"提醒设置有误，未发送提醒：{problem}", file=sys.stderr, flush=True)
     print(f"服务已启动：http://{args.host}:{args.port}/  （表单与办公页面：/app/）", flush=True)
     # One worker only: the store is owned by this one process (see DESIGN.md).
     uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="warning", timeout_keep_alive=75)

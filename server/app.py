@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,6 +24,7 @@ from server.cycle import routes as cycle_routes
 from server.forms import api
 from server.forms import pages as form_pages
 from server.ledger import routes as ledger_routes
+from server.notify import routes as notify_routes
 from server.publisher import Publisher, SiteBuilder
 from server.security import BodyLimit, SecurityHeaders
 from server.site import SiteFiles
@@ -51,6 +54,7 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *api.routes(),
         *cycle_routes.routes(),
         *ledger_routes.routes(),
+        *notify_routes.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
         Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),
@@ -78,6 +82,30 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": exc.status_code, "message": message}, status=exc.status_code)  # type: ignore[return-value]
 
 
+class Service(Protocol):
+    """Something that runs beside the requests for the app's lifetime (the reminder scheduler)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def _lifespan(services: Sequence[Service]) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        started: list[Service] = []
+        try:
+            for service in services:
+                await service.start()
+                started.append(service)
+            yield
+        finally:
+            for service in reversed(started):
+                await service.stop()
+
+    return lifespan
+
+
 # A form may carry several attachments, each up to the per-file limit (checked file by file).
 FILES_PER_POST = 4
 
@@ -91,6 +119,8 @@ def create_app(
     forms: dict[str, FormDef],
     build_site: SiteBuilder,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    services: Sequence[Service] = (),
+    notify: object = None,
 ) -> Starlette:
     """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
     site_dir = Path(site_dir).absolute()
@@ -102,7 +132,9 @@ def create_app(
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
         ],
         exception_handlers={LoginRequired: _on_login_required, HTTPException: _on_http_error},
+        lifespan=_lifespan(services),
     )
+    app.state.notify = notify  # the reminder service its admin page reads (server.notify.routes)
     app.state.xietiao = AppState(
         store=store,
         forms=forms,

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from server.context import check_write, render, require_user, state
 from server.downloads import disposition
 from server.forms.values import posted_count
+from server.ledger import imports as ledger_imports
 from server.ledger import reports as ledger_reports
 from server.ledger.reports import code_of
 from xietiao.accounts import User
@@ -221,6 +222,7 @@ async def bulletin_download(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/app/ledger", ledger_page),
+        *ledger_imports.routes(),  # before /app/ledger/{number}, which would take "import" for a number
         Route("/app/ledger.xlsx", ledger_xlsx_download),
         Route("/app/bulletin.docx", bulletin_download),
         Route("/app/ledger/{number}", item_page),

@@ -135,7 +135,9 @@ def ledger_rows(store: Store, today: date, flt: LedgerFilter = LedgerFilter()) -
         if flt.colour and (assessment is None or assessment.colour.value != flt.colour):
             continue
         name, secret = names.get(item.project, ("", False))
-        rows.append(LedgerRow(doc, item, name, secret, assessment, reported.get(item.number, "")))
+        # An item brought in from an old ledger keeps the last month it had reported there.
+        last = max(reported.get(item.number, ""), str(doc.get("imported_last_report") or ""))
+        rows.append(LedgerRow(doc, item, name, secret, assessment, last))
     # Worst and most overdue first; closed items after every open one, newest first.
     open_rows = sorted(
         (r for r in rows if r.assessment),
