@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
 from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.auth.sessions import IDLE_MINUTES
 from xietiao.config import FORMS_DIR
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
@@ -30,6 +31,7 @@ def assemble_app(
     now: Callable[[], datetime],
     forms_dir: Path = FORMS_DIR,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    idle_minutes: int = IDLE_MINUTES,
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first."""
     return create_app(
@@ -40,4 +42,5 @@ def assemble_app(
         forms=load_domain_forms(forms_dir),
         build_site=build_site,
         upload_mb=upload_mb,
+        idle_minutes=idle_minutes,
     )
