@@ -9,12 +9,13 @@ from pathlib import Path
 
 import uvicorn
 
-from cli.assemble import assemble_app
+from cli.assemble import assemble_app, form_report, versioned_forms
 from generator.build import publish
 from server.auth.sessions import IDLE_MINUTES
 from xietiao.accounts import AccountError, add_user, check_password
 from xietiao.config import district_now, district_today
 from xietiao.demo.generate import make_demo
+from xietiao.forms.definitions import FormDefinitionError
 from xietiao.passwords import POLICY_TEXT, generate_password
 from xietiao.store.backup import BackupError, backup, restore
 from xietiao.store.durable import DataDirLocked
@@ -60,8 +61,19 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print("  其余各单位账号名为单位代码（如 czj=区财政局、dc=东城街道），密码相同。")
 
 
+def _check_forms(store: Store) -> None:
+    """Form definitions against the data, before anything else: a bad one stops the command."""
+    try:
+        _, registrations = versioned_forms(store)
+    except FormDefinitionError as exc:
+        raise CommandFailed(str(exc)) from None
+    for line in form_report(registrations):
+        print(line, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> None:
     with _open_store(args.data) as store:
+        _check_forms(store)
         result = publish(
             store,
             args.site,
@@ -78,6 +90,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.idle_minutes < 1:
         raise CommandFailed("--idle-minutes 须为正整数（分钟）。")
     store = _open_store(args.data)
+    try:
+        _check_forms(store)
+    except CommandFailed:
+        store.close()
+        raise
     app = assemble_app(
         store, site_dir=args.site, today=district_today, now=district_now, idle_minutes=args.idle_minutes
     )

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from server import bureau_routes, dashboard
 from server.admin import accounts as admin_accounts
+from server.admin import forms as admin_forms
 from server.admin import journal as admin_journal
 from server.auth import password as auth_password
 from server.auth import routes as auth_routes
@@ -51,6 +52,7 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *auth_password.routes(),
         *admin_accounts.routes(),
         *admin_journal.routes(),
+        *admin_forms.routes(),
         *dashboard.routes(),
         *bureau_routes.routes(),
         *form_pages.routes(),
