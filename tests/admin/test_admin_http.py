@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -174,9 +175,8 @@ def test_the_journal_is_searchable_and_paged(app, store: Store) -> None:  # type
         admin.post("/app/admin/users/xc/deactivate", data={"csrf": admin.csrf})
         admin.post("/app/admin/users/xc/reactivate", data={"csrf": admin.csrf})
     old = store.root / "journal" / "2026-03.jsonl"  # eight months back: still kept and found
-    old.write_text(
-        '{"at": "2026-03-02T09:00:00+08:00", "actor": "fgj", "action": "提交", "kind": "project", "number": "P-2026-0001", "detail": ""}\n',
-        "utf-8",
+    entry = {"at": "2026-03-02T09:00:00+08:00", "actor": "fgj", "action": "提交", "kind": "project"}
+    old.write_text(json.dumps({**entry, "number": "P-2026-0001", "detail": ""}, ensure_ascii=False) + "\n", "utf-8")
     )
     page = search_journal(store, JournalQuery(who="admin", what="停用账号"))
     assert page.total == 3 and all(e.actor == "admin" and e.number == "xc" for e in page.entries)
