@@ -177,7 +177,6 @@ def test_the_journal_is_searchable_and_paged(app, store: Store) -> None:  # type
     old = store.root / "journal" / "2026-03.jsonl"  # eight months back: still kept and found
     entry = {"at": "2026-03-02T09:00:00+08:00", "actor": "fgj", "action": "提交", "kind": "project"}
     old.write_text(json.dumps({**entry, "number": "P-2026-0001", "detail": ""}, ensure_ascii=False) + "\n", "utf-8")
-    )
     page = search_journal(store, JournalQuery(who="admin", what="停用账号"))
     assert page.total == 3 and all(e.actor == "admin" and e.number == "xc" for e in page.entries)
     assert search_journal(store, JournalQuery(record="P-2026-0001")).total == 1
