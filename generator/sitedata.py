@@ -68,13 +68,14 @@ def _without_secret_fields(forms: list[FormDef], data: Doc) -> Doc:
     """The forms' 涉密 fields (and 涉密 cells of their groups) removed; other keys kept."""
     out = dict(data)
     for f in (f for form in forms for f in form.fields()):
+        value = out.get(f.name)
         if f.confidential:
             out.pop(f.name, None)
-        elif f.fields and isinstance(out.get(f.name), list):
+        elif f.fields and isinstance(value, list):
             secret = {c.name for c in f.fields if c.confidential}
             rows: list[JSONValue] = [
-                {k: v for k, v in row.items() if k not in secret} for row in out[f.name] if isinstance(row, dict)
-            ]  # type: ignore[union-attr]
+                {k: v for k, v in row.items() if k not in secret} for row in value if isinstance(row, dict)
+            ]
             out[f.name] = rows
     return out
 

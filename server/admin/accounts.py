@@ -31,7 +31,7 @@ def _page(request: Request, *, error: str = "", posted: dict[str, str] | None = 
     done = request.query_params.get("done", "")
     who = request.query_params.get("who", "")
     message = DONE[done].format(who) if done in DONE and USERNAME.fullmatch(who) else ""
-    context = {
+    context: dict[str, object] = {
         "accounts": accounts,
         "locked": locked,
         "units": unit_names(),

@@ -69,6 +69,25 @@ def match(old: FormDef, new: FormDef) -> tuple[dict[str, str], list[Slot], list[
     return pairs, gone, added
 
 
+def _convert(f: FieldDef, value: JSONValue, lookup: StoreLookup) -> tuple[JSONValue, list[str]]:
+    """A stored value checked against a (new) field; a group's rows cell by cell."""
+    if f.type is not FieldType.GROUP:
+        return convert(f, value, lookup)
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        return None, [f"“{f.label}”须为逐行填写的表格"]
+    cells = {c.name: c for c in f.fields}
+    rows: list[JSONValue] = []
+    for row in value:
+        assert isinstance(row, dict)
+        if set(row) - set(cells):
+            return None, [f"“{f.label}”中有新表单没有的列"]
+        converted = {k: convert(cells[k], v, lookup) for k, v in row.items()}
+        if any(errors for _, errors in converted.values()):
+            return None, [f"“{f.label}”中有不符合新要求的值"]
+        rows.append({k: v for k, (v, _) in converted.items()})
+    return rows, []
+
+
 def _values(record: Doc, path: str) -> Iterator[JSONValue]:
     data = record.get("data")
     if not isinstance(data, dict):
@@ -107,7 +126,7 @@ def _count(records: list[Doc], path: str, new: FieldDef | None, lookup: StoreLoo
         editable = record.get("status") in EDITABLE
         count.holding += 1
         count.editable += editable
-        if new is not None and any(convert(new, v, lookup)[1] for v in values):
+        if new is not None and any(_convert(new, v, lookup)[1] for v in values):
             count.unfit += 1
             count.unfit_editable += editable
     return count
@@ -205,7 +224,7 @@ Left = tuple[str, FieldDef, JSONValue]  # (where it was, as the user saw it; the
 
 
 def _fits(new: FieldDef, old: FieldDef, value: JSONValue, lookup: StoreLookup) -> tuple[bool, JSONValue]:
-    converted, errors = convert(new, value, lookup)
+    converted, errors = _convert(new, value, lookup)
     return (not errors and (old.type is new.type or is_filled(converted))), converted
 
 
