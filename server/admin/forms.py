@@ -34,9 +34,12 @@ class FormVersions:
     rows: tuple[VersionRow, ...]  # newest first
 
 
+ORDER = ("project", "issue", "material", "progress", "closure")  # the order units meet them in
+
+
 def _versions(store: Store, forms: dict[str, FormDef]) -> list[FormVersions]:
     out = []
-    for name, form in forms.items():
+    for name, form in sorted(forms.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else 99, kv[0])):
         counts = Counter(filed_version(r) for r in store.all(name))
         rows = [
             VersionRow(
