@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from conftest import PASSWORD, Client, login
@@ -179,15 +180,17 @@ def test_the_journal_is_searchable_and_paged(app, store: Store) -> None:  # type
     old.write_text(json.dumps({**entry, "number": "P-2026-0001", "detail": ""}, ensure_ascii=False) + "\n", "utf-8")
     page = search_journal(store, JournalQuery(who="admin", what="停用账号"))
     assert page.total == 3 and all(e.actor == "admin" and e.number == "xc" for e in page.entries)
-    assert search_journal(store, JournalQuery(record="P-2026-0001")).total == 1
+    assert search_journal(store, JournalQuery(record="p-2026-0001")).total == 1  # case does not matter
+    assert search_journal(store, JournalQuery(who="ADMIN", what="停用账号")).total == 3
+    with old.open("a", encoding="utf-8") as fh:
+        fh.write('{"at": "2026-03-02T09:05:00+08:00", "actor": "fg')  # a line torn by a crash: not an entry
+    assert search_journal(store, JournalQuery(since=date(2026, 3, 1), until=date(2026, 3, 31))).total == 1
     assert search_journal(store, JournalQuery(what="user")).total >= 6 + 6  # six accounts made, six changes
-    from datetime import date
-
     assert search_journal(store, JournalQuery(since=date(2026, 3, 1), until=date(2026, 3, 31))).total == 1
     paged = search_journal(store, JournalQuery(page=2), page_size=4)
     assert paged.page == 2 and len(paged.entries) == 4 and paged.first_month == "2026-03"
     html = admin.get("/app/admin/journal", params={"who": "admin", "what": "启用账号"}).text
-    assert "共 3 条" in html and html.count("<td>启用账号</td>") == 3
+    assert "共 3 条" in html and html.count('<td data-label="操作">启用账号</td>') == 3
     html = admin.get("/app/admin/journal", params={"since": "2026-13-01"}).text
     assert "起始日期“2026-13-01”无法识别" in html
     assert "最早的日志：2026年3月" in admin.get("/app/admin/journal").text
