@@ -104,6 +104,8 @@ def test_deactivate_and_reactivate(app, store: Store) -> None:  # type: ignore[n
     assert store.get("user", "xc") is not None  # kept, with everything it did
     r = admin.post("/app/admin/users/admin/deactivate", data={"csrf": admin.csrf})
     assert r.status_code == 409 and "不能停用自己" in r.text
+    r = admin.post("/app/admin/users/admin/reset", data={"csrf": admin.csrf})
+    assert r.status_code == 409 and "修改密码" in r.text and verify_login(store, "admin", PASSWORD) is not None
     admin.post("/app/admin/users/xc/reactivate", data={"csrf": admin.csrf})
     assert login(app, "xc").get("/api/forms").status_code == 200
 
