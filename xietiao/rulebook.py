@@ -68,7 +68,13 @@ RELIED_ON: dict[str, dict[str, tuple[FieldType, ...]]] = {
         "difficulties": TEXTS,
         "percent": (T.INTEGER,),
     },
-    "closure": {"item": (T.TEXT,), "solved": TEXTS, "done": (T.DATE,), "evidence": (T.ATTACHMENT,)},
+    "closure": {
+        "item": (T.TEXT,),
+        "solved": TEXTS,
+        "done": (T.DATE,),
+        "evidence": (T.ATTACHMENT,),
+        "contact": (T.PERSON,),
+    },
 }
 
 

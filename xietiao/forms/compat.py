@@ -184,11 +184,10 @@ def _pair_lines(old: Slot, new: Slot, records: list[Doc], lookup: StoreLookup) -
 
 def describe_changes(store: Store, old: FormDef | None, new: FormDef) -> list[str]:
     """Chinese lines on what the new definition changes for the records of the form; [] never: says when nothing."""
-    records = store.all(new.name)
     if old is None:
-        if not records:
-            return ["首次登记，尚无记录。"]
-        return [f"首次登记：已有 {len(records)} 条记录，视为按本版本填写。"]
+        filed = store.count(new.name)
+        return [f"首次登记：已有 {filed} 条记录，视为按本版本填写。" if filed else "首次登记，尚无记录。"]
+    records = store.all(new.name)
     lookup = _FiledLookup(store)
     pairs, gone, added = match(old, new)
     before, after = slots(old), slots(new)
