@@ -6,8 +6,8 @@ from xietiao.forms.definitions import FormDef
 from xietiao.forms.schema import json_schema
 from xietiao.jsonvalue import Doc
 
-_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
-_FIELD_ERRORS = {
+_ERROR: Doc = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+_FIELD_ERRORS: Doc = {
     "type": "object",
     "properties": {
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
