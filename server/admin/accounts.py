@@ -83,7 +83,7 @@ async def account_action(request: Request) -> Response:
     if verb not in ("reset", "deactivate", "reactivate", "unlock") or st.store.get("user", username) is None:
         raise HTTPException(404)
     if verb == "reset" and username == admin.username:
-        return _page(request, error="自己的密码请用页头的“修改密码”修改。", status=409)
+        return _page(request, error="自己的密码请用页头的“更改密码”修改。", status=409)
     try:
         if verb == "reset":
             password = await run_in_threadpool(reset_password, st.store, username, actor=admin.username)

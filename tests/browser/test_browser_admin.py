@@ -124,7 +124,7 @@ def test_the_administrator_manages_accounts(store: Store, tmp_path: Path) -> Non
 def test_a_clerk_changes_their_own_password(store: Store, tmp_path: Path) -> None:
     with live_server(store, tmp_path / "site", TODAY) as (base, _app), chromium_page() as page:
         _login(page, base, "dc")
-        page.click("header >> text=修改密码")
+        page.click("header >> text=更改密码")
         page.wait_for_url(f"{base}/app/password")
         _both_widths(page, "password-01-form")
         _change_password(page, "not-my-password-1", "Dongcheng-2026-a")
