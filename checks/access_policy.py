@@ -44,7 +44,7 @@ ROLES = ("anonymous", *ACCOUNTS)
 #          part       a unit only on agreed items it leads or helps with (else 404);
 #          owner-edit only the owning unit, and only while the record is a draft or returned
 #                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
-# number:  what {name}/{form}/{number} in the path names, filled with dc's records and with a
+# number:  what {name}/{form}/{number}/{username} in the path names, filled with dc's records and with a
 #          guessed number that belongs to nobody (404 for those who may use the route; the bureau's
 #          empty post may instead be refused for a missing reason, as it sees everything anyway).
 # choices: the values tried for the route's other parameter ({verb}, {kind}, {step}).
@@ -136,6 +136,18 @@ POLICY: tuple[Rule, ...] = (
     Rule("/app/supervision", "POST", BUREAU),
     Rule("/app/admin/notifications", "GET", ADMIN),
     Rule("/app/admin/notifications/{verb}", "POST", ADMIN, choices=("run", "retry", "email")),
+    Rule("/api/forms/{name}/versions/{version}", "GET", ANY, number="form", choices=("1",)),
+    Rule("/app/password", "GET POST", ANY),
+    Rule("/app/admin/users", "GET POST", ADMIN),
+    Rule(
+        "/app/admin/users/{username}/{verb}",
+        "POST",
+        ADMIN,
+        number="user",
+        choices=("unlock", "reset", "deactivate", "reactivate"),
+    ),
+    Rule("/app/admin/journal", "GET", ADMIN),
+    Rule("/app/admin/forms", "GET", ADMIN),
 )
 
 # The acceptable answers. A page or download (GET, and HEAD like it) must simply answer; a
@@ -326,6 +338,9 @@ def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
     elif rule.number == "issue":
         yield Target({"number": sd.issue}, DC, "issue", sd.issue)
         yield Target({"number": "Q-2026-0999"}, ghost=True)
+    elif rule.number == "user":  # an account: dc's, and a name nobody has
+        yield Target({"username": "dc"})
+        yield Target({"username": "nobody"}, ghost=True)
     elif rule.number == "item":
         yield Target({"number": sd.item}, DC, "item", sd.item)
         yield Target({"number": f"{sd.meeting}-99"}, ghost=True)

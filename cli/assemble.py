@@ -10,9 +10,11 @@ from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
 from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.auth.sessions import IDLE_MINUTES
 from server.notify.service import NotifyService
 from xietiao.config import FORMS_DIR
-from xietiao.forms.definitions import Problem
+from xietiao.forms.definitions import FormDef, Problem
+from xietiao.forms.versions import Registration, register_versions
 from xietiao.notify.settings import NotifySettings, read_settings_file, settings_path
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
@@ -25,6 +27,24 @@ def build_site(
     return publish(store, site, today, built_at=built_at, on_stage=on_stage)
 
 
+def versioned_forms(store: Store, forms_dir: Path = FORMS_DIR) -> tuple[dict[str, FormDef], list[Registration]]:
+    """The forms with their rules and version numbers; a changed definition is registered, with its report."""
+    return register_versions(store, load_domain_forms(forms_dir))
+
+
+def form_report(registrations: list[Registration]) -> list[str]:
+    """What `serve` and `build` print about the form definitions at start-up."""
+    changed = [r for r in registrations if r.new]
+    if not changed:
+        versions = "、".join(f"{r.name} 第{r.version}版" for r in registrations)
+        return [f"表单定义未变化（{versions}）。"]
+    lines = ["表单定义检查（已对照现有数据）："]
+    for r in changed:
+        lines += r.lines()
+    lines.append("以上情况也显示在系统管理的“表单版本”页面。")
+    return lines
+
+
 def assemble_app(
     store: Store,
     *,
@@ -34,6 +54,7 @@ def assemble_app(
     forms_dir: Path = FORMS_DIR,
     upload_mb: int = DEFAULT_UPLOAD_MB,
     notifications: tuple[NotifySettings, list[Problem]] | None = None,
+    idle_minutes: int = IDLE_MINUTES,
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first.
 
@@ -48,9 +69,10 @@ def assemble_app(
         site_dir=site_dir,
         today=today,
         now=now,
-        forms=load_domain_forms(forms_dir),
+        forms=versioned_forms(store, forms_dir)[0],
         build_site=build_site,
         upload_mb=upload_mb,
         services=[notify],
         notify=notify,
+        idle_minutes=idle_minutes,
     )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 
-from cli.assemble import assemble_app
+from cli.assemble import assemble_app, form_report, versioned_forms
 from generator.build import publish
-from xietiao.accounts import AccountError, add_user
+from server.auth.sessions import IDLE_MINUTES
+from xietiao.accounts import AccountError, add_user, check_password
 from xietiao.config import district_now, district_today
 from xietiao.demo.generate import make_demo
+from xietiao.forms.definitions import FormDefinitionError
+from xietiao.passwords import POLICY_TEXT, generate_password
 from xietiao.store.backup import BackupError, backup, restore
 from xietiao.store.durable import DataDirLocked
 from xietiao.store.engine import Store, StoreError
@@ -35,7 +37,11 @@ def cmd_init(args: argparse.Namespace) -> None:
     data: Path = args.data
     if data.exists() and any(data.iterdir()):
         raise CommandFailed(f"数据目录 {data} 不是空的；init 只在空目录中建立新系统。")
-    password = args.password or secrets.token_urlsafe(12)
+    password = args.password or generate_password()
+    try:
+        check_password(password, args.username)  # before the folder exists: a refusal leaves nothing behind
+    except AccountError as exc:
+        raise CommandFailed(f"{exc}\n密码规则：{POLICY_TEXT}") from None
     with _open_store(data, create=True) as store:
         add_user(store, args.username, "区发展改革局", "bureau", password, actor="init")
     print(f"已建立数据目录 {data}")
@@ -55,8 +61,19 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print("  其余各单位账号名为单位代码（如 czj=区财政局、dc=东城街道），密码相同。")
 
 
+def _check_forms(store: Store) -> None:
+    """Form definitions against the data, before anything else: a bad one stops the command."""
+    try:
+        _, registrations = versioned_forms(store)
+    except FormDefinitionError as exc:
+        raise CommandFailed(str(exc)) from None
+    for line in form_report(registrations):
+        print(line, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> None:
     with _open_store(args.data) as store:
+        _check_forms(store)
         result = publish(
             store,
             args.site,
@@ -70,8 +87,17 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    if args.idle_minutes < 1:
+        raise CommandFailed("--idle-minutes 须为正整数（分钟）。")
     store = _open_store(args.data)
-    app = assemble_app(store, site_dir=args.site, today=district_today, now=district_now)
+    try:
+        _check_forms(store)
+    except CommandFailed:
+        store.close()
+        raise
+    app = assemble_app(
+        store, site_dir=args.site, today=district_today, now=district_now, idle_minutes=args.idle_minutes
+    )
     for problem in app.state.notify.problems:
         print(f"提醒设置有误，未发送提醒：{problem}", file=sys.stderr, flush=True)
     print(f"服务已启动：http://{args.host}:{args.port}/  （表单与办公页面：/app/）", flush=True)
@@ -85,7 +111,7 @@ def cmd_user_add(args: argparse.Namespace) -> None:
         try:
             user = add_user(store, args.name, args.unit, args.role, args.password, actor="cli")
         except AccountError as exc:
-            raise CommandFailed(str(exc)) from None
+            raise CommandFailed(f"{exc}" + (f"\n密码规则：{POLICY_TEXT}" if "密码" in str(exc) else "")) from None
     print(f"已新建账号 {user.username}（{user.unit}，{user.role.label}）")
 
 
@@ -132,12 +158,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--site", type=Path, default=Path("site"))
+    p.add_argument(
+        "--idle-minutes", type=int, default=IDLE_MINUTES, help=f"无操作多少分钟后自动退出登录（默认 {IDLE_MINUTES}）"
+    )
     user = sub.add_parser("user", help="账号管理").add_subparsers(dest="user_command", required=True)
     p = command("add", cmd_user_add, "新建账号", into=user)
     p.add_argument("name")
     p.add_argument("--unit", required=True, help="单位名称，按机制文件的写法，如 区财政局")
     p.add_argument("--role", required=True, choices=["unit", "bureau", "leader", "admin"])
-    p.add_argument("--password", required=True)
+    p.add_argument("--password", required=True, help=POLICY_TEXT)
     p = command("backup", cmd_backup, "备份数据目录（服务运行时也可执行，得到某一时刻的一致副本）")
     p.add_argument("--to", type=Path, default=Path("backups"), help="备份存放目录（默认 ./backups）")
     p = command("restore", cmd_restore, "把备份恢复到一个空的数据目录，并检查每个文件都能读取")

@@ -10,6 +10,7 @@ from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteDa
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
+from xietiao.forms.versions import form_of_record
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, official_name, project_colour
 from xietiao.ledger.colours import Colour
@@ -57,13 +58,20 @@ def _data(doc: Doc) -> Doc:
     return value if isinstance(value, dict) else {}
 
 
-def _without_secret_fields(form: FormDef, data: Doc) -> Doc:
-    """The form's 涉密 fields (and 涉密 cells of its groups) removed; other keys kept."""
+def _filed(store: Store, current: FormDef, doc: Doc) -> list[FormDef]:
+    """Today's form and the one the record was filed under: a field either marks 涉密 stays off the site."""
+    own = form_of_record(store, current, doc)
+    return [current] if own is current else [current, own]
+
+
+def _without_secret_fields(forms: list[FormDef], data: Doc) -> Doc:
+    """The forms' 涉密 fields (and 涉密 cells of their groups) removed; other keys kept."""
     out = dict(data)
-    for f in form.fields():
+    for f in (f for form in forms for f in form.fields()):
+        value = out.get(f.name)
         if f.confidential:
             out.pop(f.name, None)
-        elif f.fields and isinstance(value := out.get(f.name), list):
+        elif f.fields and isinstance(value, list):
             secret = {c.name for c in f.fields if c.confidential}
             rows: list[JSONValue] = [
                 {k: v for k, v in row.items() if k not in secret} for row in value if isinstance(row, dict)
@@ -112,7 +120,7 @@ def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> s
             continue
         if text(doc, "status") != SubmissionStatus.ACCEPTED.value or not _shaped("project", number):
             continue
-        doc["data"] = _without_secret_fields(forms["project"], _data(doc))
+        doc["data"] = _without_secret_fields(_filed(store, forms["project"], doc), _data(doc))
         site.projects[number] = project_of(doc)
     site.secret_names = tuple(sorted(n for n in names if len(n.strip()) >= 4))
     return secret
@@ -162,7 +170,7 @@ def _read_issues(store: Store, forms: dict[str, FormDef], site: SiteData) -> Non
         number = text(doc, "number")
         if is_confidential(doc) or text(doc, "status") not in FILED or not _shaped("issue", number):
             continue
-        d = _without_secret_fields(forms["issue"], _data(doc))
+        d = _without_secret_fields(_filed(store, forms["issue"], doc), _data(doc))
         state = text(doc, "list_state")
         if state not in {s.value for s in SHOWN_ISSUE_STATES} or not _public_project(site, text(d, "project")):
             continue
@@ -182,7 +190,7 @@ def _read_progress(store: Store, forms: dict[str, FormDef], site: SiteData) -> N
     for doc in store.all("progress"):
         if is_confidential(doc) or text(doc, "status") not in FILED:
             continue
-        d = _without_secret_fields(forms["progress"], _data(doc))
+        d = _without_secret_fields(_filed(store, forms["progress"], doc), _data(doc))
         item = text(d, "item")
         if item not in site.items:
             continue
@@ -209,7 +217,8 @@ def _read_materials(store: Store, forms: dict[str, FormDef], site: SiteData) -> 
         if is_confidential(doc) or text(doc, "status") != SubmissionStatus.ACCEPTED.value:
             continue
         # Materials are where secrets live: keep only what the form declares public.
-        d = redact(forms["material"], _data(doc))
+        filed = _filed(store, forms["material"], doc)
+        d = redact(filed[0], _data(doc), filed[1:])
         project = text(d, "project")
         if not _public_project(site, project):
             continue

@@ -12,14 +12,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server import bureau_routes, dashboard
+from server.admin import accounts as admin_accounts
+from server.admin import forms as admin_forms
+from server.admin import journal as admin_journal
+from server.auth import password as auth_password
 from server.auth import routes as auth_routes
-from server.auth.sessions import LoginThrottle, SessionTable
-from server.context import AppState, LoginRequired, login_redirect, render
+from server.auth.sessions import IDLE_MINUTES, LoginThrottle, SessionTable
+from server.context import PASSWORD_PAGE, AppState, LoginRequired, PasswordChangeRequired, login_redirect, render
 from server.cycle import routes as cycle_routes
 from server.forms import api
 from server.forms import pages as form_pages
@@ -48,6 +52,10 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         Route("/app/logout", auth_routes.logout, methods=["POST"]),
         Route("/api/login", auth_routes.api_login, methods=["POST"]),
         Route("/api/logout", auth_routes.api_logout, methods=["POST"]),
+        *auth_password.routes(),
+        *admin_accounts.routes(),
+        *admin_journal.routes(),
+        *admin_forms.routes(),
         *dashboard.routes(),
         *bureau_routes.routes(),
         *form_pages.routes(),
@@ -65,6 +73,13 @@ async def _on_login_required(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": "请先登录。"}, status_code=401)
     return login_redirect(request)
+
+
+async def _on_password_change(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        message = "您的密码由系统管理员设置，须先在网页上修改密码（/app/password）后才能继续使用。"
+        return JSONResponse({"error": message}, status_code=403)
+    return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -121,6 +136,7 @@ def create_app(
     upload_mb: int = DEFAULT_UPLOAD_MB,
     services: Sequence[Service] = (),
     notify: object = None,
+    idle_minutes: int = IDLE_MINUTES,
 ) -> Starlette:
     """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
     site_dir = Path(site_dir).absolute()
@@ -131,8 +147,12 @@ def create_app(
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
         ],
-        exception_handlers={LoginRequired: _on_login_required, HTTPException: _on_http_error},
         lifespan=_lifespan(services),
+        exception_handlers={
+            LoginRequired: _on_login_required,
+            PasswordChangeRequired: _on_password_change,
+            HTTPException: _on_http_error,
+        },
     )
     app.state.notify = notify  # the reminder service its admin page reads (server.notify.routes)
     app.state.xietiao = AppState(
@@ -141,7 +161,7 @@ def create_app(
         site_dir=site_dir,
         today=today,
         now=now,
-        sessions=SessionTable(),
+        sessions=SessionTable(idle_seconds=idle_minutes * 60),
         throttle=LoginThrottle(),
         publisher=Publisher(store, site_dir, today, now, build_site),
         attachments=AttachmentStore(store.root / "attachments"),

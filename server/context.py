@@ -58,10 +58,19 @@ class LoginRequired(Exception):
     """Raised where a page needs a user; turned into a redirect or a 401 at the edge."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user holds a password an administrator gave them: nothing else until they pick their own."""
+
+
+PASSWORD_PAGE = "/app/password"
+
+
 def require_user(request: Request, *roles: Role) -> User:
     user = current_user(request)
     if user is None:
         raise LoginRequired()
+    if user.must_change and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     if roles and user.role not in roles:
         deny()
     return user
@@ -85,7 +94,9 @@ def login_redirect(request: Request) -> RedirectResponse:
         target += "?" + request.url.query
     from urllib.parse import quote
 
-    return RedirectResponse(f"/app/login?next={quote(target)}", status_code=303)
+    # A cookie without a live session: it ran out (idle or 8 hours) or was ended; the login page says so.
+    expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+    return RedirectResponse(f"/app/login?next={quote(target)}{expired}", status_code=303)
 
 
 def safe_next(value: str | None) -> str:

@@ -48,9 +48,9 @@ def _set_cookie(request: Request, response: Response, username: str) -> str:
 
 async def login_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
-        return render(
-            request, "login.html", {"next": safe_next(request.query_params.get("next")), "error": "", "username": ""}
-        )  # type: ignore[return-value]
+        expired = request.query_params.get("expired") == "1"
+        context = {"next": safe_next(request.query_params.get("next")), "error": "", "username": "", "expired": expired}
+        return render(request, "login.html", context)  # type: ignore[return-value]
     if not same_origin(request.headers, request.headers.get("host", "")):
         raise HTTPException(403, "登录请求来自其他站点，已拒绝。")
     form = await request.form(max_fields=10, max_files=0)

@@ -16,6 +16,7 @@ from server.forms.pages import file_lookup
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.schema import json_schema
 from xietiao.forms.submissions import NotAllowed, NotFound, NotYours, get_visible, save
+from xietiao.forms.versions import definition_at, filed_version
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
 
@@ -66,13 +67,32 @@ def public_record(form: FormDef, record: Doc) -> Doc:
         "list_state",
         "meeting",
     )
-    return {k: record[k] for k in keep if k in record}
+    shown: Doc = {k: record[k] for k in keep if k in record}
+    # Which version of the form `data` follows: its schema is at /api/forms/{form}/versions/{n}.
+    shown["form_version"] = filed_version(record)
+    return shown
 
 
 async def list_forms(request: Request) -> Response:
     require_user(request)
     forms = state(request).forms
-    return JSONResponse([{"name": f.name, "title": f.title, "schema": json_schema(f)} for f in forms.values()])
+    return JSONResponse(
+        [{"name": f.name, "title": f.title, "version": f.version, "schema": json_schema(f)} for f in forms.values()]
+    )
+
+
+async def form_version(request: Request) -> Response:
+    """An earlier (or the current) version of a form, to read records filed under it."""
+    require_user(request)
+    st = state(request)
+    current = st.forms.get(request.path_params["name"])
+    number = request.path_params["version"]
+    if current is None or not number.isascii() or not number.isdigit():
+        return _error("没有这个表单版本。", 404)
+    form = await run_in_threadpool(definition_at, st.store, current, int(number))
+    if form is None:
+        return _error("没有这个表单版本。", 404)
+    return JSONResponse({"name": form.name, "title": form.title, "version": int(number), "schema": json_schema(form)})
 
 
 async def submit_form(request: Request) -> Response:
@@ -123,7 +143,10 @@ async def get_submission(request: Request) -> Response:
     st = state(request)
     number = request.path_params["number"]
     prefix = number.split("-", 1)[0]
-    form = next((f for f in st.forms.values() if f.prefix == prefix), None)
+    # A form whose prefix changed keeps its old numbers: look in every form when no prefix matches.
+    matching = [f for f in st.forms.values() if f.prefix == prefix]
+    candidates = matching or [f for f in st.forms.values() if st.store.get(f.name, number) is not None]
+    form = candidates[0] if candidates else None
     if form is None:
         return _error("没有找到这条记录。", 404)
     try:
@@ -142,5 +165,6 @@ def routes() -> list[BaseRoute]:
         Route("/api/openapi.json", openapi),
         Route("/api/forms", list_forms),
         Route("/api/forms/{name}", submit_form, methods=["POST"]),
+        Route("/api/forms/{name}/versions/{version}", form_version),
         Route("/api/submissions/{number}", get_submission),
     ]

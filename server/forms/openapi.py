@@ -95,13 +95,39 @@ def openapi_document(forms: dict[str, FormDef]) -> Doc:
                 },
             }
         },
+        "/api/forms/{name}/versions/{version}": {
+            "get": {
+                "summary": "表单的某一版本及其 JSON Schema（读取按旧版本填写的记录时用）",
+                "operationId": "get_form_version",
+                "parameters": [
+                    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "version", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                ],
+                "responses": {
+                    "200": _json({"type": "object"}, "表单版本"),
+                    "401": _json(_ERROR, "未登录"),
+                    "404": _json(_ERROR, "没有该表单或版本"),
+                },
+            }
+        },
         "/api/submissions/{number}": {
             "get": {
                 "summary": "查看一条填报（仅本单位或区发展改革局可见）",
                 "operationId": "get_submission",
                 "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {
-                    "200": _json({"type": "object"}, "填报记录"),
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "form_version": {
+                                    "type": "integer",
+                                    "description": "data 所依据的表单版本，见 /api/forms/{name}/versions/{version}",
+                                }
+                            },
+                        },
+                        "填报记录",
+                    ),
                     "401": _json(_ERROR, "未登录"),
                     "404": _json(_ERROR, "没有该记录或无权查看"),
                 },

@@ -15,14 +15,14 @@ from server.context import check_write, render, require_user, session_of, state
 from server.downloads import disposition
 from server.forms.values import (
     Raw,
-    all_attachment_shas,
-    attachment_refs_in,
+    attachment_refs,
     display,
     group_row_count,
     kept_attachment_name,
     posted_count,
     raw_from_values,
 )
+from server.forms.versioned import all_attachment_refs, edit_values, held_attachments, history, shown
 from xietiao.accounts import User
 from xietiao.forms.attachments import AttachmentRejected
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef
@@ -34,7 +34,6 @@ from xietiao.forms.submissions import (
     accept_record,
     check_only,
     data_versions,
-    diff,
     get_visible,
     return_record,
     save,
@@ -84,6 +83,7 @@ def _form_page(
     fresh: bool,
     version: int | None = None,
     carried: str = "",
+    left: list[tuple[str, str]] | None = None,
 ) -> Response:
     return render(
         request,
@@ -97,6 +97,7 @@ def _form_page(
             "version": version,
             "suggest": _suggestions(request, user, form),
             "carried": carried,
+            "left": left or [],
             "units": unit_names(),
             "projects": _projects_for(request, user),
             "rows": lambda f: group_row_count(f, raw, fresh=fresh),
@@ -164,9 +165,8 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     record = st.store.get(form, number) if number else None
     mine = record if record is not None and record.get("unit") == user.unit else None
     # Only real attachment references of the record count, not a hash typed into one of its text fields.
-    # Every save keeps its data as a version, the current one included.
-    versions = data_versions(mine) if mine is not None else []
-    held = {str(r["sha256"]) for v in versions for r in attachment_refs_in(st.forms[form], v["data"])}  # type: ignore[arg-type]
+    # Every save keeps its data as a version, the current one included, each read by its own form.
+    held = held_attachments(st.store, st.forms[form], mine) if mine is not None else set()
     return StoreLookup(st.store, st.attachments, today=st.today(), may_use=lambda sha: sha in uploads or sha in held)
 
 
@@ -244,44 +244,32 @@ async def edit_record(request: Request) -> Response:
     if record.get("status") not in ("draft", "returned"):
         # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
         return RedirectResponse(f"/app/records/{form.name}/{record['number']}?done=locked", status_code=303)
-    raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
-    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False, version=version_of(record))
-
-
-def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    previous: Doc = {}
-    labels = {f.name: f for f in form.fields()}
-    for version in record.get("versions") or []:  # type: ignore[union-attr]
-        assert isinstance(version, dict)
-        data = version.get("data")
-        changes = []
-        if isinstance(data, dict):
-            changed = {key: (before, after) for key, before, after in diff(previous, data)}
-            for key, f in labels.items():  # in the form's own order
-                if key in changed:
-                    before, after = changed[key]
-                    changes.append((f.label, display(f, before), display(f, after)))
-            previous = data
-        rows.append({"v": version, "changes": changes})
-    return rows
+    # A draft filed under an older version of the form opens on today's form; what no longer fits is shown.
+    values, left = await run_in_threadpool(edit_values, state(request).store, form, record)
+    raw = raw_from_values(form, values)
+    number = str(record["number"])
+    return _form_page(request, user, form, raw, {}, number, 200, fresh=False, version=version_of(record), left=left)
 
 
 async def view_record(request: Request) -> Response:
     user = require_user(request)
     form = _form_or_404(request)
     record = await _visible(request, user, form)
-    values = record.get("data") or {}
+    st = state(request)
+    # Read by the form it was filed under: a later definition cannot break or hide what was filed.
+    view = await run_in_threadpool(shown, st.store, form, record)
     return render(
         request,
         "record.html",
         {
-            "form": form,
+            "form": view.form,
+            "view": view,
             "record": record,
-            "values": values,
+            "values": view.values,
             "display": display,
+            "refs": attachment_refs,
             "T": FieldType,
-            "history": _history(form, record),
+            "history": await run_in_threadpool(history, st.store, form, record),
             "versions": len(data_versions(record)),
             "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
             "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
@@ -318,23 +306,17 @@ async def attachment(request: Request) -> Response:
     form = _form_or_404(request)
     record = await _visible(request, user, form)
     sha = request.path_params["sha"]
-    if sha not in all_attachment_shas(form, record.get("data") or {}):  # type: ignore[arg-type]
-        raise HTTPException(404)
     st = state(request)
+    refs = all_attachment_refs(st.store, form, record)
+    if sha not in {str(r["sha256"]) for r in refs}:
+        raise HTTPException(404)
     data = await run_in_threadpool(st.attachments.open, sha)
     from xietiao.forms.attachments import KINDS, sniff
 
     kind = sniff(data) or "pdf"
     # The name the unit gave the file (cleaned when it was stored), as it appears on the record.
-    shown = next(
-        (
-            str(r.get("name"))
-            for r in attachment_refs_in(form, record.get("data") or {})  # type: ignore[arg-type]
-            if r.get("sha256") == sha and r.get("name")
-        ),
-        f"{sha[:12]}.{kind}",
-    )
-    return Response(data, media_type=KINDS[kind], headers=disposition(f"{sha[:12]}.{kind}", shown))
+    name = next((str(r.get("name")) for r in refs if r.get("sha256") == sha and r.get("name")), f"{sha[:12]}.{kind}")
+    return Response(data, media_type=KINDS[kind], headers=disposition(f"{sha[:12]}.{kind}", name))
 
 
 def routes() -> list[BaseRoute]:

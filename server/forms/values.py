@@ -80,7 +80,7 @@ def display(f: FieldDef, value: JSONValue) -> str:
         return f"{value.get('name', '')}（{value.get('phone', '')}）"
     if f.type is T.ATTACHMENT:
         refs = value if isinstance(value, list) else [value]
-        return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict))
+        return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict)) or str(value)
     if f.type is T.DECIMAL:
         return f"{value} 万元" if "万元" not in f.label else str(value)
     if f.type is T.GROUP and isinstance(value, list):

@@ -1,5 +1,11 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // Actions that cannot be taken back ask first (deactivate an account, reset its password).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
   // Refresh the publish status while a publish runs.
   const box = document.getElementById("publish-status");
   if (box && box.dataset.running === "yes") setTimeout(() => location.reload(), 1500);

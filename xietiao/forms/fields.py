@@ -11,7 +11,7 @@ from xietiao.forms.definitions import TODAY, Bound, Condition, FieldDef, FieldTy
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_COMMON_KEYS = ("name", "type", "label", "required", "help", "when", "confidential", "placeholder")
+_COMMON_KEYS = ("name", "type", "label", "required", "help", "when", "confidential", "placeholder", "was")
 T = FieldType
 _TYPE_KEYS: dict[FieldType, tuple[str, ...]] = {
     T.TEXT: ("min_length", "max_length", "pattern"),
@@ -138,6 +138,22 @@ def _condition(r: Reader, node: dict[object, object], key: str) -> Condition | N
     return Condition(raw["field"], equals=equals, filled=filled)
 
 
+def _was(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]:
+    """The names this field had in earlier versions of the form: old records' values carry over."""
+    raw = node.get("was")
+    if raw is None:
+        return ()
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and _IDENT.fullmatch(n) for n in names):
+        r.bad(
+            f"{key}.was",
+            f"was 的值 {raw!r} 不对",
+            "写字段以前的名字，如 was: old_name；改过多次写成 was: [name1, name2]",
+        )
+        return ()
+    return tuple(names)
+
+
 def _choices(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]:
     raw = node.get("choices")
     ok = isinstance(raw, list) and raw and all(isinstance(c, str) and c.strip() for c in raw)
@@ -192,6 +208,7 @@ def read_field(r: Reader, node: object, key: str, *, in_group: bool) -> FieldDef
         "placeholder": r.text(node, key, "placeholder", required=False),
         "confidential": r.flag(node, key, "confidential"),
         "when": _condition(r, node, key),
+        "was": _was(r, node, key),
     }
     if ftype is None:
         # Keep the name so conditions and duplicates elsewhere are not reported twice.

@@ -32,6 +32,11 @@ def _cross_checks(r: Reader) -> None:
             )
         else:
             first[f.name] = (f, key, group)
+    current = {(group, f.name) for f, _, group in located}
+    for f, key, group in located:
+        for old in f.was:
+            if (group, old) in current:
+                r.bad(f"{key}.was", f"was 写的旧名 {old} 仍是本表单中另一个字段的名字", "旧名只能是已不再使用的字段名")
     for f, key, group in located:
         if f.when is None:
             continue
@@ -87,7 +92,7 @@ def _confidential_field(r: Reader, name: object, top: dict[str, FieldDef]) -> st
     return name  # type: ignore[return-value]
 
 
-def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | None:
+def _form(r: Reader, name: str, doc: object, path: Path | None, source: str) -> FormDef | None:
     if not isinstance(doc, dict):
         r.bad("(文件)", "文件内容须为映射", "以 title:、prefix:、sections: 开头书写")
         return None
@@ -128,6 +133,7 @@ def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | Non
         marker,
         path,
         r.text(doc, "", "help", required=False),
+        source=source,
     )
 
 
@@ -165,7 +171,7 @@ def _parse(name: str, text: str, file: str, path: Path | None) -> tuple[FormDef 
         why = getattr(exc, "problem", None) or str(exc)
         r.bad("(文件)", f"YAML 格式错误（{where}）", f"检查该处的缩进、冒号和引号；解析器提示：{why}")
         return None, r.problems
-    form = _form(r, name, doc, path)
+    form = _form(r, name, doc, path, text)
     return (None if r.problems else form), r.problems
 
 

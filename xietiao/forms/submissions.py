@@ -151,7 +151,7 @@ def save(
                 "confidential": is_confidential(form, values),
                 "return_reason": "",
             }
-            _add_version(record, user, status, values, "")
+            _add_version(record, user, status, values, "", form.version)
             store.insert(form.name, record, actor=user.username, action=_verb(status, new=True))
         else:
             current = get_visible(store, form.name, number, user)
@@ -162,7 +162,7 @@ def save(
 
             def change(doc: Doc) -> None:
                 doc.update(status=status.value, data=values, confidential=is_confidential(form, values))
-                _add_version(doc, user, status, values, "")
+                _add_version(doc, user, status, values, "", form.version)
 
             store.update(form.name, number, change, actor=user.username, action=_verb(status, new=False))
         if submit:
@@ -217,19 +217,22 @@ def _require_bureau(user: User) -> None:
         raise NotAllowed("只有区发展改革局可以退回或受理填报。")
 
 
-def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str) -> None:
+def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str, form_version: int) -> None:
     versions = doc.setdefault("versions", [])
     assert isinstance(versions, list)
-    versions.append(
-        {
-            "version": len(versions) + 1,
-            "status": status.value,
-            "data": copy_value(values),
-            "at": _now(),
-            "by": user.username,
-            "note": note,
-        }
-    )
+    entry: Doc = {
+        "version": len(versions) + 1,
+        "status": status.value,
+        "data": copy_value(values),
+        "at": _now(),
+        "by": user.username,
+        "note": note,
+    }
+    if form_version:
+        # The form this data was filed under: its pages, exports and API read it by that form (forms.versions).
+        entry["form_version"] = form_version
+        doc["form_version"] = form_version
+    versions.append(entry)
 
 
 def _verb(status: SubmissionStatus, *, new: bool) -> str:

@@ -27,6 +27,7 @@ PARTITIONING: dict[str, str] = {
     "snapshot": "year",
     "progress": "month",
     "login": "single",
+    "formdef": "single",
 }
 
 RESTORE_HINT = "请从备份恢复（xietiao restore），或将该文件移出数据目录后重试。"
