@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
-from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.app import DEFAULT_UNIT_QUOTA_MB, DEFAULT_UPLOAD_MB, IN_PROCESS_HOSTS, create_app
 from xietiao.config import FORMS_DIR
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
@@ -30,6 +30,8 @@ def assemble_app(
     now: Callable[[], datetime],
     forms_dir: Path = FORMS_DIR,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
+    unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first."""
     return create_app(
@@ -40,4 +42,6 @@ def assemble_app(
         forms=load_domain_forms(forms_dir),
         build_site=build_site,
         upload_mb=upload_mb,
+        allowed_hosts=allowed_hosts,
+        unit_quota_mb=unit_quota_mb,
     )

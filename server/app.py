@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,14 +16,16 @@ from starlette.staticfiles import StaticFiles
 
 from server import bureau_routes, dashboard
 from server.auth import routes as auth_routes
-from server.auth.sessions import LoginThrottle, SessionTable
+from server.auth.hashing import HashingPool
+from server.auth.sessions import SessionTable
+from server.auth.throttle import LoginThrottle
 from server.context import AppState, LoginRequired, login_redirect, render
 from server.cycle import routes as cycle_routes
 from server.forms import api
 from server.forms import pages as form_pages
 from server.ledger import routes as ledger_routes
 from server.publisher import Publisher, SiteBuilder
-from server.security import BodyLimit, SecurityHeaders
+from server.security import AllowedHosts, BodyLimit, SecurityHeaders
 from server.site import SiteFiles
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
@@ -31,6 +33,10 @@ from xietiao.store.engine import Store
 
 JSON_LIMIT = 1024 * 1024
 DEFAULT_UPLOAD_MB = 20
+DEFAULT_UNIT_QUOTA_MB = 500
+# The names an app made in-process answers to: the loopback names, and the one Starlette's test
+# client sends. `xietiao serve` always passes its own list (see cli.main).
+IN_PROCESS_HOSTS = ("localhost", "127.0.0.1", "[::1]", "testserver")
 
 
 def health(request: Request) -> Response:
@@ -91,6 +97,8 @@ def create_app(
     forms: dict[str, FormDef],
     build_site: SiteBuilder,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
+    unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
 ) -> Starlette:
     """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
     site_dir = Path(site_dir).absolute()
@@ -98,6 +106,7 @@ def create_app(
     app = Starlette(
         routes=_routes(site_dir),
         middleware=[
+            Middleware(AllowedHosts, hosts=allowed_hosts),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
         ],
@@ -114,5 +123,8 @@ def create_app(
         publisher=Publisher(store, site_dir, today, now, build_site),
         attachments=AttachmentStore(store.root / "attachments"),
         upload_limit=upload_limit,
+        allowed_hosts=frozenset(allowed_hosts),
+        hashing=HashingPool(),
+        unit_quota=unit_quota_mb * 1024 * 1024,
     )
     return app

@@ -1,4 +1,4 @@
-"""Server-side sessions, CSRF tokens and login throttling (all in this one process's memory)."""
+"""Server-side sessions and CSRF tokens (in this one process's memory; login throttling is in `throttle`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 SESSION_COOKIE = "xietiao_session"
 SESSION_SECONDS = 8 * 3600
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60
 
 
 @dataclass
@@ -64,33 +62,3 @@ class SessionTable:
         with self._lock:
             for token in [t for t, s in self._sessions.items() if s.username == username]:
                 del self._sessions[token]
-
-
-@dataclass
-class LoginThrottle:
-    """Refuses logins after repeated failures, per account and per address."""
-
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def blocked(self, username: str, address: str) -> bool:
-        with self._lock:
-            now = self.clock()
-            return any(self._recent(key, now) >= MAX_FAILURES for key in (f"user:{username}", f"addr:{address}"))
-
-    def failed(self, username: str, address: str) -> None:
-        with self._lock:
-            now = self.clock()
-            for key in (f"user:{username}", f"addr:{address}"):
-                self._recent(key, now)
-                self._failures.setdefault(key, []).append(now)
-
-    def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop(f"user:{username}", None)
-
-    def _recent(self, key: str, now: float) -> int:
-        stamps = [t for t in self._failures.get(key, []) if now - t < FAILURE_WINDOW]
-        self._failures[key] = stamps
-        return len(stamps)
