@@ -153,7 +153,8 @@ def _send(s: Session, cell: Cell, *, csrf: bool = True, origin: str = "", files:
         if cell.method == "POST":
             body = {"action": "draft", "data": {}} if cell.rule.body else {}
             if cell.rule.body == "edit":
-                body["number"] = cell.target.params["number"]
+                # As a client that read the record first: the number, and the version it read (dc's draft has one).
+                body.update(number=cell.target.params["number"], version=1)
         return s.api.request(cell.method, cell.path, headers=headers, json=body)
     data = {"csrf": s.html_csrf} if csrf and cell.method == "POST" and s.html_csrf else {}
     return s.html.request(cell.method, cell.path, headers=headers, data=data or None, files=files)
