@@ -182,11 +182,13 @@ def _line(s: Session, cell: Cell, variant: str, want: frozenset[str], r: Respons
 
 
 def _leaks(s: Session, r: Response, sd: Seed) -> str:
-    """Another unit, or nobody logged in, must never be shown dc's numbers or words."""
-    if s.role not in ("xc", "anonymous") or not 200 <= r.status_code < 300:
+    """Another unit, or nobody logged in, must never be shown dc's numbers or words; the unit that
+    coordinates dc's item sees the item, but never what dc filed on it."""
+    words = {"xc": sd.private, "anonymous": sd.private, "czj": sd.filings}.get(s.role)
+    if not words or not 200 <= r.status_code < 300:
         return ""
     text = r.text if r.headers.get("content-type", "").startswith(("text/", "application/json")) else ""
-    shown = [p for p in sd.private if p in text]
+    shown = [p for p in words if p in text]
     return f" (shows dc's {'、'.join(shown)})" if shown else ""
 
 

@@ -99,9 +99,7 @@ async def minutes_page(request: Request) -> Response:
         if key not in ("csrf", "action", "revision") and isinstance(value, str):
             raw.setdefault(key, []).append(value)
     submit = post.get("action") == "submit"
-    # A post that does not say which revision it started from is refused like a stale one.
     seen_revision = posted_count(post.get("revision"))
-    seen_revision = -1 if seen_revision is None else seen_revision
     st = state(request)
     number = str(doc["number"])
     try:
