@@ -90,5 +90,5 @@ def scrub(value: T, redact: Callable[[str], str]) -> T:
         return {k: scrub(v, redact) for k, v in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: scrub(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(value, **changes)
     return value
