@@ -157,18 +157,21 @@ NAMES = {"ole": "证明.xls", "zip": "证明.docx", "pdf": "证明.pdf"}
 class BombReport:
     rows: list[dict[str, object]] = field(default_factory=list)
     breaches: list[str] = field(default_factory=list)
+    peak_mb: float = 0.0  # the child's peak resident memory, the app and every bomb included
+    cap_mb: int = 0
 
     def lines(self) -> list[str]:
         out = []
         for row in self.rows:
             out.append(f"bomb_{row['name']}: {row['status']} status, {row['ms']} ms, {row['grew_mb']} MB peak growth")
+        out.append(f"bomb_child_peak_rss: {self.peak_mb:.0f} MB (address space capped at {self.cap_mb} MB)")
         out.append(f"bomb_breaches: {len(self.breaches)} bombs")
         return out
 
 
 def run_bombs(cap: int = MEMORY_CAP) -> BombReport:
     """Each bomb posted to the real app in a child process whose address space is capped at `cap`."""
-    report = BombReport()
+    report = BombReport(cap_mb=cap // (1024 * 1024))
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.run(
         [sys.executable, "-m", "checks.bombs", str(cap)], cwd=root, capture_output=True, text=True, timeout=600
@@ -176,6 +179,8 @@ def run_bombs(cap: int = MEMORY_CAP) -> BombReport:
     for line in proc.stdout.splitlines():
         if line.startswith("{"):
             report.rows.append(json.loads(line))
+        elif line.startswith("PEAK "):
+            report.peak_mb = float(line[5:])
     if proc.returncode != 0 or len(report.rows) != len(BOMBS):
         report.breaches.append(f"子进程退出码 {proc.returncode}：{proc.stderr.strip()[-400:]}")
     for row in report.rows:
@@ -194,6 +199,7 @@ def _child(cap: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for row in post_bombs(Path(tmp), BOMBS, NAMES):
             print(json.dumps(row, ensure_ascii=False), flush=True)
+    print(f"PEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
 
 
 if __name__ == "__main__":

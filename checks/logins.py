@@ -110,9 +110,7 @@ def _race(base: str, report: LoginReport, wrong: int) -> None:
     report.race_sent = len(tries)
     with httpx.Client(base_url=base, timeout=60) as client, ThreadPoolExecutor(max_workers=len(tries)) as pool:
         statuses = list(
-            pool.map(
-                lambda pw: client.post("/api/login", json={"username": "fgj", "password": pw}).status_code, tries
-            )
+            pool.map(lambda pw: client.post("/api/login", json={"username": "fgj", "password": pw}).status_code, tries)
         )
     report.race_checked = sum(1 for s in statuses if s in (200, 401))
     report.race_throttled = statuses.count(429)

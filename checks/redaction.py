@@ -40,7 +40,7 @@ class RedactionReport:
         return [
             f"redaction_unit_drafts: {self.drafts} internal drafts",
             f"redaction_pages_checked: {self.pages} pages",
-            f"redaction_blanks: {self.blanks} blanks (the bureau's one internal project, named twice)",
+            f"redaction_blanks: {self.blanks} blanks (name and number of the accepted internal project)",
             f"redaction_build: {self.seconds:.1f} s",
             f"redaction_breaches: {len(self.breaches)} breaches",
         ]

@@ -9,6 +9,7 @@ shared pool and the event loop stay free for everyone else.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,16 @@ from typing import TypeVar
 T = TypeVar("T")
 WORKERS = 2  # argon2 takes 64 MB and most of a core for a moment; the machines we target have two
 QUEUE = 16
+NICENESS = 10  # hashing threads yield the processor to the threads that serve pages
+
+
+def _lower_priority() -> None:
+    """Runs in each hashing thread: Linux keeps a niceness per thread, and argon2's own lane threads
+    inherit it, so a flood of password checks takes only the processor time nobody else wants."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: the queue bound alone still holds
 
 
 class HashingBusy(Exception):
@@ -25,7 +36,9 @@ class HashingBusy(Exception):
 
 class HashingPool:
     def __init__(self, workers: int = WORKERS, queue: int = QUEUE) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xietiao-hash")
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="xietiao-hash", initializer=_lower_priority
+        )
         self._lock = threading.Lock()
         self.capacity = workers + queue
         self._taken = 0

@@ -15,7 +15,7 @@ from server.security import same_origin
 from xietiao.accounts import User, verify_login
 
 BAD_LOGIN = "用户名或密码错误。"
-THROTTLED = "登录失败次数过多，请15分钟后再试。"
+THROTTLED = "从这台电脑登录失败的次数过多，请15分钟后再试；急用请联系系统管理员解除。"
 BUSY = "同时登录的人太多，请稍等几秒再试。"
 STATUS = {THROTTLED: 429, BUSY: 503}
 

@@ -18,8 +18,8 @@ class Session:
     username: str
     csrf: str
     expires: float
-    # Files this session uploaded: a form may refer to them by hash (a post re-shown after an error
-    # keeps them), but not to files of other users whose hash it learned somehow.
+    # Files this session stored with a saved post: its later posts may refer to them by hash, but
+    # not to files of other users whose hash it learned somehow.
     uploads: set[str] = field(default_factory=set)
 
 
