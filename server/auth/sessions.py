@@ -8,6 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Login throttling moved to its own module; the name stays importable from here for older callers.
+from server.auth.throttle import LoginThrottle as LoginThrottle
+
 SESSION_COOKIE = "xietiao_session"
 SESSION_SECONDS = 8 * 3600
 
