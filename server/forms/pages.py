@@ -126,7 +126,8 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
     if not result.ok:
         errors = dict(result.errors)
         raw = without_new_files(post, errors)
-        return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=seen_version)
+        shown = None if seen_version == NO_VERSION else seen_version
+        return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=shown)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
 
