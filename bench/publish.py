@@ -50,7 +50,7 @@ def _reference_build(store: Store, tmp: Path) -> float:
     docs, out = tmp / "ref-docs", tmp / "ref-site"
     shutil.copytree(CONTENT, docs)
     site = read_site_data(store, TODAY)
-    Renderer(site.secret_names).write(site_pages(site, BUILT_AT), docs)
+    Renderer().write(site_pages(site, BUILT_AT), docs)
     config = yaml.safe_load(CONFIG.read_text("utf-8"))
     config["plugins"] = [p for p in config.get("plugins", []) if "search" not in (p if isinstance(p, dict) else {p: 0})]
     config.update(docs_dir=str(docs), site_dir=str(out))

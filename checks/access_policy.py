@@ -22,13 +22,15 @@ NOW = datetime(2026, 11, 28, 10, 0, tzinfo=DISTRICT_TZ)
 EVIL = "http://evil.example"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROBE_PDF = "%PDF-1.4\n% probe {}: a refused post must not store this\n%%EOF\n"
-DC, XC = "东城街道", "西城街道"
+DC, XC, CO = "东城街道", "西城街道", "区财政局"
 FORMS = load_forms(FORMS_DIR)
 
-# Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers.
+# Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers;
+# `czj` coordinates dc's agreed item (配合单位): it sees the item, never dc's filings on it.
 ACCOUNTS = {
     "dc": (DC, "unit"),
     "xc": (XC, "unit"),
+    "czj": (CO, "unit"),
     "fgj": ("区发展改革局", "bureau"),
     "leader": ("区政府", "leader"),
     "admin": ("区发展改革局", "admin"),
@@ -41,7 +43,8 @@ ROLES = ("anonymous", *ACCOUNTS)
 #          login page for HTML, 401 for the API).
 # scope:   all        every allowed role may use it on every existing record;
 #          own        a unit only on its own records (another unit's number answers 404);
-#          part       a unit only on agreed items it leads or helps with (else 404);
+#          part       a unit only on agreed items it leads or helps with (else 404); a helping
+#                     unit's page must not show the lead unit's reports or closure requests;
 #          owner-edit only the owning unit, and only while the record is a draft or returned
 #                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
 # number:  what {name}/{form}/{number}/{username} in the path names, filled with dc's records and with a
@@ -182,6 +185,7 @@ class Seed:
     item: str
     closure_sha: str
     private: tuple[str, ...]  # text only dc and the district may ever be shown
+    filings: tuple[str, ...]  # dc's reports and closure request on the item: not for the coordinating unit
 
 
 def _project_data() -> dict[str, object]:
@@ -254,6 +258,7 @@ def seed(folder: Path) -> Seed:
                     "project": project,
                     "content": "完成用地报批",
                     "lead_unit": DC,
+                    "co_units": [CO],
                     "person": {"name": "王工", "phone": "13800000001"},
                     "planned": "2026-12-31",
                 }
@@ -285,7 +290,7 @@ def seed(folder: Path) -> Seed:
                 "solved": "已取得用地批复。",
                 "done": "2026-11-25",
                 "evidence": [ref.to_json()],
-                "contact": {"name": "王工", "phone": "13800000001"},
+                "contact": {"name": "钱晓东", "phone": "13800000009"},
             },
         )
         material = _save(store, "material", dc, {"project": project}, submit=False)  # a draft: editable
@@ -296,8 +301,9 @@ def seed(folder: Path) -> Seed:
             ("progress", progress),
             ("closure", closure),
         )
-        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", "土地报批材料已报市局")
-        return Seed(records, meeting, issue, item, ref.sha256, private)
+        filings = (progress, closure, "土地报批材料已报市局", "已取得用地批复", "钱晓东", "用地批复.pdf")
+        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", *filings)
+        return Seed(records, meeting, issue, item, ref.sha256, private, filings)
 
 
 # -- filling the path: dc's numbers and guessed ones ----------------------------------------------
@@ -310,6 +316,7 @@ class Target:
     kind: str = ""  # the store kind and number whose status decides owner-edit
     number: str = ""
     ghost: bool = False  # a guessed number that belongs to nobody
+    helpers: tuple[str, ...] = ()  # units that take part in it without owning it (an item's co-units)
 
 
 def _record_targets(rule: Rule, sd: Seed) -> Iterator[Target]:
@@ -342,7 +349,7 @@ def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
         yield Target({"username": "dc"})
         yield Target({"username": "nobody"}, ghost=True)
     elif rule.number == "item":
-        yield Target({"number": sd.item}, DC, "item", sd.item)
+        yield Target({"number": sd.item}, DC, "item", sd.item, helpers=(CO,))
         yield Target({"number": f"{sd.meeting}-99"}, ghost=True)
     else:
         yield Target({})
@@ -350,7 +357,7 @@ def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
 
 def expected(rule: Rule, method: str, role: str, unit: str, target: Target, store: Store) -> frozenset[str]:
     """What the policy says `role` must get; a unit is a role with its own unit name."""
-    kind = {"dc": "unit", "xc": "unit", "fgj": "bureau"}.get(role, role)
+    kind = {"dc": "unit", "xc": "unit", "czj": "unit", "fgj": "bureau"}.get(role, role)
     allowed = POST_OK if method == "POST" else READ_OK
     if kind not in rule.who:
         if role == "anonymous":  # HTML: to the login page; API: 401
@@ -364,7 +371,8 @@ def expected(rule: Rule, method: str, role: str, unit: str, target: Target, stor
         return allowed
     own = unit == target.owner
     if rule.scope in ("own", "part"):
-        return allowed if own or kind != "unit" else HIDDEN
+        helps = rule.scope == "part" and unit in target.helpers
+        return allowed if own or helps or kind != "unit" else HIDDEN
     # owner-edit
     if kind != "unit":
         return FORBIDDEN

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
-from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.app import DEFAULT_UNIT_QUOTA_MB, DEFAULT_UPLOAD_MB, IN_PROCESS_HOSTS, create_app
 from server.auth.sessions import IDLE_MINUTES
 from server.notify.service import NotifyService
 from xietiao.config import FORMS_DIR
@@ -55,6 +55,8 @@ def assemble_app(
     upload_mb: int = DEFAULT_UPLOAD_MB,
     notifications: tuple[NotifySettings, list[Problem]] | None = None,
     idle_minutes: int = IDLE_MINUTES,
+    allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
+    unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first.
 
@@ -75,4 +77,6 @@ def assemble_app(
         services=[notify],
         notify=notify,
         idle_minutes=idle_minutes,
+        allowed_hosts=allowed_hosts,
+        unit_quota_mb=unit_quota_mb,
     )

@@ -86,6 +86,15 @@ def cmd_build(args: argparse.Namespace) -> None:
     print(f"站点已发布到 {args.site}：{result.pages} 个页面，用时 {result.seconds:.1f} 秒")
 
 
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(host: str, extra: list[str]) -> list[str]:
+    """The names the server answers to: where it listens, the loopback names, and the operator's own."""
+    names = [] if host in WILDCARDS else [f"[{host}]" if ":" in host else host]
+    return list(dict.fromkeys([*names, "localhost", "127.0.0.1", *extra]))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     if args.idle_minutes < 1:
         raise CommandFailed("--idle-minutes 须为正整数（分钟）。")
@@ -95,14 +104,33 @@ def cmd_serve(args: argparse.Namespace) -> None:
     except CommandFailed:
         store.close()
         raise
+    hosts = allowed_hosts(args.host, args.allowed_host)
     app = assemble_app(
-        store, site_dir=args.site, today=district_today, now=district_now, idle_minutes=args.idle_minutes
+        store,
+        site_dir=args.site,
+        today=district_today,
+        now=district_now,
+        idle_minutes=args.idle_minutes,
+        allowed_hosts=hosts,
+        unit_quota_mb=args.unit_quota_mb,
     )
     for problem in app.state.notify.problems:
         print(f"提醒设置有误，未发送提醒：{problem}", file=sys.stderr, flush=True)
     print(f"服务已启动：http://{args.host}:{args.port}/  （表单与办公页面：/app/）", flush=True)
-    # One worker only: the store is owned by this one process (see DESIGN.md).
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="warning", timeout_keep_alive=75)
+    print(f"接受的主机名：{'、'.join(hosts)}（其他主机名一律返回 400；用 --allowed-host 增加）", flush=True)
+    proxies = args.forwarded_allow_ips
+    # One worker only: the store is owned by this one process (see DESIGN.md). The client address
+    # comes from X-Forwarded-For only when the operator names the proxy that sets it.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        workers=1,
+        log_level="warning",
+        timeout_keep_alive=75,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
+    )
     store.close()
 
 
@@ -161,6 +189,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--idle-minutes", type=int, default=IDLE_MINUTES, help=f"无操作多少分钟后自动退出登录（默认 {IDLE_MINUTES}）"
     )
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="H",
+        help="另外接受的主机名或地址（可重复）；默认只接受监听地址、localhost 和 127.0.0.1",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="IPS",
+        help="反向代理的地址（逗号分隔）；只信任这些地址发来的 X-Forwarded-For。默认不信任任何代理",
+    )
+    p.add_argument("--unit-quota-mb", type=int, default=500, help="每个单位附件的存储上限（MB，默认 500）")
     user = sub.add_parser("user", help="账号管理").add_subparsers(dest="user_command", required=True)
     p = command("add", cmd_user_add, "新建账号", into=user)
     p.add_argument("name")

@@ -124,12 +124,12 @@ def _build(
     stages.next(STAGE_PAGES)
     docs = staging / "docs"
     shutil.copytree(CONTENT, docs)
-    renderer = Renderer(site.secret_names)
+    renderer = Renderer()
     renderer.write(site_pages(site, built_at), docs)
     # Outside docs/: neither file is part of the site.
     user_dict, entries = staging / "jieba-user.txt", staging / "search-entries.json"
     write_user_dict(dictionary_words(p.name for p in site.projects.values()), user_dict)
-    write_entries(search_entries(site, renderer.redact), entries)
+    write_entries(search_entries(site), entries)
     pages = sum(1 for _ in docs.rglob("*.md"))
     _run_mkdocs(staging, [str(CONFIG), str(docs), str(out), str(user_dict), str(cache), str(entries)], stages)
     return pages

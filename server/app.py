@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +22,9 @@ from server.admin import forms as admin_forms
 from server.admin import journal as admin_journal
 from server.auth import password as auth_password
 from server.auth import routes as auth_routes
-from server.auth.sessions import IDLE_MINUTES, LoginThrottle, SessionTable
+from server.auth.hashing import HashingPool
+from server.auth.sessions import IDLE_MINUTES, SessionTable
+from server.auth.throttle import LoginThrottle
 from server.context import PASSWORD_PAGE, AppState, LoginRequired, PasswordChangeRequired, login_redirect, render
 from server.cycle import routes as cycle_routes
 from server.forms import api
@@ -30,7 +32,7 @@ from server.forms import pages as form_pages
 from server.ledger import routes as ledger_routes
 from server.notify import routes as notify_routes
 from server.publisher import Publisher, SiteBuilder
-from server.security import BodyLimit, SecurityHeaders
+from server.security import AllowedHosts, BodyLimit, SecurityHeaders
 from server.site import SiteFiles
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
@@ -38,6 +40,10 @@ from xietiao.store.engine import Store
 
 JSON_LIMIT = 1024 * 1024
 DEFAULT_UPLOAD_MB = 20
+DEFAULT_UNIT_QUOTA_MB = 500
+# The names an app made in-process answers to: the loopback names, and the one Starlette's test
+# client sends. `xietiao serve` always passes its own list (see cli.main).
+IN_PROCESS_HOSTS = ("localhost", "127.0.0.1", "[::1]", "testserver")
 
 
 def health(request: Request) -> Response:
@@ -137,6 +143,8 @@ def create_app(
     services: Sequence[Service] = (),
     notify: object = None,
     idle_minutes: int = IDLE_MINUTES,
+    allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
+    unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
 ) -> Starlette:
     """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
     site_dir = Path(site_dir).absolute()
@@ -144,6 +152,7 @@ def create_app(
     app = Starlette(
         routes=_routes(site_dir),
         middleware=[
+            Middleware(AllowedHosts, hosts=allowed_hosts),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
         ],
@@ -166,5 +175,8 @@ def create_app(
         publisher=Publisher(store, site_dir, today, now, build_site),
         attachments=AttachmentStore(store.root / "attachments"),
         upload_limit=upload_limit,
+        allowed_hosts=frozenset(allowed_hosts),
+        hashing=HashingPool(),
+        unit_quota=unit_quota_mb * 1024 * 1024,
     )
     return app

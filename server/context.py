@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 
-from server.auth.sessions import SESSION_COOKIE, LoginThrottle, Session, SessionTable
+from server.auth.hashing import HashingPool
+from server.auth.sessions import SESSION_COOKIE, Session, SessionTable
+from server.auth.throttle import LoginThrottle
 from server.publisher import Publisher
 from server.security import same_origin
 from xietiao.accounts import User, get_user
@@ -37,6 +40,9 @@ class AppState:
     publisher: Publisher
     attachments: AttachmentStore
     upload_limit: int
+    allowed_hosts: frozenset[str]
+    hashing: HashingPool
+    unit_quota: int  # bytes of attachments one unit may keep
 
 
 def state(request: Request) -> AppState:
@@ -83,8 +89,8 @@ def deny() -> NoReturn:
 def check_write(request: Request, token: str | None) -> None:
     """CSRF token plus an Origin / Sec-Fetch-Site check on every state-changing request."""
     session = session_of(request)
-    host = request.headers.get("host", "")
-    if session is None or token != session.csrf or not same_origin(request.headers, host):
+    fresh = session is not None and secrets.compare_digest((token or "").encode(), session.csrf.encode())
+    if not fresh or not same_origin(request.headers, state(request).allowed_hosts):
         raise HTTPException(403, "请求校验失败（CSRF）：请刷新页面后重试。")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 
@@ -19,10 +20,11 @@ _HASHER = PasswordHasher()
 # Each argon2 check takes 64 MB for a moment: a burst of logins at a deadline must not
 # take gigabytes, so at most this many run at once (one per core of the machine we target).
 _HASHING = threading.BoundedSemaphore(2)
-# A real hash to verify against when the name is unknown, so that a wrong name
-# and a wrong password take the same time.
-_DUMMY_HASH = _HASHER.hash("xietiao-dummy-password")
-USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+# A real hash to verify against when the name is unknown or the account inactive, so that every
+# refusal takes the same time. Its password is random and never kept: no text can match it, and
+# even a match would not let anyone in (see verify_login).
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(32))
+USERNAME = re.compile(r"[A-Za-z0-9_.-]{2,32}")
 
 
 class AccountError(ValueError):
@@ -77,7 +79,7 @@ def add_user(
     must_change: bool = False,
 ) -> User:
     """Create an account; the unit is named as the mechanism writes it (e.g. 区财政局)."""
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise AccountError("用户名只能用2到32个英文字母、数字、下划线、点或减号。")
     found = unit_by_name(unit)
     if found is None:
@@ -109,8 +111,9 @@ def add_user(
 
 def verify_login(store: Store, username: str, password: str) -> User | None:
     """The user if name and password match; None otherwise, in constant-ish time."""
-    doc = store.get("user", username)
-    stored = str(doc["hash"]) if doc and doc.get("active", True) else _DUMMY_HASH
+    doc = store.get("user", username) if USERNAME.fullmatch(username) else None
+    usable = doc is not None and doc.get("active", True) is True and isinstance(doc.get("hash"), str)
+    stored = str(doc["hash"]) if doc is not None and usable else _DUMMY_HASH
     # A password that is not valid Unicode text (a lone surrogate from JSON) matches nothing.
     password = password.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     try:
@@ -118,12 +121,13 @@ def verify_login(store: Store, username: str, password: str) -> User | None:
             _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
-    return user_of(doc) if doc else None
+    # Only an active account verified against its own hash gets in; the stand-in hash never does.
+    return user_of(doc) if doc is not None and usable else None
 
 
 def get_user(store: Store, username: str) -> User | None:
     doc = store.get("user", username)
-    return user_of(doc) if doc and doc.get("active", True) else None
+    return user_of(doc) if doc and doc.get("active", True) is True else None
 
 
 # -- administration -------------------------------------------------------------------------------

@@ -168,6 +168,16 @@ class Meeting:
     discussions: tuple[tuple[str, str], ...] = field(default=())  # (issue number, what was said)
 
 
+def is_internal(doc: Doc) -> bool:
+    """Marked not for the intranet site: the record's flag or its form's answer (either suffices).
+
+    Fails closed: any answer but an explicit "no" counts as internal.
+    """
+    data = doc.get("data")
+    flags = [doc.get("confidential"), data.get("confidential") if isinstance(data, dict) else None]
+    return any(f not in (None, False, "", "no", 0) for f in flags)
+
+
 def text(doc: Doc, key: str) -> str:
     value = doc.get(key)
     return value if isinstance(value, str) else ""

@@ -27,7 +27,7 @@ DONE = {
 def _page(request: Request, *, error: str = "", posted: dict[str, str] | None = None, status: int = 200) -> Response:
     st = state(request)
     accounts = list_accounts(st.store)
-    locked = set(st.throttle.locked())
+    locked = {lock.username for lock in st.throttle.locked() if lock.username}
     done = request.query_params.get("done", "")
     who = request.query_params.get("who", "")
     message = DONE[done].format(who) if done in DONE and USERNAME.fullmatch(who) else ""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.auth.hashing import HashingBusy
 from server.auth.sessions import SESSION_COOKIE
 from server.context import PASSWORD_PAGE, check_write, render, require_user, state
 from xietiao.accounts import AccountError, User, change_own_password
@@ -33,15 +33,23 @@ async def password_page(request: Request) -> Response:
         return _page(request, user, "两次输入的新密码不一致，未修改。", 400)
     st = state(request)
     address = request.client.host if request.client else "?"
-    # A stolen session must not become a way to guess the password: wrong answers count as failed logins.
-    if st.throttle.blocked(user.username, address):
+    # A stolen session must not become a way to guess the password: wrong answers count as failed
+    # logins, reserved before the check like any login attempt, and hashed on the login pool.
+    ticket = st.throttle.reserve(user.username, address)
+    if ticket is None:
         return _page(request, user, THROTTLED, 429)
     try:
-        await run_in_threadpool(change_own_password, st.store, user.username, current, new)
+        await st.hashing.run(change_own_password, st.store, user.username, current, new)
+    except HashingBusy:
+        st.throttle.release(ticket)
+        return _page(request, user, "同时登录的人太多，请稍等几秒再试。", 503)
     except AccountError as exc:
         if str(exc).startswith("当前密码"):
-            st.throttle.failed(user.username, address)
+            st.throttle.failed(ticket)
+        else:
+            st.throttle.succeeded(ticket)
         return _page(request, user, str(exc), 400)
+    st.throttle.succeeded(ticket)
     # Other sessions of this account (another browser, someone who knew the old password) end here.
     st.sessions.end_user(user.username, keep=request.cookies.get(SESSION_COOKIE))
     return RedirectResponse(f"{PASSWORD_PAGE}?done=1", status_code=303)

@@ -14,7 +14,7 @@ from xietiao.forms.check import Checked, check_submission
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, Section
 from xietiao.forms.submissions import StoreLookup
 from xietiao.jsonvalue import Doc, JSONValue
-from xietiao.model import ItemStatus, item_number
+from xietiao.model import ItemStatus, is_internal, item_number
 from xietiao.store.engine import Store
 
 T = FieldType
@@ -157,11 +157,26 @@ def apply_draft(store: Store, meeting: Doc, values: Mapping[str, JSONValue]) -> 
     meeting["agreed"] = [dict(r) for r in _rows(values, "agreed")]
 
 
+def _ledger_order(store: Store, rows: list[Doc]) -> list[tuple[int, Doc]]:
+    """(order, row) in the minutes' order; items on internal projects take the last orders.
+
+    The site leaves those items out: numbered last, they leave no gap in the numbers it shows.
+    """
+
+    def internal(row: Doc) -> bool:
+        project = store.get("project", str(row.get("project") or "")) if row.get("project") else None
+        return project is not None and is_internal(project)
+
+    ranked = sorted(range(len(rows)), key=lambda i: (internal(rows[i]), i))
+    orders = {index: order for order, index in enumerate(ranked, start=1)}
+    return [(orders[i], row) for i, row in enumerate(rows)]
+
+
 def register_agreed(store: Store, meeting: Doc, actor: str, created: str) -> list[str]:
     """Put the agreed items on the ledger as {meeting}-{order}; an item already there is kept as is."""
     number = str(meeting["number"])
     registered: list[str] = []
-    for order, row in enumerate(_rows(meeting, "agreed"), start=1):
+    for order, row in _ledger_order(store, _rows(meeting, "agreed")):
         item = item_number(number, order)
         registered.append(item)
         if store.get("item", item) is not None:

@@ -111,6 +111,8 @@ def hold_meeting(
     projects = pick_projects(ctx, pool, day, len(sizes))
     if must is not None and all(p is not must for p in projects):
         projects[-1:] = [must]
+    # Internal projects last, so their items take the meeting's last numbers, as the ledger numbers them.
+    projects.sort(key=lambda p: p.confidential)
     number, steps = ctx.meeting_number(day), meeting_steps(ctx, day, previous)
     call, proposed = (date.fromisoformat(steps[k][:10]) for k in ("call_opened", "plan_proposed"))
     talks: list[JSONValue] = []
@@ -182,7 +184,7 @@ def _meeting_doc(
         "issues": [t["issue"] for t in talks],  # type: ignore[call-overload, index]
         "discussions": talks,
         "agreed": agreed,  # type: ignore[dict-item]
-        "minutes": words.minutes_text(day, convener, len(projects), kinds, len(items)),
+        "minutes": words.minutes_text(day, convener, kinds),
         "approved": steps["minutes_approved"][:10],
         "doc_number": doc_number_for(number),
         "steps": steps,  # type: ignore[dict-item]

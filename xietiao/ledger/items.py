@@ -57,6 +57,16 @@ def may_see(user: User, doc: Doc) -> bool:
     return user.role is not Role.UNIT or takes_part(user.unit, doc)
 
 
+def sees_filings(user: User, doc: Doc) -> bool:
+    """Whether the user may read what the lead unit filed on the item (reports, closure requests).
+
+    Those are the lead unit's own records: like every record, only its unit and the district
+    read them. A coordinating unit sees the item itself and when and how far it was reported,
+    not the reports' text, their contacts or their evidence.
+    """
+    return user.role is not Role.UNIT or leads(user.unit, doc)
+
+
 def _data(record: Doc) -> Doc:
     data = record.get("data")
     return data if isinstance(data, dict) else {}
