@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
+from xietiao.config import FORMS_DIR
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
@@ -17,8 +18,6 @@ from xietiao.model import IssueState, MeetingStatus, SubmissionStatus, item_of, 
 from xietiao.store.engine import Store
 
 __all__ = ["is_confidential", "read_site_data"]
-
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 # Numbers become file names and link targets, so only the shapes the system itself
 # issues are accepted; a record with any other number is left off the site.

@@ -1,8 +1,10 @@
 """The domain of the coordination meeting: models, the durable store, forms, the meeting cycle, the ledger.
 
-Subpackages: `store`, `forms`, `cycle`, `ledger`, `demo`. Top-level modules: `model` (typed
-records), `units`, `accounts`, `permissions`, `config` (paths and the district's clock),
-`jsonvalue`, and `rulebook` (attaches the cycle's and ledger's rules to the forms).
+Subpackages: `store`, `forms`, `cycle`, `ledger`, `demo`, `profile` (the district profile),
+`instance` (the instance folder). Top-level modules: `model` (typed records), `units` (the
+profile's units), `accounts`, `permissions`, `config` (the packaged defaults and the district's
+clock), `jsonvalue`, `yamlfile` (strict YAML reading), and `rulebook` (attaches the cycle's and
+ledger's rules to the forms). Data: `defaults/` (forms, site pages, mkdocs.yml, the demo district's profile).
 May import: the standard library, TinyDB, PyYAML, argon2, chinesecalendar, python-docx, openpyxl.
 Never Starlette, MkDocs, `server`, `generator` or `cli`.
 """

@@ -45,7 +45,7 @@ from xietiao.ledger.board import official_name
 from xietiao.ledger.items import leads
 from xietiao.ledger.view import report_prefill
 from xietiao.model import IssueState, Role
-from xietiao.units import unit_names
+from xietiao.units import same_unit, unit_names
 
 MAX_FIELDS = 600
 
@@ -59,7 +59,7 @@ def _form_or_404(request: Request) -> FormDef:
 
 def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
     store = state(request).store
-    docs = store.all("project", lambda d: user.role is not Role.UNIT or d.get("unit") == user.unit)
+    docs = store.all("project", lambda d: user.role is not Role.UNIT or same_unit(d.get("unit"), user.unit))
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
 
 
@@ -162,7 +162,7 @@ def file_lookup(request: Request, user: User, form: str, number: str | None) -> 
     session = session_of(request)
     uploads = session.uploads if session is not None else set()
     record = st.store.get(form, number) if number else None
-    mine = record if record is not None and record.get("unit") == user.unit else None
+    mine = record if record is not None and same_unit(record.get("unit"), user.unit) else None
     # Only real attachment references of the record count, not a hash typed into one of its text fields.
     # Every save keeps its data as a version, the current one included.
     versions = data_versions(mine) if mine is not None else []
@@ -239,7 +239,7 @@ async def edit_record(request: Request) -> Response:
     record = await _visible(request, user, form)
     if request.method == "POST":
         return await _save_post(request, user, form, str(record["number"]))
-    if record.get("unit") != user.unit:
+    if not same_unit(record.get("unit"), user.unit):
         raise HTTPException(403, "只能修改本单位的填报。")
     if record.get("status") not in ("draft", "returned"):
         # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
@@ -283,7 +283,7 @@ async def view_record(request: Request) -> Response:
             "T": FieldType,
             "history": _history(form, record),
             "versions": len(data_versions(record)),
-            "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
+            "can_edit": same_unit(record.get("unit"), user.unit) and record.get("status") in ("draft", "returned"),
             "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
             "done": request.query_params.get("done", ""),
             "list_states": {s.value: s.label for s in IssueState},

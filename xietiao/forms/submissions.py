@@ -13,7 +13,7 @@ from xietiao.forms.fieldtypes import Lookup
 from xietiao.jsonvalue import Doc, JSONValue, copy_value
 from xietiao.model import Role, SubmissionStatus, record_number
 from xietiao.store.engine import Store, now_iso
-from xietiao.units import unit_by_name
+from xietiao.units import bureau_name, same_unit, unit_by_name
 
 EDITABLE = (SubmissionStatus.DRAFT.value, SubmissionStatus.RETURNED.value)
 
@@ -76,7 +76,7 @@ class StoreLookup(Lookup):
 def can_see(user: User, record: Doc) -> bool:
     if user.role in (Role.BUREAU, Role.ADMIN, Role.LEADER):
         return True
-    return record.get("unit") == user.unit
+    return same_unit(record.get("unit"), user.unit)
 
 
 def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
@@ -118,7 +118,7 @@ def save(
     nothing is stored and the user is told (two clerks of one unit editing one draft).
     """
     if user.role is Role.LEADER:
-        raise NotAllowed("区领导账号不填报表单。")
+        raise NotAllowed(f"{Role.LEADER.label}账号不填报表单。")
     checked = check_submission(form, data, lookup, complete=submit)
     values: Doc = dict(checked.values)
     if checked.errors:
@@ -155,10 +155,10 @@ def save(
             store.insert(form.name, record, actor=user.username, action=_verb(status, new=True))
         else:
             current = get_visible(store, form.name, number, user)
-            if current.get("unit") != user.unit:
+            if not same_unit(current.get("unit"), user.unit):
                 raise NotYours("只能修改本单位的填报。")
             if current.get("status") not in EDITABLE:
-                raise NotAllowed("已提交的填报已锁定；如需修改，请联系区发展改革局退回。")
+                raise NotAllowed(f"已提交的填报已锁定；如需修改，请联系{bureau_name()}退回。")
 
             def change(doc: Doc) -> None:
                 doc.update(status=status.value, data=values, confidential=is_confidential(form, values))
@@ -214,7 +214,7 @@ def _transition(store: Store, form: str, number: str, user: User, to: Submission
 
 def _require_bureau(user: User) -> None:
     if user.role not in (Role.BUREAU, Role.ADMIN):
-        raise NotAllowed("只有区发展改革局可以退回或受理填报。")
+        raise NotAllowed(f"只有{bureau_name()}可以退回或受理填报。")
 
 
 def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str) -> None:
