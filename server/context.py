@@ -20,6 +20,7 @@ from xietiao.accounts import User, get_user
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
 from xietiao.model import Role
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -98,5 +99,10 @@ def safe_next(value: str | None) -> str:
 def render(request: Request, name: str, context: dict[str, object], status: int = 200) -> object:
     user = current_user(request)
     session = session_of(request)
-    base = {"user": user, "csrf": session.csrf if session else "", "today": state(request).today()}
+    base = {
+        "user": user,
+        "csrf": session.csrf if session else "",
+        "today": state(request).today(),
+        "district": current(),  # the profile: names, deadlines and thresholds the pages mention
+    }
     return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)
