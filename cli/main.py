@@ -229,9 +229,12 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     def command(
-        name: str, fn: Callable[[argparse.Namespace], None], help_zh: str, into: argparse._SubParsersAction = sub
-    ) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-        p = into.add_parser(name, help=help_zh, description=help_zh)
+        name: str,
+        fn: Callable[[argparse.Namespace], None],
+        help_zh: str,
+        into: argparse._SubParsersAction[argparse.ArgumentParser] = sub,
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = into.add_parser(name, help=help_zh, description=help_zh)
         p.add_argument(
             "--instance", type=Path, default=None, help="实例目录：区情配置、表单、站点配置和数据所在（默认当前目录）"
         )

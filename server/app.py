@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import bureau_routes, dashboard
+from server import bureau_routes, dashboard, unit_admin
 from server.auth import routes as auth_routes
 from server.auth.sessions import LoginThrottle, SessionTable
 from server.context import AppState, LoginRequired, login_redirect, render
@@ -51,6 +51,7 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *api.routes(),
         *cycle_routes.routes(),
         *ledger_routes.routes(),
+        *unit_admin.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
         Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),

@@ -22,8 +22,12 @@ from xietiao.forms.definitions import FormDef
 from xietiao.model import Role
 from xietiao.profile import current
 from xietiao.store.engine import Store
+from xietiao.units import all_units, official_unit_name
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Unit names as the installed profile has them now: a record may carry an old name or an alias.
+TEMPLATES.env.filters["official_unit"] = official_unit_name
+TEMPLATES.env.globals["unit_choices"] = lambda kinds: [u.name for u in all_units() if u.kind.label in kinds]
 
 
 @dataclass

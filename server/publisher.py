@@ -17,12 +17,16 @@ _log = logging.getLogger("xietiao.publish")
 
 
 class BuildOutcome(Protocol):
-    """What a site build reports back; the generator's result has these fields."""
+    """What a site build reports back; the generator's (frozen) result has these fields."""
 
-    ok: bool
-    error: str
-    pages: int
-    seconds: float
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def error(self) -> str: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def seconds(self) -> float: ...
 
 
 @dataclass(frozen=True)

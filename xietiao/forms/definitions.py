@@ -79,6 +79,7 @@ class FieldDef:
     decimals: int = 2
     placeholder: str = ""
     multiple: bool = False
+    kinds: tuple[str, ...] = ()  # unit fields: only units of these kinds (镇街, 部门 ...); empty for any
 
 
 @dataclass(frozen=True)

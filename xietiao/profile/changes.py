@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from xietiao.jsonvalue import Doc, JSONValue
+from xietiao.profile.active import current, install
 from xietiao.profile.reader import SectionReader
 from xietiao.profile.schema import KIND_WORDS, Bureau, Government, Profile, UnitEntry, UnitKind
 from xietiao.store.engine import Store
@@ -127,15 +128,14 @@ def check_change(profile: Profile, change: UnitChange) -> Profile:
     return new
 
 
-def change_unit(
-    store: Store, profile: Profile, change: UnitChange, *, actor: str, in_use: Callable[[str], int]
-) -> Profile:
-    """Check, record durably and return the new profile (the caller installs it).
+def change_unit(store: Store, change: UnitChange, *, actor: str, in_use: Callable[[str], int]) -> Profile:
+    """Check the change against the installed profile, record it durably, install the result and return it.
 
     `in_use(name)` counts records filed under a name: an alias records still use cannot be dropped,
     or they would lose their unit.
     """
-    with _lock:
+    with _lock:  # read, check, record and install as one step: two admins never undo each other
+        profile = current()
         new = check_change(profile, change)
         before, after = entry_of(profile, change.key), entry_of(new, change.key)
         assert before is not None and after is not None
@@ -144,13 +144,12 @@ def change_unit(
         if used:
             raise ChangeRefused({"aliases": ["仍有记录使用这些名称，不能删去：" + "、".join(used)]})
         doc = _entry_doc(after[1])
+        action = f"修改单位信息（{before[1].name}）"
         if store.get(KIND, change.key) is None:
-            store.insert(KIND, doc, actor=actor, action=f"修改单位信息（{before[1].name}）")
+            store.insert(KIND, doc, actor=actor, action=action)
         else:
-            store.update(
-                KIND, change.key, lambda d: d.update(doc), actor=actor, action=f"修改单位信息（{before[1].name}）"
-            )
-        return new
+            store.update(KIND, change.key, lambda d: d.update(doc), actor=actor, action=action)
+        return install(new)
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -196,3 +195,12 @@ def seat_kind(entry: Entry) -> UnitKind:
     if isinstance(entry, Bureau):
         return UnitKind.BUREAU
     return KIND_WORDS[entry.kind]
+
+
+def details_of(profile: Profile, key: str) -> UnitChange | None:
+    """The unit's current details, as the edit page starts from them."""
+    found = entry_of(profile, key)
+    if found is None:
+        return None
+    entry = found[1]
+    return UnitChange(entry.key, entry.name, entry.code, kind_word(entry), entry.aliases)
