@@ -20,12 +20,12 @@ from xietiao.accounts import AccountError, add_user
 from xietiao.config import district_now, district_today
 from xietiao.demo.generate import make_demo
 from xietiao.forms.definitions import FormDefinitionError
-from xietiao.forms.loader import load_forms
-from xietiao.instance.create import InstanceExists, create_instance
+from xietiao.instance.create import InstanceExists, create_instance, refuse_existing
 from xietiao.instance.layout import Instance
 from xietiao.profile import Profile, ProfileError, install
 from xietiao.profile.changes import stored_changes, with_changes
 from xietiao.profile.usage import names_in_use, unknown_names
+from xietiao.rulebook import load_domain_forms
 from xietiao.store.backup import BackupError, backup, restore
 from xietiao.store.durable import DataDirLocked
 from xietiao.store.engine import Store, StoreError
@@ -55,12 +55,17 @@ def _site(args: argparse.Namespace) -> Path:
     return args.site if args.site is not None else _instance(args).site_dir
 
 
-def _district(args: argparse.Namespace, store: Store | None = None) -> Profile:
-    """Read the instance's profile (with the web's unit changes when the store is open) and install it."""
+def _file_profile(args: argparse.Namespace) -> Profile:
+    """The instance's profile file, checked: a broken one stops the command before anything is opened."""
     try:
-        profile = _instance(args).read_profile()
+        return _instance(args).read_profile()
     except ProfileError as exc:
         raise CommandFailed(str(exc)) from None
+
+
+def _district(args: argparse.Namespace, store: Store | None = None, profile: Profile | None = None) -> Profile:
+    """Install the instance's profile (with the web's unit changes when the store is open)."""
+    profile = profile or _file_profile(args)
     if store is not None:
         profile, warnings = with_changes(profile, stored_changes(store))
         for warning in warnings:
@@ -76,6 +81,11 @@ def _empty(data: Path, why: str) -> None:
 def cmd_init(args: argparse.Namespace) -> None:
     root: Path | None = args.dir or args.instance
     data = args.data if args.data is not None else (root or Path(".")) / "data"
+    if root is not None:
+        try:
+            refuse_existing(root)
+        except InstanceExists as exc:
+            raise CommandFailed(str(exc)) from None
     _empty(data, "init 只在空目录中建立新系统。")
     if root is None:  # only --data: a data directory in the current instance, as before instances existed
         profile = _district(args)
@@ -134,9 +144,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    site = _site(args)
+    site, profile = _site(args), _file_profile(args)
     with _open_store(_data(args)) as store:
-        _district(args, store)
+        _district(args, store, profile)
         result = publish(
             store,
             site,
@@ -162,8 +172,9 @@ def _warn_unknown_units(store: Store, profile: Profile) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    profile = _file_profile(args)
     store = _open_store(_data(args))
-    profile = _district(args, store)
+    profile = _district(args, store, profile)
     _warn_unknown_units(store, profile)
     instance = _instance(args)
     try:
@@ -185,21 +196,22 @@ def cmd_check(args: argparse.Namespace) -> None:
     instance = _instance(args)
     profile = _district(args)
     try:
-        load_forms(instance.forms_dir)
+        load_domain_forms(instance.forms_dir)
     except FormDefinitionError as exc:
         raise CommandFailed(str(exc)) from None
     print(f"{profile.district.name}：{len(profile.all_units)} 个单位；" + "；".join(instance.describe()))
     data = _data(args)
     if data.is_dir():
         with _open_store(data) as store:
-            profile = _district(args, store)
+            profile = _district(args, store, profile)
             _warn_unknown_units(store, profile)
     print("检查通过。")
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:
+    profile = _file_profile(args)
     with _open_store(_data(args)) as store:
-        _district(args, store)
+        _district(args, store, profile)
         try:
             user = add_user(store, args.name, args.unit, args.role, args.password, actor="cli")
         except AccountError as exc:

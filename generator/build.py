@@ -82,7 +82,7 @@ def publish(
 
     `sources` are the instance's MkDocs configuration, hand-written pages and forms (the package's by default).
     """
-    sources = sources or SiteSources()
+    sources = (sources or SiteSources()).absolute()  # MkDocs runs in the staging folder: no relative paths
     built_at = built_at or datetime.now().astimezone()
     started = time.perf_counter()
     site_dir = Path(site_dir).absolute()

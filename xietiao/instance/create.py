@@ -17,15 +17,20 @@ class InstanceExists(Exception):
     """The folder already holds an instance (or data); init never overwrites one."""
 
 
+def refuse_existing(root: Path) -> None:
+    """Raise InstanceExists when `root` already holds any part of an instance."""
+    present = [name for name in OWN if (root / name).exists()]
+    if present:
+        raise InstanceExists(f"{root} 中已有 {'、'.join(present)}：init 不会覆盖已有的实例。")
+
+
 def create_instance(root: Path, profile_source: Path | None = None) -> tuple[Instance, Profile]:
     """Write the profile (a copy of `profile_source`, else the demo district's), forms/, content/ and mkdocs.yml.
 
     The profile is checked before anything is written (ProfileError); an existing instance is refused.
     """
     instance = Instance(root)
-    present = [name for name in OWN if (root / name).exists()]
-    if present:
-        raise InstanceExists(f"{root} 中已有 {'、'.join(present)}：init 不会覆盖已有的实例。")
+    refuse_existing(root)
     source = profile_source or DEMO_PROFILE
     profile = load_profile(source)
     root.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,11 @@ class SiteSources:
     content: tuple[Path, ...] = (CONTENT_DIR,)
     forms_dir: Path = FORMS_DIR
 
+    def absolute(self) -> SiteSources:
+        return SiteSources(
+            self.mkdocs_yml.absolute(), tuple(p.absolute() for p in self.content), self.forms_dir.absolute()
+        )
+
 
 @dataclass(frozen=True)
 class Instance:
