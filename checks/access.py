@@ -45,7 +45,7 @@ from xietiao.store.partition import PARTITIONING
 
 # -- running the matrix --------------------------------------------------------------------------
 
-FILLED = {"name", "form", "number", "sha"}  # the params a Target fills; any other takes the rule's choices
+FILLED = {"name", "form", "number", "sha", "key"}  # the params a Target fills; any other takes the rule's choices
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ ROLES = ("anonymous", *ACCOUNTS)
 #                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
 # number:  what {name}/{form}/{number} in the path names, filled with dc's records and with a
 #          guessed number that belongs to nobody (404 for those who may use the route; the bureau's
-#          empty post may instead be refused for a missing reason, as it sees everything anyway).
+#          empty post may instead be refused for a missing reason, as it sees everything anyway);
+#          "unit" fills {key} with a unit of the profile and with a key no unit has.
 # choices: the values tried for the route's other parameter ({verb}, {kind}, {step}).
 # body:    for /api/forms/{name}: "new" posts a draft, "edit" names a record in the body.
 # write:   csrf       a POST must be refused (403, nothing changed, no file stored) without the
@@ -63,6 +64,7 @@ WRITERS = frozenset({"unit", "bureau", "admin"})
 READERS = frozenset({"bureau", "admin", "leader"})
 BUREAU = frozenset({"bureau", "admin"})
 LEADER = frozenset({"leader"})
+ADMIN = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,9 @@ POLICY: tuple[Rule, ...] = (
     Rule("/app/reports", "GET", READERS),
     Rule("/app/supervision", "GET", READERS),
     Rule("/app/supervision", "POST", BUREAU),
+    Rule("/app/admin/units", "GET", ADMIN),
+    Rule("/app/admin/units/attach", "POST", ADMIN),
+    Rule("/app/admin/units/{key}", "GET POST", ADMIN, number="unit"),
 )
 
 # The acceptable answers. A page or download (GET, and HEAD like it) must simply answer; a
@@ -324,6 +329,9 @@ def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
     elif rule.number == "item":
         yield Target({"number": sd.item}, DC, "item", sd.item)
         yield Target({"number": f"{sd.meeting}-99"}, ghost=True)
+    elif rule.number == "unit":  # a unit of the profile, by its key
+        yield Target({"key": "dc"})
+        yield Target({"key": "nosuch"}, ghost=True)
     else:
         yield Target({})
 
