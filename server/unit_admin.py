@@ -88,7 +88,8 @@ async def unit_page(request: Request) -> Response:
                 return RedirectResponse(f"/app/admin/units?done={key}", status_code=303)
     found = entry_of(current(), key)
     assert found is not None
-    ctx = {"unit": details, "typed": typed, "errors": errors, "kinds": kinds_offered(found[1]), "login": found[1].login}
+    unit = current().by_key[key]
+    ctx = {"unit": details, "typed": typed, "errors": errors, "kinds": kinds_offered(found[1]), "login": unit.login}
     return render(request, "admin_unit.html", ctx, status=400 if errors else 200)  # type: ignore[return-value]
 
 

@@ -110,10 +110,10 @@ def test_clashing_names_codes_and_logins_name_both_places() -> None:
 """
     )
     found = problems_of(text)
-    assert ("units[2].code", "代码 czj 已被 units[0] 使用") in found
-    assert ("units[2].aliases[0]", "名称 县国资办 已被 units[0] 使用") in found
+    assert ("units[2].code", "代码 czj 已被 units[0]（县财政局）使用") in found
+    assert ("units[2].aliases[0]", "名称 县国资办 已被 units[0]（县财政局）使用") in found
     assert ("units[2].aliases[1]", "别名 城东街道 与名称相同") in found
-    assert ("units[3].login", "账号名 chengguan 已被 units[1] 使用") in found
+    assert ("units[3].login", "账号名 chengguan 已被 units[1]（城关镇）使用") in found
     assert ("units[4].login", "账号名 admin 留给系统管理员") in found
 
 

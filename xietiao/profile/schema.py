@@ -250,6 +250,7 @@ class Profile:
         codes: dict[str, str] = {}
         logins: dict[str, str] = {}
         for key, u in self.entries():
+            me = f"{key}（{u.name}）"  # the key for the file, the name for the web page
             for i, name in enumerate(u.aliases):
                 if name == u.name:
                     yield join(key, f"aliases[{i}]"), f"别名 {name} 与名称相同", "删去这个别名"
@@ -257,18 +258,18 @@ class Profile:
                 (join(key, "name"), u.name),
                 *((join(key, f"aliases[{i}]"), a) for i, a in enumerate(u.aliases)),
             ):
-                if name in names and names[name] != key:
-                    yield where, f"名称 {name} 已被 {names[name]} 使用", "每个单位名称和别名只能属于一个单位"
-                names.setdefault(name, key)
+                if name in names and names[name] != me:
+                    yield where, f"名称 {name} 已被 {names[name]}使用", "每个单位名称和别名只能属于一个单位"
+                names.setdefault(name, me)
             if u.code in codes:
-                yield join(key, "code"), f"代码 {u.code} 已被 {codes[u.code]} 使用", "每个单位用不同的代码"
-            codes.setdefault(u.code, key)
+                yield join(key, "code"), f"代码 {u.code} 已被 {codes[u.code]}使用", "每个单位用不同的代码"
+            codes.setdefault(u.code, me)
             login = u.login or u.code
             if login in RESERVED_LOGINS:
                 yield join(key, "login"), f"账号名 {login} 留给系统管理员", "换一个账号名"
             elif login in logins:
-                yield join(key, "login"), f"账号名 {login} 已被 {logins[login]} 使用", "每个单位用不同的账号名"
-            logins.setdefault(login, key)
+                yield join(key, "login"), f"账号名 {login} 已被 {logins[login]}使用", "每个单位用不同的账号名"
+            logins.setdefault(login, me)
 
 
 def with_keys(profile: Profile) -> Profile:
