@@ -9,6 +9,7 @@ from browser import chromium_page, live_server, shot
 from conftest import PASSWORD, TODAY
 from playwright.sync_api import expect
 
+from xietiao.jsonvalue import Doc
 from xietiao.store.engine import Store
 from xietiao.units import same_unit, unit_by_name
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def _lost_item(store: Store) -> None:
     """An item filed under a name the profile no longer has (renamed in the file without an alias)."""
-    doc = {
+    doc: Doc = {
         "number": "2026-10-01",
         "meeting": "2026-10",
         "project": "P-2026-0001",
@@ -33,7 +34,7 @@ def _lost_item(store: Store) -> None:
         "reopened_from": "",
         "created": "2026-10-20T10:00:00+08:00",
     }
-    store.insert("item", doc, actor="fgj", action="挂号")  # type: ignore[arg-type]
+    store.insert("item", doc, actor="fgj", action="挂号")
 
 
 def test_the_admin_renames_a_unit_and_attaches_a_lost_name(store: Store, tmp_path: Path) -> None:

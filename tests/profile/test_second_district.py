@@ -22,6 +22,7 @@ from xietiao.cycle.deadlines import meeting_deadlines, submissions_due
 from xietiao.cycle.workdays import WorkCalendar
 from xietiao.instance.create import create_instance
 from xietiao.instance.layout import Instance
+from xietiao.jsonvalue import Doc
 from xietiao.profile import Profile, using
 from xietiao.store.engine import Store
 
@@ -132,7 +133,7 @@ def _county_installed(county: County) -> Iterator[None]:
         yield
 
 
-def _previous(profile: Profile) -> dict[str, object]:
+def _previous(profile: Profile) -> Doc:
     """The last meeting, held on Thursday 19 November and published."""
     return {
         "number": PREVIOUS,

@@ -88,7 +88,7 @@ def test_refusals_name_the_field_and_keep_the_profile(app, store: Store) -> None
         "/app/admin/units/czj",
         data={"csrf": admin.csrf, "name": czj.name, "code": "czj", "kind": "部门", "aliases": "区财政局（区国资办）"},
     )
-    assert dropped.status_code == 400 and "“区国资办”（1 条记录）" in dropped.text  # type: ignore[attr-defined]
+    assert dropped.status_code == 400 and "“区国资办”（1 条记录）" in dropped.text
     assert current() is before and store.all("unit") == []
     # Only the admin reaches these pages.
     assert login(app, "fgj").get("/app/admin/units").status_code == 403
@@ -103,7 +103,7 @@ def test_names_records_use_that_no_unit_has_can_be_attached_to_a_unit(app, store
     page = admin.get("/app/admin/units")
     assert "找不到所属单位的名称" in page.text and "东城老街道" in page.text
     attached = admin.post("/app/admin/units/attach", data={"csrf": admin.csrf, "name": "东城老街道", "key": "dc"})
-    assert attached.status_code == 200 and "找不到所属单位的名称" not in attached.text  # type: ignore[attr-defined]
+    assert attached.status_code == 200 and "找不到所属单位的名称" not in attached.text
     assert same_unit("东城老街道", "东城街道")
 
 
