@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from xietiao.profile import Profile, ProfileError, demo_profile, load_profile, using
-from xietiao.profile.reader import read_file
+from xietiao.profile.reader import read_file, setting
 from xietiao.units import (
     UnitKind,
     all_units,
@@ -131,3 +132,45 @@ def test_broken_yaml_a_key_written_twice_and_a_missing_file(tmp_path: Path) -> N
     assert [k for k, _ in problems_of("")] == ["district", "government", "bureau", "units"]
     with pytest.raises(ProfileError, match="无法读取"):
         load_profile(tmp_path / "missing.yml")
+
+
+@dataclass(frozen=True)
+class Robot:
+    kind: str = setting(choices=("wecom", "dingtalk", "webhook"))
+    url: str = setting(pattern=r"https?://\S+", example="url: http://10.1.2.3/hook")
+
+
+@dataclass(frozen=True)
+class Notifications:
+    smtp_host: str = setting("", empty_ok=True)
+    smtp_port: int = setting(25, minimum=1, maximum=65535)
+    robots: tuple[Robot, ...] = setting(())
+
+
+@dataclass(frozen=True)
+class Extended(Profile):
+    """How another feature adds a section: a dataclass of settings and one field on the profile."""
+
+    notifications: Notifications = setting(factory=Notifications)
+
+
+def test_a_new_section_is_one_dataclass_and_one_field() -> None:
+    plain = read_file(Extended, SMALL, "district.yml")
+    assert plain.notifications == Notifications() and plain.bureau.name == "县发展和改革局"
+    text = (
+        SMALL + "notifications:\n  smtp_host: mail.qingshan.gov.cn\n  robots: [{kind: wecom, url: http://10.1.2.3/x}]\n"
+    )
+    assert read_file(Extended, text, "district.yml").notifications.robots == (Robot("wecom", "http://10.1.2.3/x"),)
+    bad = SMALL + "notifications: {smtp_port: 0, robots: [{kind: qq, url: x}], sms: true}\n"
+    assert [k for k, _ in problems_of_class(Extended, bad)] == [
+        "notifications.sms",
+        "notifications.smtp_port",
+        "notifications.robots[0].kind",
+        "notifications.robots[0].url",
+    ]
+
+
+def problems_of_class(cls: type[Profile], text: str) -> list[tuple[str, str]]:
+    with pytest.raises(ProfileError) as caught:
+        read_file(cls, text, "district.yml")
+    return [(p.key, p.rule) for p in caught.value.problems]
