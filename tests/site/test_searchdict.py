@@ -18,4 +18,4 @@ def test_the_site_uses_rjieba_and_it_cuts_like_jieba() -> None:
     for text in TEXTS:
         assert fast.segment(text) == reference.segment(text)
     _, tokens = fast.segment(TEXTS[1])
-    assert "东城滨江智慧停车场及配套工程" in tokens  # the user dictionary keeps a project name whole
+    assert "东城滨江智慧停车场及配套工程" in tokens          # the user dictionary keeps a project name whole
