@@ -13,11 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from generator.build import CONFIG, CONTENT, publish
+from generator.build import publish
 from generator.pages import site_pages
 from generator.render import Renderer
 from generator.sitedata import read_site_data
+from xietiao.config import CONTENT_DIR as CONTENT
 from xietiao.config import DISTRICT_TZ
+from xietiao.config import MKDOCS_YML as CONFIG
 from xietiao.demo.generate import make_demo
 from xietiao.ledger.items import register_item
 from xietiao.store.engine import Store

@@ -25,13 +25,11 @@ from checks.access_policy import (
     FORBIDDEN,
     NOW,
     PASSWORD,
-    POLICY,
     POST_OK,
     PROBE_PDF,
     ROLES,
     TODAY,
     AccessReport,
-    Rule,
     Seed,
     Target,
     expected,
@@ -39,13 +37,21 @@ from checks.access_policy import (
     seed,
     targets,
 )
+from checks.access_rules import POLICY, Rule
 from xietiao.forms.definitions import FieldType
 from xietiao.store.engine import Store
 from xietiao.store.partition import PARTITIONING
 
 # -- running the matrix --------------------------------------------------------------------------
 
-FILLED = {"name", "form", "number", "sha", "username"}  # the params a Target fills; any other takes the rule's choices
+FILLED = {
+    "name",
+    "form",
+    "number",
+    "sha",
+    "username",
+    "key",
+}  # the params a Target fills; any other takes the rule's choices
 
 
 @dataclass(frozen=True)

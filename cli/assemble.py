@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,19 +13,25 @@ from generator.build import BuildResult, publish
 from server.app import DEFAULT_UNIT_QUOTA_MB, DEFAULT_UPLOAD_MB, IN_PROCESS_HOSTS, create_app
 from server.auth.sessions import IDLE_MINUTES
 from server.notify.service import NotifyService
+from server.publisher import SiteBuilder
 from xietiao.config import FORMS_DIR
 from xietiao.forms.definitions import FormDef, Problem
 from xietiao.forms.versions import Registration, register_versions
+from xietiao.instance.layout import SiteSources
 from xietiao.notify.settings import NotifySettings, read_settings_file, settings_path
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
 
 
-def build_site(
-    store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
-) -> BuildResult:
-    """The generator's whole publish, as the server's publisher calls it."""
-    return publish(store, site, today, built_at=built_at, on_stage=on_stage)
+def site_builder(sources: SiteSources) -> SiteBuilder:
+    """The generator's whole publish of the instance's site, as the server's publisher calls it."""
+
+    def build_site(
+        store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
+    ) -> BuildResult:
+        return publish(store, site, today, built_at=built_at, on_stage=on_stage, sources=sources)
+
+    return build_site
 
 
 def versioned_forms(store: Store, forms_dir: Path = FORMS_DIR) -> tuple[dict[str, FormDef], list[Registration]]:
@@ -51,7 +58,8 @@ def assemble_app(
     site_dir: Path,
     today: Callable[[], date],
     now: Callable[[], datetime],
-    forms_dir: Path = FORMS_DIR,
+    sources: SiteSources | None = None,
+    forms_dir: Path | None = None,
     upload_mb: int = DEFAULT_UPLOAD_MB,
     notifications: tuple[NotifySettings, list[Problem]] | None = None,
     idle_minutes: int = IDLE_MINUTES,
@@ -60,9 +68,15 @@ def assemble_app(
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first.
 
-    Reminders are set by `notifications` or, by default, by notifications.yml beside the data
-    directory; problems in it leave reminders off and are listed on the admin page.
+    `sources` are the instance's forms, MkDocs configuration and pages (the package's by default);
+    `forms_dir`, when given, replaces the sources' forms. The district profile is the one installed
+    (`xietiao.profile.install`) before this is called. Reminders are set by `notifications` or, by
+    default, by notifications.yml beside the data directory; problems in it leave reminders off and
+    are listed on the admin page.
     """
+    sources = sources or SiteSources()
+    if forms_dir is not None:
+        sources = replace(sources, forms_dir=forms_dir)
     path = settings_path(store.root)
     settings, problems = notifications if notifications is not None else read_settings_file(path)
     notify = NotifyService(store, settings, problems, now, source=str(path) if notifications is None else "")
@@ -71,8 +85,8 @@ def assemble_app(
         site_dir=site_dir,
         today=today,
         now=now,
-        forms=versioned_forms(store, forms_dir)[0],
-        build_site=build_site,
+        forms=versioned_forms(store, sources.forms_dir)[0],
+        build_site=site_builder(sources),
         upload_mb=upload_mb,
         services=[notify],
         notify=notify,

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.markdown_safe import Md, md, md_block
 from generator.pages import Page
+from xietiao.profile import current
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -37,6 +38,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["block"] = md_block
+    # The installed district profile: the names, deadlines and thresholds pages mention.
+    env.globals["district"] = current()
     return env
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.redaction import Redactor, scrub
 from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
+from xietiao.config import FORMS_DIR
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
@@ -30,8 +31,6 @@ from xietiao.store.engine import Store
 from xietiao.units import all_units, town_names
 
 __all__ = ["is_confidential", "read_site_data"]
-
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 # Numbers become file names and link targets, so only the shapes the system itself
 # issues are accepted; a record with any other number is left off the site.

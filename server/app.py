@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import bureau_routes, dashboard
+from server import bureau_routes, dashboard, unit_admin
 from server.admin import accounts as admin_accounts
 from server.admin import forms as admin_forms
 from server.admin import journal as admin_journal
@@ -69,6 +69,7 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *cycle_routes.routes(),
         *ledger_routes.routes(),
         *notify_routes.routes(),
+        *unit_admin.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
         Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),

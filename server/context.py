@@ -23,9 +23,14 @@ from xietiao.accounts import User, get_user
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
 from xietiao.model import Role
+from xietiao.profile import current
 from xietiao.store.engine import Store
+from xietiao.units import all_units, official_unit_name
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Unit names as the installed profile has them now: a record may carry an old name or an alias.
+TEMPLATES.env.filters["official_unit"] = official_unit_name
+TEMPLATES.env.globals["unit_choices"] = lambda kinds: [u.name for u in all_units() if u.kind.label in kinds]
 
 
 @dataclass
@@ -115,5 +120,10 @@ def safe_next(value: str | None) -> str:
 def render(request: Request, name: str, context: dict[str, object], status: int = 200) -> object:
     user = current_user(request)
     session = session_of(request)
-    base = {"user": user, "csrf": session.csrf if session else "", "today": state(request).today()}
+    base = {
+        "user": user,
+        "csrf": session.csrf if session else "",
+        "today": state(request).today(),
+        "district": current(),  # the profile: names, deadlines and thresholds the pages mention
+    }
     return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)

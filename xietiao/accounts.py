@@ -14,7 +14,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.model import Role
 from xietiao.passwords import generate_password, password_problems
 from xietiao.store.engine import Store, now_iso
-from xietiao.units import bureau_name, government_name, unit_by_name
+from xietiao.units import bureau_name, government_name, official_unit_name, unit_by_name
 
 _HASHER = PasswordHasher()
 # Each argon2 check takes 64 MB for a moment: a burst of logins at a deadline must not
@@ -46,13 +46,13 @@ class User:
 
 
 def user_of(doc: Doc) -> User:
-    return User(
-        str(doc["number"]),
-        str(doc["unit"]),
-        Role(str(doc["role"])),
-        str(doc.get("display") or doc["number"]),
-        doc.get("must_change") is True,
-    )
+    """The account's user, with its unit's current official name (the unit may have been renamed since)."""
+    stored = str(doc["unit"])
+    unit = official_unit_name(stored)
+    display = str(doc.get("display") or doc["number"])
+    if unit != stored and display.startswith(stored):
+        display = unit + display[len(stored) :]  # a display made from the old name follows the new one
+    return User(str(doc["number"]), unit, Role(str(doc["role"])), display, doc.get("must_change") is True)
 
 
 def check_password(password: str, username: str) -> None:
@@ -83,7 +83,7 @@ def add_user(
         raise AccountError("用户名只能用2到32个英文字母、数字、下划线、点或减号。")
     found = unit_by_name(unit)
     if found is None:
-        raise AccountError(f"没有名为“{unit}”的单位；请使用机制文件中的单位名称，例如“区财政局”。")
+        raise AccountError(f"没有名为“{unit}”的单位；请使用区情配置中的单位名称或别名。")
     try:
         the_role = Role(role)
     except ValueError:

@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from xietiao.jsonvalue import Doc, JSONValue
+from xietiao.profile import current
 
 
 class Role(str, Enum):
@@ -22,7 +23,14 @@ class Role(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"unit": "责任单位", "bureau": "区发展改革局", "leader": "区领导", "admin": "系统管理员"}[self.value]
+        profile = current()
+        names = {
+            "unit": "责任单位",
+            "bureau": profile.bureau.name,
+            "leader": profile.leaders_label,
+            "admin": "系统管理员",
+        }
+        return names[self.value]
 
 
 class SubmissionStatus(str, Enum):

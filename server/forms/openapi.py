@@ -126,7 +126,7 @@ def openapi_document(forms: dict[str, FormDef]) -> Doc:
         },
         "/api/submissions/{number}": {
             "get": {
-                "summary": "查看一条填报（仅本单位或区发展改革局可见）",
+                "summary": "查看一条填报（仅本单位或牵头部门可见）",
                 "operationId": "get_submission",
                 "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {
@@ -155,7 +155,7 @@ def openapi_document(forms: dict[str, FormDef]) -> Doc:
         "info": {
             "title": "重大项目协调例会系统 API",
             "version": "1.0.0",
-            "description": "区级各系统通过本接口报送项目、议题、上会材料、月度进展和销号申请。",
+            "description": "各业务系统通过本接口报送项目、议题、上会材料、月度进展和销号申请。",
         },
         "paths": paths,
     }

@@ -42,7 +42,7 @@ from xietiao.ledger.board import official_name
 from xietiao.ledger.items import leads
 from xietiao.ledger.view import report_prefill
 from xietiao.model import IssueState, Role
-from xietiao.units import unit_names
+from xietiao.units import same_unit, unit_names
 
 
 def _form_or_404(request: Request) -> FormDef:
@@ -54,7 +54,7 @@ def _form_or_404(request: Request) -> FormDef:
 
 def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
     store = state(request).store
-    docs = store.all("project", lambda d: user.role is not Role.UNIT or d.get("unit") == user.unit)
+    docs = store.all("project", lambda d: user.role is not Role.UNIT or same_unit(d.get("unit"), user.unit))
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
 
 
@@ -165,7 +165,7 @@ async def edit_record(request: Request) -> Response:
     record = await _visible(request, user, form)
     if request.method == "POST":
         return await _save_post(request, user, form, str(record["number"]))
-    if record.get("unit") != user.unit:
+    if not same_unit(record.get("unit"), user.unit):
         raise HTTPException(403, "只能修改本单位的填报。")
     if record.get("status") not in ("draft", "returned"):
         # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
@@ -197,7 +197,7 @@ async def view_record(request: Request) -> Response:
             "T": FieldType,
             "history": await run_in_threadpool(history, st.store, form, record),
             "versions": len(data_versions(record)),
-            "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
+            "can_edit": same_unit(record.get("unit"), user.unit) and record.get("status") in ("draft", "returned"),
             "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
             "done": request.query_params.get("done", ""),
             "list_states": {s.value: s.label for s in IssueState},

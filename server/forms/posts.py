@@ -18,6 +18,7 @@ from xietiao.forms.definitions import FieldDef, FieldType, FormDef
 from xietiao.forms.quota import quota_problem
 from xietiao.forms.submissions import SaveResult, StoreLookup, save
 from xietiao.model import Role
+from xietiao.units import same_unit
 
 MAX_FIELDS = 600
 
@@ -112,7 +113,7 @@ def file_lookup(
     session = session_of(request)
     uploads = session.uploads if session is not None else set()
     record = st.store.get(form, number) if number else None
-    mine = record if record is not None and record.get("unit") == user.unit else None
+    mine = record if record is not None and same_unit(record.get("unit"), user.unit) else None
     # Only real attachment references of the record count, not a hash typed into one of its text fields.
     # Every save keeps its data as a version, the current one included, each read by its own form.
     held = held_attachments(st.store, st.forms[form], mine) if mine is not None else set()

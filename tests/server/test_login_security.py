@@ -103,10 +103,10 @@ def test_a_full_hashing_queue_refuses_logins_at_once_and_others_are_served(app) 
 
 
 def test_inactive_and_unknown_accounts_never_verify(store: Store) -> None:
-    add_user(store, "retired", "区财政局", "unit", "retired-password-1")
+    add_user(store, "retired", "区财政局", "unit", "Pensioned-Clerk-41")
     store.update("user", "retired", lambda d: d.update(active=False), actor="test", action="停用")
     # The placeholder that stood in for an inactive account's hash, and the account's own password.
-    for password in ("xietiao-dummy-password", "retired-password-1", ""):
+    for password in ("xietiao-dummy-password", "Pensioned-Clerk-41", ""):
         assert verify_login(store, "retired", password) is None
         assert verify_login(store, "nobody", password) is None
     assert verify_login(store, "dc", PASSWORD) is not None

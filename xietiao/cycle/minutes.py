@@ -15,6 +15,7 @@ from xietiao.forms.definitions import FieldDef, FieldType, FormDef, Section
 from xietiao.forms.submissions import StoreLookup
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.model import ItemStatus, is_internal, item_number
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 T = FieldType
@@ -24,6 +25,7 @@ TEXT_MAX = 2000
 
 def minutes_form(issues: tuple[str, ...]) -> FormDef:
     """The minutes draft of a meeting whose plan took up `issues`."""
+    limits, leaders = current().colours, current().government.leaders
     talk = (
         FieldDef("issue", T.SELECT, "议题", choices=issues),
         FieldDef("project", T.PROJECT, "项目", help="未对应议题的讨论，选择所涉项目。"),
@@ -37,7 +39,11 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
         FieldDef("co_units", T.UNIT, "配合单位", multiple=True),
         FieldDef("person", T.PERSON, "责任人", required=True),
         FieldDef(
-            "planned", T.DATE, "计划节点", required=True, help="完成时限；超过1个月未完成为滞后，3个月为严重滞后。"
+            "planned",
+            T.DATE,
+            "计划节点",
+            required=True,
+            help=f"完成时限；超过{limits.yellow}个月未完成为滞后，{limits.red}个月为严重滞后。",
         ),
     )
     sections = (
@@ -46,7 +52,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             "",
             (
                 FieldDef("place", T.TEXT, "会议地点", max_length=60),
-                FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder="常务副区长"),
+                FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder=leaders[0]),
                 FieldDef("attendance", T.UNIT, "出席单位", required=True, multiple=True),
                 FieldDef(
                     "minutes",

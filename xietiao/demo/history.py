@@ -11,7 +11,7 @@ from xietiao.demo.items import agreed_item, resolve
 from xietiao.demo.records import DAY, DemoItem, DemoProject, iso
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour
-from xietiao.units import all_units, bureau_name
+from xietiao.units import all_units, bureau_name, government_name
 
 
 def meeting_days(ctx: Context, count: int) -> tuple[list[date], date]:
@@ -57,7 +57,7 @@ def pick_projects(ctx: Context, pool: list[DemoProject], day: date, k: int) -> l
     return keyed[:k]
 
 
-_LIST_NOTES = {"returned": words.RETURN_REASONS[2], "city": "经区政府审定，报市级层面协调。"}
+_LIST_NOTES = {"returned": words.RETURN_REASONS[2], "city": "经{government}审定，报市级层面协调。"}
 
 
 def issue_doc(
@@ -89,7 +89,12 @@ def issue_doc(
     reason = _LIST_NOTES[state] if state == "returned" else ""
     doc = ctx.form("issue", project.lead, data, created, status=status, decided=day, reason=reason)
     doc["number"] = ctx.number("Q", day.year)
-    doc.update(list_state=state, meeting=meeting, merged_into="", list_note=_LIST_NOTES.get(state, ""))
+    doc.update(
+        list_state=state,
+        meeting=meeting,
+        merged_into="",
+        list_note=_LIST_NOTES.get(state, "").format(government=government_name()),
+    )
     return doc
 
 

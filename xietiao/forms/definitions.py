@@ -81,6 +81,7 @@ class FieldDef:
     multiple: bool = False
     # Names the field had in earlier versions of the form (`was:` in the YAML).
     was: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # unit fields: only units of these kinds (镇街, 部门 ...); empty for any
 
 
 @dataclass(frozen=True)

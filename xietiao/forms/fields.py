@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from xietiao.forms.attachments import KINDS
 from xietiao.forms.definitions import TODAY, Bound, Condition, FieldDef, FieldType, Problem
+from xietiao.units import UnitKind
+
+UNIT_KIND_LABELS = tuple(k.label for k in UnitKind)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -22,7 +25,7 @@ _TYPE_KEYS: dict[FieldType, tuple[str, ...]] = {
     T.MONTH: ("min", "max"),
     T.SELECT: ("choices",),
     T.MULTISELECT: ("choices",),
-    T.UNIT: ("multiple",),
+    T.UNIT: ("multiple", "kinds"),
     T.PROJECT: (),
     T.PERSON: (),
     T.YESNO: (),
@@ -256,12 +259,22 @@ def _typed(
         extra["decimals"] = 2 if decimals is None else decimals
     if ftype in (T.UNIT, T.ATTACHMENT):
         extra["multiple"] = r.flag(node, key, "multiple")
+    if ftype is T.UNIT and "kinds" in node:
+        extra["kinds"] = _kinds(r, node.get("kinds"), f"{key}.kinds")
     if ftype is T.ATTACHMENT:
         extra["accept"] = _accept(r, node, key)
         extra["max_mb"] = r.count(node, key, "max_mb") or _DEFAULT_MAX_MB
     if ftype is T.GROUP:
         extra.update(_group(r, node, key, name, in_group=in_group))
     return FieldDef(name, ftype, label, **common, **extra)  # type: ignore[arg-type]
+
+
+def _kinds(r: Reader, raw: object, key: str) -> tuple[str, ...]:
+    """Which kinds of unit a unit field offers, by the labels the district profile uses."""
+    if not isinstance(raw, list) or not raw or any(k not in UNIT_KIND_LABELS for k in raw):
+        r.bad(key, f"kinds {raw!r} 须为单位类别的列表", "可选：" + "、".join(UNIT_KIND_LABELS) + "；例如 kinds: [镇街]")
+        return ()
+    return tuple(str(k) for k in raw)
 
 
 def _group(r: Reader, node: dict[object, object], key: str, name: str, *, in_group: bool) -> dict[str, object]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
 
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, FormDefinitionError, Problem, Section
 from xietiao.forms.fields import Reader, read_field
+from xietiao.yamlfile import StrictLoader, yaml_problem
 
 _PREFIX = re.compile(r"[A-Z]{1,2}")
 _TOP_KEYS = ("title", "prefix", "help", "confidential", "confidential_field", "sections")
@@ -137,38 +137,12 @@ def _form(r: Reader, name: str, doc: object, path: Path | None, source: str) -> 
     )
 
 
-class _Loader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice instead of keeping the last one."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[object, object]:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, Hashable):
-            continue  # construct_mapping reports unhashable keys itself
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"键 {key!r} 重复", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-# Dates stay text: PyYAML would turn a placeholder "2026-12-03" into a date and crash on 2026-02-30.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _parse(name: str, text: str, file: str, path: Path | None) -> tuple[FormDef | None, list[Problem]]:
     r = Reader(file)
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=StrictLoader)
     except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "未知位置"
-        why = getattr(exc, "problem", None) or str(exc)
+        where, why = yaml_problem(exc)
         r.bad("(文件)", f"YAML 格式错误（{where}）", f"检查该处的缩进、冒号和引号；解析器提示：{why}")
         return None, r.problems
     form = _form(r, name, doc, path, text)

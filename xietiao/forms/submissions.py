@@ -13,7 +13,7 @@ from xietiao.forms.fieldtypes import Lookup
 from xietiao.jsonvalue import Doc, JSONValue, copy_value
 from xietiao.model import Role, SubmissionStatus, record_number
 from xietiao.store.engine import Store, now_iso
-from xietiao.units import unit_by_name
+from xietiao.units import bureau_name, same_unit, unit_by_name
 
 EDITABLE = (SubmissionStatus.DRAFT.value, SubmissionStatus.RETURNED.value)
 
@@ -76,7 +76,7 @@ class StoreLookup(Lookup):
 def can_see(user: User, record: Doc) -> bool:
     if user.role in (Role.BUREAU, Role.ADMIN, Role.LEADER):
         return True
-    return record.get("unit") == user.unit
+    return same_unit(record.get("unit"), user.unit)
 
 
 def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
@@ -127,7 +127,7 @@ def save(
     the API pass NO_VERSION for an edit that names none: it is refused the same way.
     """
     if user.role is Role.LEADER:
-        raise NotAllowed("区领导账号不填报表单。")
+        raise NotAllowed(f"{Role.LEADER.label}账号不填报表单。")
     checked = check_submission(form, data, lookup, complete=submit)
     values: Doc = dict(checked.values)
     if checked.errors:
@@ -140,10 +140,10 @@ def save(
         if number is not None:
             # Who may edit comes first: a stale or missing version is news only to the record's own unit.
             current = get_visible(store, form.name, number, user)
-            if current.get("unit") != user.unit:
+            if not same_unit(current.get("unit"), user.unit):
                 raise NotYours("只能修改本单位的填报。")
             if current.get("status") not in EDITABLE:
-                raise NotAllowed("已提交的填报已锁定；如需修改，请联系区发展改革局退回。")
+                raise NotAllowed(f"已提交的填报已锁定；如需修改，请联系{bureau_name()}退回。")
             if seen_version is not None and version_of(current) != seen_version:
                 errors[STALE] = [STALE_TEXT if seen_version >= 0 else MISSING_VERSION]
         if errors:
@@ -220,7 +220,7 @@ def _transition(store: Store, form: str, number: str, user: User, to: Submission
 
 def _require_bureau(user: User) -> None:
     if user.role not in (Role.BUREAU, Role.ADMIN):
-        raise NotAllowed("只有区发展改革局可以退回或受理填报。")
+        raise NotAllowed(f"只有{bureau_name()}可以退回或受理填报。")
 
 
 def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str, form_version: int) -> None:

@@ -20,6 +20,7 @@ from xietiao.ledger.items import LIVE, live_closure, status_of
 from xietiao.ledger.view import reports_by_unit
 from xietiao.model import ItemStatus, MeetingStatus
 from xietiao.notify.reminders import Audience, Reminder, Source, SourceContext, item_list
+from xietiao.profile import current
 
 M = MeetingStatus
 RECENT_DAYS = 60  # the cycle's deadlines are looked for on meetings of the last two months only
@@ -129,7 +130,7 @@ def cycle_steps(ctx: SourceContext) -> list[Reminder]:
     numbers: list[str] = []
     for meeting in _recent(all_meetings(ctx.store), ctx.today):
         previous = previous_meeting(ctx.store, meeting)
-        for d in meeting_deadlines(meeting, previous, ctx.calendar, ctx.today):
+        for d in meeting_deadlines(meeting, previous, ctx.calendar, ctx.today, days=current().deadlines):
             if d.done is not None or d.due > ctx.today:
                 continue
             if d.step == "minutes_drafted" and meeting_status(meeting) not in (M.HELD,):

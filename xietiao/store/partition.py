@@ -17,6 +17,7 @@ PARTITIONING: dict[str, str] = {
     "user": "single",
     "counter": "single",
     "setting": "single",
+    "unit": "single",  # unit details changed in the web (xietiao.profile.changes)
     "project": "year",
     "issue": "year",
     "material": "year",
