@@ -101,7 +101,13 @@ POLICY: tuple[Rule, ...] = (
     Rule("/api/submissions/{number}", "GET", ANY, "own", number="record"),
     Rule("/app/cycle", "GET", BUREAU),
     Rule("/app/cycle/new", "POST", BUREAU),
-    Rule("/app/cycle/{number}/{kind}.docx", "GET", READERS, number="meeting", choices=("call", "notice", "minutes")),
+    Rule(
+        "/app/cycle/{number}/{kind}.docx",
+        "GET",
+        READERS,
+        number="meeting",
+        choices=("call", "notice", "minutes", "materials"),
+    ),
     Rule("/app/cycle/{number}/plan", "GET POST", BUREAU, number="meeting"),
     Rule("/app/cycle/{number}/minutes", "GET POST", BUREAU, number="meeting"),
     Rule("/app/cycle/{number}", "GET", READERS, number="meeting"),
@@ -119,15 +125,19 @@ POLICY: tuple[Rule, ...] = (
         "POST",
         BUREAU,
         number="issue",
-        choices=("accept", "return", "merge", "carry", "city"),
+        choices=("accept", "return", "merge", "carry", "city", "city-sent", "city-reply"),
     ),
+    Rule("/app/issues/{number}/city.docx", "GET", READERS, number="issue"),
     Rule("/app/approvals", "GET", LEADER),
+    Rule("/app/approvals/city/{number}/{verb}", "POST", LEADER, number="issue", choices=("approve", "return")),
     Rule("/app/approvals/{number}/{verb}", "POST", LEADER, number="meeting", choices=("approve", "return")),
     Rule("/app/ledger", "GET", READERS),
     Rule("/app/ledger.xlsx", "GET", READERS),
     Rule("/app/bulletin.docx", "GET", READERS),
     Rule("/app/ledger/{number}", "GET", ANY, "part", number="item"),
-    Rule("/app/ledger/{number}/{verb}", "POST", BUREAU, number="item", choices=("close", "reject", "reopen")),
+    Rule(
+        "/app/ledger/{number}/{verb}", "POST", BUREAU, number="item", choices=("close", "reject", "reopen", "explain")
+    ),
     Rule("/app/reports", "GET", READERS),
     Rule("/app/supervision", "GET", READERS),
     Rule("/app/supervision", "POST", BUREAU),
@@ -279,7 +289,17 @@ def seed(folder: Path) -> Seed:
             ("progress", progress),
             ("closure", closure),
         )
-        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", "土地报批材料已报市局")
+        # An accepted project that is not confidential is public: the site shows it and every unit may
+        # raise an issue on it, so its number and name are no secret. dc's confidential project is.
+        secret = _save(store, "project", dc, {**_project_data(), "name": "东城保密配套工程", "confidential": True})
+        accept_record(store, "project", secret, fgj, "已核实")
+        private = (
+            *(n for f, n in records if f != "project"),
+            secret,
+            "东城保密配套工程",
+            "用地预审迟迟未批",
+            "土地报批材料已报市局",
+        )
         return Seed(records, meeting, issue, item, ref.sha256, private)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -23,6 +25,16 @@ from xietiao.model import Role
 from xietiao.store.engine import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# An agreed item's number wherever it stands in a sentence: 2026-12-03, not part of a longer run.
+ITEM_NUMBER = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])", re.ASCII)
+
+
+def link_items(text: object) -> Markup:
+    """Text with every agreed item's number made a link to the item; the rest escaped as text."""
+    return Markup(ITEM_NUMBER.sub(r'<a href="/app/ledger/\1">\1</a>', str(escape(str(text or "")))))
+
+
+TEMPLATES.env.filters["link_items"] = link_items
 
 
 @dataclass
