@@ -77,3 +77,48 @@ def shot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def login(page: object, base: str, username: str) -> None:
+    """Through the login page, as a person would; lands on the workbench."""
+    from conftest import PASSWORD
+
+    page.goto(f"{base}/app/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/app/")  # type: ignore[attr-defined]
+
+
+def logout(page: object) -> None:
+    import re
+
+    page.click("button:text('退出')")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/app/login$"))  # type: ignore[attr-defined]
+
+
+def demo_template(folder: Path, today: date, usernames: tuple[str, ...]) -> Path:
+    """The demo data once, with logins for the named accounts (unit codes, fgj, leader): copy it per test."""
+    from conftest import PASSWORD
+
+    from xietiao.accounts import add_user
+    from xietiao.demo.generate import make_demo
+    from xietiao.units import bureau_name, government_name, unit_by_code
+
+    data = folder / "data"
+    with Store(data, create=True) as store:
+        make_demo(store, today, "demo", accounts=False)
+        for name in usernames:
+            unit = bureau_name() if name == "fgj" else government_name() if name == "leader" else None
+            role = "bureau" if name == "fgj" else "leader" if name == "leader" else "unit"
+            found = unit_by_code(name)
+            add_user(store, name, unit or (found.name if found else ""), role, PASSWORD)
+    return data
+
+
+def demo_copy(template: Path, target: Path) -> Store:
+    """A fresh copy of the template's data, opened (the caller closes it)."""
+    import shutil
+
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns(".lock"))
+    return Store(target)

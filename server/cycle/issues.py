@@ -27,12 +27,16 @@ from xietiao.store.engine import Store
 VERBS = ("accept", "return", "merge", "carry", "city", *city.BUREAU_VERBS)
 
 
+# The default view: everything still being worked on, escalations to the city included.
+IN_HAND = (*OPEN_STATES, IssueState.CITY_PENDING, IssueState.CITY)
+
+
 def _states(choice: str) -> tuple[IssueState, ...] | None:
     if choice == "all":
         return None
     if choice in IssueState._value2member_map_:
         return (IssueState(choice),)
-    return OPEN_STATES
+    return IN_HAND
 
 
 def _context(store: Store, meeting: str, choice: str, today: date) -> dict[str, object]:

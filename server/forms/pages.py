@@ -287,7 +287,7 @@ def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
             for key, f in labels.items():  # in the form's own order
                 if key in changed:
                     before, after = changed[key]
-                    changes.append((f.label, display(f, before), display(f, after)))
+                    changes.append((f.label, display(f, before), display(f, after), f.name == "item"))
             previous = data
         rows.append({"v": version, "changes": changes})
     return rows

@@ -129,9 +129,11 @@ def open_to(user: User, project: Doc) -> bool:
 
 
 def issue_projects(store: Store, user: User) -> list[tuple[str, str]]:
-    """(number, name) of every project the user may raise an issue on, by number."""
-    docs = store.all("project", lambda d: open_to(user, d))
-    return sorted((str(d["number"]), str(data_of(d).get("name") or "")) for d in docs)
+    """(number, name) of every project the user may raise an issue on: its own first, then by number."""
+    docs = sorted(
+        store.all("project", lambda d: open_to(user, d)), key=lambda d: (d.get("unit") != user.unit, str(d["number"]))
+    )
+    return [(str(d["number"]), str(data_of(d).get("name") or "")) for d in docs]
 
 
 def check_issue(store: Store, user: User, values: Doc) -> dict[str, list[str]]:

@@ -42,7 +42,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
     )
     explained = (
         FieldDef("unit", T.UNIT, "说明单位", required=True),
-        FieldDef("items", T.TEXT, "涉及事项", max_length=300, help="议定事项编号，多个用顿号隔开。"),
+        FieldDef("items", T.TEXT, "涉及事项", max_length=1000, help="议定事项编号，多个用顿号隔开。"),
         FieldDef(
             "text", T.TEXTAREA, "说明情况", required=True, max_length=TEXT_MAX, help="未落实的原因和整改措施、时限。"
         ),

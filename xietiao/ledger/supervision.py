@@ -251,10 +251,10 @@ def explanations(store: Store, today: date) -> list[Explanation]:
         for doc in docs:
             a = item_assessment(item_of(doc), today)
             if a.colour is Colour.RED:
-                reasons.append(f"{doc['number']} 严重滞后（{a.reason}）")
+                reasons.append(a.reason)  # 议定事项…：计划节点…，已逾期…（严重滞后）
             mark = doc.get("explain")
             if isinstance(mark, dict) and poorly_carried_out(store, doc):
-                reasons.append(f"{doc['number']} 落实不力：{mark.get('reason')}")
+                reasons.append(f"议定事项{doc['number']}落实不力：{mark.get('reason')}")
         mine = [r for r in supervisions if official_name(str(r.get("unit") or "")) == unit]
         for record in mine:
             listed = "、".join(strings_of(record.get("items")))
