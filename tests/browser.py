@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import uvicorn
 
 from xietiao.store.engine import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -56,7 +60,7 @@ def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str
 
 
 @contextmanager
-def chromium_page() -> Iterator[object]:
+def chromium_page() -> Iterator[Page]:
     """A fresh page in headless Debian Chromium (never a downloaded browser)."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
@@ -73,28 +77,28 @@ def chromium_page() -> Iterator[object]:
             browser.close()
 
 
-def shot(page: object, name: str) -> Path:
+def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def login(page: object, base: str, username: str) -> None:
+def login(page: Page, base: str, username: str) -> None:
     """Through the login page, as a person would; lands on the workbench."""
     from conftest import PASSWORD
 
-    page.goto(f"{base}/app/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/app/")  # type: ignore[attr-defined]
+    page.goto(f"{base}/app/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/app/")
 
 
-def logout(page: object) -> None:
+def logout(page: Page) -> None:
     import re
 
-    page.click("button:text('退出')")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/app/login$"))  # type: ignore[attr-defined]
+    page.click("button:text('退出')")
+    page.wait_for_url(re.compile(r".*/app/login$"))
 
 
 def demo_template(folder: Path, today: date, usernames: tuple[str, ...]) -> Path:
@@ -122,3 +126,10 @@ def demo_copy(template: Path, target: Path) -> Store:
 
     shutil.copytree(template, target, ignore=shutil.ignore_patterns(".lock"))
     return Store(target)
+
+
+def record(store: Store, kind: str, number: str) -> dict[str, Any]:
+    """A stored record read as plain JSON, for tests to look into."""
+    doc = store.get(kind, number)
+    assert doc is not None, f"{kind} {number} is missing"
+    return cast(dict[str, Any], doc)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, shot
+from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, record, shot
 from conftest import TODAY
 from playwright.sync_api import expect
 
@@ -37,11 +37,11 @@ def store(template: Path, tmp_path: Path) -> Iterator[Store]:
 
 def _pending_closure(store: Store) -> tuple[str, str]:
     """A closure request the demo leaves waiting, on an item of a public project: (request, item)."""
-    for record in sorted(store.all("closure", lambda d: d.get("status") == "submitted"), key=lambda d: d["number"]):
-        item = store.get("item", record["data"]["item"])  # type: ignore[index]
-        project = store.get("project", str(item["project"])) if item else None
-        if item and project and not project["confidential"] and item["status"] == "closure_requested":
-            return str(record["number"]), str(item["number"])
+    waiting = sorted(str(d["number"]) for d in store.all("closure", lambda d: d.get("status") == "submitted"))
+    for number in waiting:
+        item = record(store, "item", record(store, "closure", number)["data"]["item"])
+        if not record(store, "project", item["project"])["confidential"] and item["status"] == "closure_requested":
+            return number, str(item["number"])
     raise AssertionError("演示数据里没有待核实的销号申请")
 
 
@@ -66,7 +66,7 @@ def test_a_closure_request_is_decided_on_its_own_page_and_the_site_shows_the_ite
         page.wait_for_url(f"{base}/app/records/closure/{request}")
         card = page.locator("#closure-item")
         expect(card).to_contain_text(item)
-        expect(card).to_contain_text(str(store.get("item", item)["content"]))  # type: ignore[index]
+        expect(card).to_contain_text(str(record(store, "item", item)["content"]))
         evidence = page.locator("a:text('办结佐证材料（演示）.pdf')")
         assert page.request.get(f"{base}{evidence.get_attribute('href')}").body().startswith(b"%PDF")
         # Exactly the two decisions that exist: no bare 受理 that would leave the item asking for ever.
@@ -96,9 +96,9 @@ def test_a_closure_request_is_decided_on_its_own_page_and_the_site_shows_the_ite
 
 
 def test_a_department_finds_another_units_project_by_typing_and_raises_an_issue(store: Store, tmp_path: Path) -> None:
-    target = store.get("project", "P-2026-0032")
-    assert target is not None and target["unit"] != "区财政局"
-    name = str(target["data"]["name"])  # type: ignore[index]
+    target = record(store, "project", "P-2026-0032")
+    assert target["unit"] != "区财政局"
+    name = str(target["data"]["name"])
     with live_server(store, tmp_path / "site", TODAY) as (base, _app), chromium_page() as page:
         login(page, base, "czj")  # 区财政局 owns no project at all
         page.click("a.button:text('议题申报')")
@@ -191,9 +191,9 @@ def test_an_issue_goes_to_the_city_after_a_leaders_approval_and_the_reply_is_rec
         letter = "\n".join(
             p.text for p in docx.Document(io.BytesIO(Path(download.value.path()).read_bytes())).paragraphs
         )
-        data = store.get("issue", issue)["data"]  # type: ignore[index]
+        data = record(store, "issue", issue)["data"]
         assert "市重大项目协调例会办公室" in letter and "涉及跨区用地指标调剂" in letter and "代拟稿" not in letter
-        assert str(data["ask"]) in letter and str(data["problem"]) in letter  # type: ignore[index]
+        assert str(data["ask"]) in letter and str(data["problem"]) in letter
         _reply(page, reply, "returned")
         history = page.locator("#city-history li")
         expect(history).to_have_count(4)
@@ -210,5 +210,5 @@ def test_an_issue_goes_to_the_city_after_a_leaders_approval_and_the_reply_is_rec
         _city_step(page, base, waiting)
         _reply(page, "市发展改革委复函：已协调市级审批部门，问题已解决。", "solved")
         expect(page.locator("main")).to_contain_text("问题清单：市级协调已办结")
-    assert store.get("issue", issue)["list_state"] == "accepted"  # type: ignore[index]
-    assert store.get("issue", waiting)["list_state"] == "city_solved"  # type: ignore[index]
+    assert record(store, "issue", issue)["list_state"] == "accepted"
+    assert record(store, "issue", waiting)["list_state"] == "city_solved"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, shot
+from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, record, shot
 from conftest import TODAY
 from playwright.sync_api import expect
 
@@ -74,7 +74,7 @@ def _checklist_state(page, base: str, project: str) -> str:  # type: ignore[no-u
 def test_material_is_owed_per_planned_project_checked_off_and_packed_for_the_leader(
     store: Store, tmp_path: Path
 ) -> None:
-    issue = store.get("issue", "Q-2026-0085")["data"]  # type: ignore[index]
+    issue = record(store, "issue", "Q-2026-0085")["data"]
     with live_server(store, tmp_path / "site", TODAY) as (base, _app), chromium_page() as page:
         _plan_approved(page, base, due="2026-12-02")
         login(page, base, "jtysj")
@@ -85,7 +85,7 @@ def test_material_is_owed_per_planned_project_checked_off_and_packed_for_the_lea
         task.locator("a:text('报送材料')").click()
         # Tied to the meeting and started from the project's registration and the issue it was planned with.
         assert page.input_value("#f-meeting") == MEETING and page.input_value("#f-project") == PLANNED
-        assert page.input_value("#f-problems") == issue["problem"] and page.input_value("#f-ask") == issue["ask"]  # type: ignore[index]
+        assert page.input_value("#f-problems") == issue["problem"] and page.input_value("#f-ask") == issue["ask"]
         assert page.input_value("#f-overview") and page.input_value("#f-goals-0-task")
         assert page.input_value("#f-persons-0-person")
         warning = page.locator("#f-project-plan-warning")
@@ -140,7 +140,7 @@ def test_material_is_owed_per_planned_project_checked_off_and_packed_for_the_lea
         with page.expect_download() as download:
             page.click("a:text('下载上会材料汇编')")
         pack = _docx_text(Path(download.value.path()).read_bytes())
-    names = [str(store.get("project", p)["data"]["name"]) for p in (PLANNED, "P-2025-0005")]  # type: ignore[index]
+    names = [str(record(store, "project", p)["data"]["name"]) for p in (PLANNED, "P-2025-0005")]
     contents = pack[pack.index("目　录") :]
     assert contents.index(names[0]) < contents.index(names[1])  # plan order, in the contents list too
     assert "860个" in pack and f"【不公开（仅内部）】内部说明：{INTERNAL}" in pack
@@ -214,5 +214,4 @@ def test_units_due_to_explain_reach_the_plan_the_notice_the_minutes_and_their_wo
         expect(page.locator("[role=status]")).to_contain_text("草稿已保存")
         page.goto(f"{base}/app/cycle/{MEETING}")
         expect(page.locator("#meeting-explained")).to_contain_text("12月20日前到位")
-    explained = store.get("meeting", MEETING)["explained"]  # type: ignore[index]
-    assert [e["unit"] for e in explained] == ["区财政局"]  # type: ignore[index, union-attr]
+    assert [e["unit"] for e in record(store, "meeting", MEETING)["explained"]] == ["区财政局"]

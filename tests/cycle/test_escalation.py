@@ -65,7 +65,8 @@ def test_the_whole_way_to_the_city_and_back_is_kept_on_the_issue(store: Store, c
     assert doc is not None and state(store, q) == "city_solved"
     assert [h["step"] for h in escalation.city_history(doc)] == ["marked", "approved", "sent", "replied"]
     assert escalation.city_of(doc)["reply"] == "市里已复函，同意统筹解决。"
-    letter = _text(escalation.city_request_docx(doc, store.get("project", str(doc["data"]["project"])), TODAY))  # type: ignore[index]
+    project = store.get("project", str(issuelist.data_of(doc).get("project")))
+    letter = _text(escalation.city_request_docx(doc, project, TODAY))
     assert "代拟稿" not in letter and "东城智能制造产业园" in letter and "请协调规划许可。" in letter
     actions = [e["action"] for e in store.journal(q)]
     assert "审定同意报市级协调" in actions and "登记市里答复：问题已解决，议题办结" in actions

@@ -31,7 +31,7 @@ def _due(store: Store, cycle) -> None:  # type: ignore[no-untyped-def]
     fgj = cycle["fgj"]
     r = _post(fgj, "/app/ledger/2026-11-02/explain", {"reason": POOR})
     assert "须在下次例会上作出说明" in r.text  # type: ignore[attr-defined]
-    bulletin = {
+    bulletin: dict[str, object] = {
         "kind": "通报",
         "unit": "区财政局",
         "date": "2026-11-27",
@@ -61,11 +61,11 @@ def test_the_plan_notice_and_minutes_carry_the_explanations(app, store, cycle) -
     q1 = _to_held(cycle, store)  # call, issue, plan, approval, held
     fgj, leader = cycle["fgj"], cycle["leader"]
     meeting = store.get("meeting", MEETING)
-    assert [e["unit"] for e in meeting["explanations"]] == ["区财政局", "东城街道", "西城街道"]  # type: ignore[index]
+    assert [e["unit"] for e in meeting["explanations"]] == ["区财政局", "东城街道", "西城街道"]
     # What named no meeting yet is now due at this one, and ends once it is held.
-    assert store.get("item", "2026-11-02")["explain"]["meeting"] == MEETING  # type: ignore[index]
+    assert store.get("item", "2026-11-02")["explain"]["meeting"] == MEETING
     assert [s["explain_at"] for s in store.all("supervision")] == [MEETING]
-    assert not poorly_carried_out(store, store.get("item", "2026-11-02"))  # type: ignore[arg-type]
+    assert not poorly_carried_out(store, store.get("item", "2026-11-02"))
     notice = _docx_text(fgj.get(f"/app/cycle/{MEETING}/notice.docx").content)
     assert "三、需作说明的单位" in notice and "四、会前准备" in notice and POOR in notice and "区财政局" in notice
     form = fgj.get(f"/app/cycle/{MEETING}/minutes").text
@@ -79,10 +79,8 @@ def test_the_plan_notice_and_minutes_carry_the_explanations(app, store, cycle) -
     r = _post(
         fgj, f"/app/cycle/{MEETING}/minutes", _minutes_post(cycle["p1"], cycle["p2"], q1, action="submit", **extra)
     )
-    assert store.get("meeting", MEETING)["status"] == "minutes_drafted", r.text  # type: ignore[index, attr-defined]
-    assert store.get("meeting", MEETING)["explained"] == [  # type: ignore[index]
-        {"unit": "区财政局", "text": "资金已于11月25日拨付到位。"}
-    ]
+    assert store.get("meeting", MEETING)["status"] == "minutes_drafted", r.text  # type: ignore[attr-defined]
+    assert store.get("meeting", MEETING)["explained"] == [{"unit": "区财政局", "text": "资金已于11月25日拨付到位。"}]
     assert "资金已于11月25日拨付到位。" in leader.get("/app/approvals").text
     minutes = _docx_text(fgj.get(f"/app/cycle/{MEETING}/minutes.docx").content)
     assert "区财政局就落实情况作了说明。资金已于11月25日拨付到位。" in minutes

@@ -52,13 +52,13 @@ def test_the_due_date_is_a_working_day_no_later_than_the_meeting(app, store, cyc
     for due, said in (("2026-11-30", "不能晚于会议日期"), ("2026-11-22", "不是工作日"), ("11/26", "不是有效日期")):
         r = _post(fgj, f"/app/cycle/{MEETING}/plan", {**base, "materials_due": due})
         assert r.status_code == 400 and said in r.text, due  # type: ignore[attr-defined]
-    assert store.get("meeting", MEETING)["status"] == "call_open"  # type: ignore[index]
+    assert store.get("meeting", MEETING)["status"] == "call_open"
 
 
 def test_tasks_prefill_checklist_warning_and_pack(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
     _planned(store, cycle)
     dc, xc, fgj = cycle["dc"], cycle["xc"], cycle["fgj"]
-    assert store.get("meeting", MEETING)["materials_due"] == "2026-11-26"  # type: ignore[index]
+    assert store.get("meeting", MEETING)["materials_due"] == "2026-11-26"
     # Each unit with a project on the plan sees its task, with the link that starts the form.
     home = dc.get("/app/").text
     link = f"/app/forms/material/new?meeting={MEETING}&amp;project={cycle['p1']}"
@@ -70,7 +70,7 @@ def test_tasks_prefill_checklist_warning_and_pack(app, store, cycle) -> None:  #
 
     m1 = _submit(dc, "material", _material(cycle["p1"], meeting=MEETING, secret_notes=SECRET))
     m2 = _submit(xc, "material", _material(cycle["p2"], lead_unit="西城街道"))  # no meeting named: its plan's
-    assert store.get("material", m2)["meeting"] == MEETING  # type: ignore[index]
+    assert store.get("material", m2)["meeting"] == MEETING
     refused = xc.post("/api/forms/material", json={"action": "submit", "data": _material(cycle["p1"])})
     assert refused.status_code == 422 and "上会材料由项目的责任单位报送" in refused.text  # not xc's project
     _post(fgj, f"/app/records/material/{m2}/return", {"reason": "请补充节点计划。"})
