@@ -2,6 +2,7 @@
 
 Lives here: `app` (routes and middleware), `context` (state, user, write guards), `security`,
 `site` (serving the built site), `publisher` (one background publish at a time), `dashboard`,
-`bureau_routes`, `downloads`; subpackages `auth`, `forms`, `cycle`, `ledger`.
+`worklist` (a unit's rows from the meeting cycle), `bureau_routes`, `downloads`; subpackages `auth`,
+`forms`, `cycle`, `ledger`.
 May import: `xietiao`, Starlette, Jinja2. Never `generator` or `cli`: the site builder is injected.
 """

@@ -244,7 +244,7 @@ class Explanation:
 
 def explanations(store: Store, today: date) -> list[Explanation]:
     """Who must explain at the next meeting and why, units in official order (see must_explain)."""
-    supervisions = [r for r in supervision_list(store) if _pending(store, r)]
+    supervisions = [r for r in supervision_list(store) if _pending(store, r) and _still_open(store, r)]
     out: list[Explanation] = []
     for unit, docs in must_explain(store, today):
         reasons: list[str] = []
@@ -264,6 +264,12 @@ def explanations(store: Store, today: date) -> list[Explanation]:
         numbers = tuple(str(d["number"]) for d in docs)
         out.append(Explanation(unit, numbers, tuple(reasons), tuple(str(r.get("number")) for r in mine)))
     return out
+
+
+def _still_open(store: Store, record: Doc) -> bool:
+    """A supervision record still counts while it names no item or one of its items is open."""
+    numbers = strings_of(record.get("items"))
+    return not numbers or any(status_of(d).is_open for d in (store.get("item", n) for n in numbers) if d is not None)
 
 
 def strings_of(value: JSONValue) -> list[str]:
