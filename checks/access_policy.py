@@ -187,8 +187,18 @@ def seed(folder: Path) -> Seed:
             ("progress", progress),
             ("closure", closure),
         )
+        # An accepted project that is not confidential is public: the site shows it and every unit may
+        # raise an issue on it, so its number and name are no secret. dc's confidential project is.
+        secret = _save(store, "project", dc, {**_project_data(), "name": "东城保密配套工程", "confidential": True})
+        accept_record(store, "project", secret, fgj, "已核实")
         filings = (progress, closure, "土地报批材料已报市局", "已取得用地批复", "钱晓东", "用地批复.pdf")
-        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", *filings)
+        private = (
+            *(n for f, n in records if f != "project"),
+            secret,
+            "东城保密配套工程",
+            "用地预审迟迟未批",
+            *filings,
+        )
         return Seed(records, meeting, issue, item, ref.sha256, private, filings)
 
 

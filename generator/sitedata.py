@@ -46,6 +46,7 @@ SHOWN_ISSUE_STATES = (
     IssueState.MERGED,
     IssueState.CARRIED,
     IssueState.CITY,
+    IssueState.CITY_SOLVED,
     IssueState.SCHEDULED,
     IssueState.DISCUSSED,
 )

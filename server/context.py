@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -31,6 +33,17 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Unit names as the installed profile has them now: a record may carry an old name or an alias.
 TEMPLATES.env.filters["official_unit"] = official_unit_name
 TEMPLATES.env.globals["unit_choices"] = lambda kinds: [u.name for u in all_units() if u.kind.label in kinds]
+
+# An agreed item's number wherever it stands in a sentence: 2026-12-03, not part of a longer run.
+ITEM_NUMBER = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])", re.ASCII)
+
+
+def link_items(text: object) -> Markup:
+    """Text with every agreed item's number made a link to the item; the rest escaped as text."""
+    return Markup(ITEM_NUMBER.sub(r'<a href="/app/ledger/\1">\1</a>', str(escape(str(text or "")))))
+
+
+TEMPLATES.env.filters["link_items"] = link_items
 
 
 @dataclass

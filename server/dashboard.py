@@ -9,7 +9,9 @@ from starlette.routing import BaseRoute, Route
 
 from server.context import render, require_user, state
 from server.cycle.common import MeetingView, calendar, view_of
+from server.worklist import unit_work
 from xietiao.accounts import User
+from xietiao.cycle.escalation import pending_city
 from xietiao.cycle.meetings import all_meetings, status_of
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import thresholds
@@ -71,6 +73,8 @@ async def home(request: Request) -> Response:
     items = await run_in_threadpool(_my_items, st.store, user, request) if is_unit else []
     owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
     calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
+    work = await run_in_threadpool(unit_work, st.store, user.unit, today) if is_unit else None
+    city = await run_in_threadpool(pending_city, st.store) if user.role is Role.LEADER else []
     returned = [r for r in records if r.get("status") == "returned"]
     waiting = (
         [
@@ -85,12 +89,14 @@ async def home(request: Request) -> Response:
         request,
         "dashboard.html",
         {
-            "waiting_count": len(waiting),
+            "waiting_count": len(waiting) + len(city),
+            "work": work,
             "form_order": FORM_ORDER,
             "waiting_titles": [
                 f"{m['title']}的{'建议方案' if status_of(m) is MeetingStatus.PLAN_PROPOSED else '纪要'}"
                 for m in waiting
-            ],
+            ]
+            + [f"议题{d['number']}报市级协调" for d in city],
             "records": records,
             "returned": returned,
             "items": items,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import uvicorn
@@ -17,7 +19,10 @@ from conftest import PASSWORD, fixed_now
 from playwright.sync_api import Page
 
 from cli.assemble import assemble_app
+from xietiao.accounts import add_user
+from xietiao.demo.generate import make_demo
 from xietiao.store.engine import Store
+from xietiao.units import bureau_name, government_name, unit_by_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -93,3 +98,29 @@ def logout(page: Page) -> None:
     """Sign out with the header's 退出 button and land on the login page."""
     page.click("button:text('退出')")
     page.wait_for_url(re.compile(r".*/app/login$"))
+
+
+def demo_template(folder: Path, today: date, usernames: tuple[str, ...]) -> Path:
+    """The demo data once, with logins for the named accounts (unit codes, fgj, leader): copy it per test."""
+    data = folder / "data"
+    with Store(data, create=True) as store:
+        make_demo(store, today, "demo", accounts=False)
+        for name in usernames:
+            unit = bureau_name() if name == "fgj" else government_name() if name == "leader" else None
+            role = "bureau" if name == "fgj" else "leader" if name == "leader" else "unit"
+            found = unit_by_code(name)
+            add_user(store, name, unit or (found.name if found else ""), role, PASSWORD)
+    return data
+
+
+def demo_copy(template: Path, target: Path) -> Store:
+    """A fresh copy of the template's data, opened (the caller closes it)."""
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns(".lock"))
+    return Store(target)
+
+
+def record(store: Store, kind: str, number: str) -> dict[str, Any]:
+    """A stored record read as plain JSON, for tests to look into."""
+    doc = store.get(kind, number)
+    assert doc is not None, f"{kind} {number} is missing"
+    return cast(dict[str, Any], doc)

@@ -52,7 +52,9 @@ class IssueState(str, Enum):
     RETURNED = "returned"
     MERGED = "merged"
     CARRIED = "carried"
+    CITY_PENDING = "city_pending"
     CITY = "city"
+    CITY_SOLVED = "city_solved"
     SCHEDULED = "scheduled"
     DISCUSSED = "discussed"
 
@@ -64,7 +66,9 @@ class IssueState(str, Enum):
             "returned": "已退回",
             "merged": "已合并",
             "carried": "顺延下次",
-            "city": "报市级协调",
+            "city_pending": "报市级协调待审定",
+            "city": "已报市级协调",
+            "city_solved": "市级协调已办结",
             "scheduled": "已列入方案",
             "discussed": "已上会",
         }[self.value]

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from server.context import render, require_user, state
 from server.cycle.common import posted, project_names, publish_after_approval, refusal_status, zh
 from xietiao.accounts import User
+from xietiao.cycle.escalation import city_of, pending_city
 from xietiao.cycle.issuelist import data_of
 from xietiao.cycle.meetings import (
     all_meetings,
@@ -35,11 +36,17 @@ AWAITING = (MeetingStatus.PLAN_PROPOSED, MeetingStatus.MINUTES_DRAFTED)
 def _context(store: Store) -> dict[str, object]:
     waiting = [m for m in all_meetings(store) if status_of(m) in AWAITING]
     issues = {str(m["number"]): plan_issue_docs(store, m) for m in waiting}
+    city = pending_city(store)
     numbers = [n for m in waiting for n in projects_named(m)]
-    numbers += [str(data_of(d).get("project") or "") for found in issues.values() for d in found]
+    numbers += [str(data_of(d).get("project") or "") for found in [*issues.values(), city] for d in found]
+    plans = {str(m["number"]) for m in waiting if status_of(m) is MeetingStatus.PLAN_PROPOSED}
     return {
         "waiting": waiting,
         "issues": issues,
+        # An escalation put forward for a meeting whose plan awaits approval is decided with it.
+        "city_with_plan": {n: [d for d in city if d.get("meeting") == n] for n in plans},
+        "city_alone": [d for d in city if d.get("meeting") not in plans],
+        "city_of": city_of,
         "names": project_names(store, numbers),
         "data_of": data_of,
         "S": MeetingStatus,

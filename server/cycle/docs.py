@@ -17,7 +17,9 @@ from server.downloads import disposition
 from xietiao.cycle import documents as docs_meeting
 from xietiao.cycle.deadlines import step_day
 from xietiao.cycle.issuelist import data_of
+from xietiao.cycle.materialpack import material_pack_docx
 from xietiao.cycle.meetings import HELD_OR_LATER, plan_issue_docs, projects_named, status_of
+from xietiao.forms.definitions import FormDef
 from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
 from xietiao.store.engine import Store
@@ -66,18 +68,28 @@ MAKERS: dict[str, tuple[str, Callable[[Store, Doc, date], bytes]]] = {
     "notice": ("关于召开{title}的通知", _notice),
     "minutes": ("{title}会议纪要", _minutes),
 }
+PACK = "{title}上会材料汇编"  # the material pack, laid out by the material form's own sections
+
+
+def _materials(store: Store, doc: Doc, form: FormDef) -> bytes:
+    if status_of(doc) not in (MeetingStatus.PLAN_APPROVED, *HELD_OR_LATER) or not doc.get("projects"):
+        raise HTTPException(409, "建议方案审定后才能汇编上会材料。")
+    return material_pack_docx(store, str(doc["number"]), form)
 
 
 async def download(request: Request) -> Response:
     require_user(request, Role.BUREAU, Role.ADMIN, Role.LEADER)
     doc = await meeting_or_404(request)
     kind = request.path_params["kind"]
-    if kind not in MAKERS:
+    if kind not in MAKERS and kind != "materials":
         raise HTTPException(404)
     st = state(request)
-    data = await run_in_threadpool(MAKERS[kind][1], st.store, doc, st.today())
+    if kind == "materials":
+        data = await run_in_threadpool(_materials, st.store, doc, st.forms["material"])
+    else:
+        data = await run_in_threadpool(MAKERS[kind][1], st.store, doc, st.today())
     # Named from our own meeting number and title, never from anything a user typed.
-    shown = MAKERS[kind][0].format(title=doc.get("title") or doc["number"]) + ".docx"
+    shown = (PACK if kind == "materials" else MAKERS[kind][0]).format(title=doc.get("title") or doc["number"]) + ".docx"
     return Response(data, media_type=DOCX, headers=disposition(f"{kind}-{doc['number']}.docx", shown))
 
 

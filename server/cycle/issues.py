@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -14,16 +14,21 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from server.context import render, require_user, state
+from server.cycle import city
 from server.cycle.common import calendar, calendar_warning, posted, project_names, refusal_status, view_of
 from xietiao.accounts import User
-from xietiao.cycle import issuelist
+from xietiao.cycle import escalation, issuelist
 from xietiao.cycle.issuelist import NOT_YET_HELD, OPEN_STATES, data_of, meeting_taking_issues, on_list
 from xietiao.cycle.meetings import all_meetings, status_of
 from xietiao.forms.submissions import NotAllowed, NotFound
 from xietiao.model import IssueState, Role
 from xietiao.store.engine import Store
 
-VERBS = ("accept", "return", "merge", "carry", "city")
+VERBS = ("accept", "return", "merge", "carry", "city", *city.BUREAU_VERBS)
+
+
+# The default view: everything still being worked on, escalations to the city included.
+IN_HAND = (*OPEN_STATES, IssueState.CITY_PENDING, IssueState.CITY)
 
 
 def _states(choice: str) -> tuple[IssueState, ...] | None:
@@ -31,7 +36,7 @@ def _states(choice: str) -> tuple[IssueState, ...] | None:
         return None
     if choice in IssueState._value2member_map_:
         return (IssueState(choice),)
-    return OPEN_STATES
+    return IN_HAND
 
 
 def _context(store: Store, meeting: str, choice: str, today: date) -> dict[str, object]:
@@ -78,7 +83,7 @@ async def issues_page(request: Request) -> Response:
     return await _render(request, request.query_params.get("meeting", ""), request.query_params.get("state", "open"))
 
 
-def _act(store: Store, user: User, number: str, verb: str, form: dict[str, str]) -> None:
+def _act(store: Store, user: User, number: str, verb: str, form: dict[str, str], now: datetime) -> None:
     if verb == "accept":
         issuelist.accept(store, user, number, form.get("note", ""))
     elif verb == "return":
@@ -88,7 +93,7 @@ def _act(store: Store, user: User, number: str, verb: str, form: dict[str, str])
     elif verb == "carry":
         issuelist.carry(store, user, number, form.get("to", ""), form.get("note", ""))
     else:
-        issuelist.send_to_city(store, user, number, form.get("note", ""))
+        escalation.mark_for_city(store, user, number, form.get("note", ""), now)
 
 
 async def issue_action(request: Request) -> Response:
@@ -97,11 +102,13 @@ async def issue_action(request: Request) -> Response:
     if verb not in VERBS:
         raise HTTPException(404)
     form = await posted(request)
+    if verb in city.BUREAU_VERBS:  # steps taken on the issue's own page, which they return to
+        return await city.bureau_step(request, user, form, request.path_params["number"], verb)
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     meeting, choice = fields.get("f_meeting", ""), fields.get("f_state", "")
     st = state(request)
     try:
-        await run_in_threadpool(_act, st.store, user, request.path_params["number"], verb, fields)
+        await run_in_threadpool(_act, st.store, user, request.path_params["number"], verb, fields, st.now())
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:  # the list as it was filtered, with the reason on top
@@ -129,7 +136,7 @@ DONE = {
     "return": "已退回申报单位",
     "merge": "已并入 {t}",
     "carry": "已顺延到例会 {t}",
-    "city": "已标记为需市级协调",
+    "city": "已提请区领导审定报市级协调（可随建议方案一并审定）",
 }
 NUMBER = re.compile(r"[A-Z]-\d{4}-\d{4}|\d{4}-\d{2}", re.ASCII)
 
@@ -145,5 +152,6 @@ def done_message(query: Mapping[str, str]) -> str:
 def routes() -> list[BaseRoute]:
     return [
         Route("/app/issues", issues_page),
+        *city.routes(),
         Route("/app/issues/{number}/{verb}", issue_action, methods=["POST"]),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,11 +22,13 @@ from server.cycle.common import (
 )
 from xietiao.accounts import User
 from xietiao.cycle.issuelist import data_of, plannable
+from xietiao.cycle.materials import default_due
 from xietiao.cycle.meetings import InvalidInput, propose_plan
 from xietiao.cycle.plan import Plan, suggest
 from xietiao.forms.fieldtypes import clean_text
 from xietiao.forms.submissions import NotAllowed
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.supervision import explanations
 from xietiao.model import MeetingStatus, Role
 from xietiao.store.engine import Store
 from xietiao.units import unit_names
@@ -39,7 +43,11 @@ def _context(store: Store, doc: Doc, chosen: Plan | None, today: object) -> dict
     names = project_names(store, [str(data_of(i).get("project") or "") for i in issues])
     cal, problem = calendar(store)
     view = view_of(store, doc, cal, today)  # type: ignore[arg-type]
+    held = date.fromisoformat(str(doc["date"]))
+    due = (chosen.materials_due if chosen else "") or str(doc.get("materials_due") or "")
     return {
+        "due": due or default_due(held, cal, today).isoformat(),  # type: ignore[arg-type]
+        "explain": explanations(store, today),  # type: ignore[arg-type]
         "m": doc,
         "issues": issues,
         "names": names,
@@ -80,10 +88,12 @@ async def plan_page(request: Request) -> Response:
         tuple(str(v) for v in form.getlist("attendance")),
         clean_text(str(form.get("start") or "")),
         clean_text(str(form.get("contact") or "")),
+        clean_text(str(form.get("materials_due") or "")),
     )
     st = state(request)
     try:
-        await run_in_threadpool(propose_plan, st.store, user, str(doc["number"]), chosen, st.now())
+        cal = calendar(st.store)[0]
+        await run_in_threadpool(propose_plan, st.store, user, str(doc["number"]), chosen, st.now(), cal)
     except InvalidInput as exc:
         return await _page(request, doc, chosen, exc.errors, "方案有需要修改的地方，未报送。", 400)
     except NotAllowed as exc:

@@ -29,6 +29,7 @@ from server.cycle.common import (
 )
 from xietiao.cycle.deadlines import meeting_day
 from xietiao.cycle.issuelist import NOT_YET_HELD, on_list
+from xietiao.cycle.materials import material_checklist
 from xietiao.cycle.meetings import (
     HELD_OR_LATER,
     STEP_OF,
@@ -48,6 +49,8 @@ from xietiao.profile import current
 from xietiao.store.engine import Store
 
 BUREAU = (Role.BUREAU, Role.ADMIN)
+# From the plan's approval on, the meeting page shows its material checklist.
+COLLECTED = (MeetingStatus.PLAN_APPROVED, *HELD_OR_LATER)
 STEP_LABELS = {
     MeetingStatus.CALL_OPEN: "发布议题征集通知",
     MeetingStatus.PLAN_PROPOSED: "报送建议方案",
@@ -139,6 +142,7 @@ def _meeting_context(store: Store, doc: Doc, today: date) -> dict[str, object]:
         "plan_issues": plan_issue_docs(store, doc),
         "waiting": on_list(store, meeting=number) if view.status is MeetingStatus.CALL_OPEN else [],
         "items": sorted(store.all("item", lambda d: d.get("meeting") == number), key=lambda d: str(d["number"])),
+        "checklist": material_checklist(store, number) if view.status in COLLECTED and doc.get("projects") else None,
         "held_default": min(meeting_day(doc), today).isoformat(),
     }
 

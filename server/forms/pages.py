@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Route
 
 from server.context import check_write, render, require_user, state
 from server.downloads import disposition
+from server.forms import closure
+from server.forms.extras import record_extras
 from server.forms.posts import file_lookup, read_post, store_and_save, without_new_files
 from server.forms.values import (
     Raw,
@@ -22,6 +24,8 @@ from server.forms.values import (
 )
 from server.forms.versioned import all_attachment_refs, edit_values, history, shown
 from xietiao.accounts import User
+from xietiao.cycle.issuelist import issue_projects
+from xietiao.cycle.materials import filing_projects, material_start
 from xietiao.forms.attachments import KIND_BY_MIME, KINDS, sniff
 from xietiao.forms.definitions import FieldType, FormDef
 from xietiao.forms.posted import values_from_form
@@ -52,10 +56,25 @@ def _form_or_404(request: Request) -> FormDef:
     return form
 
 
-def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
+def _projects_for(request: Request, user: User, form: FormDef) -> list[tuple[str, str]]:
+    """The projects a form's project picker offers: the same rule as the form's own check."""
     store = state(request).store
+    if form.name == "issue":
+        return issue_projects(store, user)
+    if form.name == "material":
+        return filing_projects(store, user)
     docs = store.all("project", lambda d: user.role is not Role.UNIT or same_unit(d.get("unit"), user.unit))
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
+
+
+def _plan_projects(request: Request, form: FormDef, raw: Raw) -> tuple[str, list[str]] | None:
+    """For material filed for a meeting: its title and the projects on its plan, to warn about others."""
+    number = (raw.get("meeting") or [""])[0]
+    meeting = state(request).store.get("meeting", number) if form.name == "material" and number else None
+    if meeting is None:
+        return None
+    projects = meeting.get("projects")
+    return str(meeting.get("title") or number), [str(p) for p in projects] if isinstance(projects, list) else []
 
 
 def _suggestions(request: Request, user: User, form: FormDef) -> dict[str, list[tuple[str, str]]]:
@@ -95,7 +114,8 @@ def _form_page(
             "carried": carried,
             "left": left or [],
             "units": unit_names(),
-            "projects": _projects_for(request, user),
+            "projects": _projects_for(request, user, form),
+            "plan_projects": _plan_projects(request, form, raw),
             "rows": lambda f: group_row_count(f, raw, fresh=fresh),
             "json": kept_attachment_name,
             "max_mb": state(request).upload_limit // (1024 * 1024),
@@ -141,6 +161,12 @@ async def new_record(request: Request) -> Response:
     # Links such as "file this month's report" pass the item: prefill top-level fields only.
     names = {f.name for f in form.fields() if f.type is not FieldType.GROUP}
     raw: Raw = {k: [v[:200]] for k, v in request.query_params.items() if k in names}
+    if form.name == "material" and raw.get("project"):
+        # From a workbench task: start from the project's registration and the issue it was planned with.
+        st = state(request)
+        project, meeting = raw["project"][0], (raw.get("meeting") or [""])[0]
+        start = await run_in_threadpool(material_start, st.store, user, project, meeting)
+        raw = {**raw_from_values(form, start), **raw}
     if form.name == "progress" and raw.get("item") and user.role is Role.UNIT:
         # A monthly report starts from the unit's report of last month, dated this month.
         st = state(request)
@@ -180,14 +206,22 @@ async def edit_record(request: Request) -> Response:
 async def view_record(request: Request) -> Response:
     user = require_user(request)
     form = _form_or_404(request)
-    record = await _visible(request, user, form)
+    return await record_page(request, user, form, await _visible(request, user, form))
+
+
+async def record_page(
+    request: Request, user: User, form: FormDef, record: Doc, extra: dict[str, object] | None = None, status: int = 200
+) -> Response:
     st = state(request)
     # Read by the form it was filed under: a later definition cannot break or hide what was filed.
     view = await run_in_threadpool(shown, st.store, form, record)
+    more = await run_in_threadpool(record_extras, st.store, user, form.name, record, st.today())
     return render(
         request,
         "record.html",
         {
+            **more,
+            **(extra or {}),
             "form": view.form,
             "view": view,
             "record": record,
@@ -198,10 +232,13 @@ async def view_record(request: Request) -> Response:
             "history": await run_in_threadpool(history, st.store, form, record),
             "versions": len(data_versions(record)),
             "can_edit": same_unit(record.get("unit"), user.unit) and record.get("status") in ("draft", "returned"),
-            "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
+            "can_review": user.role in (Role.BUREAU, Role.ADMIN)
+            and record.get("status") == "submitted"
+            and form.name != "closure",
             "done": request.query_params.get("done", ""),
             "list_states": {s.value: s.label for s in IssueState},
         },
+        status=status,
     )  # type: ignore[return-value]
 
 
@@ -212,6 +249,13 @@ async def review_record(request: Request) -> Response:
     check_write(request, str(posted.get("csrf") or ""))
     number = request.path_params["number"]
     st = state(request)
+    if form.name == "closure":  # decided through its item: confirm closure or send back, nothing else
+        try:
+            return await closure.decide(request, user, posted, number, request.path_params["verb"])
+        except closure.Refused as exc:
+            record = await _visible(request, user, form)
+            typed = {"error": exc.message, "reason": exc.reason, "verb": request.path_params["verb"]}
+            return await record_page(request, user, form, record, {"decision": typed}, 409)
     try:
         if request.path_params["verb"] == "return":
             await run_in_threadpool(return_record, st.store, form.name, number, user, str(posted.get("reason") or ""))

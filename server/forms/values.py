@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef
@@ -80,6 +81,10 @@ def display(f: FieldDef, value: JSONValue) -> str:
         return "—"
     if f.type is T.YESNO:
         return "是" if value is True else "否"
+    if f.type in (T.DATE, T.MONTH) and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
+        # Pages show dates as officials write them; an ISO date in a sentence also reads like an item number.
+        parts = [int(x) for x in value.split("-")]
+        return f"{parts[0]}年{parts[1]}月" + (f"{parts[2]}日" if len(parts) == 3 else "")
     if f.type is T.PERSON and isinstance(value, dict):
         return f"{value.get('name', '')}（{value.get('phone', '')}）"
     if f.type is T.ATTACHMENT:

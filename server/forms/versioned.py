@@ -76,7 +76,8 @@ def history(store: Store, current: FormDef, record: Doc) -> list[dict[str, objec
                     label = f.label if f else key
                     shown_before = display(f, before) if f else str(before)
                     shown_after = display(f, after) if f else str(after)
-                    changes.append((label, shown_before, shown_after))
+                    # The fourth value marks the item field, whose numbers the page makes links.
+                    changes.append((label, shown_before, shown_after, key == "item"))
             previous, previous_form = data, form
         rows.append({"v": version, "changes": changes})
     return rows

@@ -27,7 +27,7 @@ from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
 from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item, sees_filings
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
-from xietiao.ledger.supervision import supervision_list
+from xietiao.ledger.supervision import mark_poorly_carried_out, poorly_carried_out, supervision_list
 from xietiao.ledger.view import (
     STATUS_CHOICES,
     LedgerFilter,
@@ -134,6 +134,7 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
         else [(_outline(c, ()), False) for c in closures if c.get("status") in ("submitted", "accepted")],
         "journal": item_journal(st.store, number) if full else [_unnumbered(j) for j in item_journal(st.store, number)],
         "supervisions": supervisions,
+        "explain_pending": poorly_carried_out(st.store, doc),
         "is_lead": leads(user.unit, doc),
         "can_act": user.is_bureau,
         "zh": zh,
@@ -176,7 +177,9 @@ def _back(posted: FormData, number: str) -> str:
     return f"/app/ledger/{number}"
 
 
-def _act(store: object, user: User, verb: str, number: str, reason: str, planned: str, today: date) -> Doc:
+def _act(store: object, user: User, verb: str, number: str, reason: str, planned: str, today: date, now: str) -> Doc:
+    if verb == "explain":
+        return mark_poorly_carried_out(store, user, number, reason, now)  # type: ignore[arg-type]
     if verb == "close":
         return close_item(store, user, number, reason, today)  # type: ignore[arg-type]
     if verb == "reject":
@@ -194,12 +197,13 @@ async def item_action(request: Request) -> Response:
     posted = await request.form(max_fields=10, max_files=0)
     check_write(request, str(posted.get("csrf") or ""))
     number, verb = request.path_params["number"], request.path_params["verb"]
-    if verb not in ("close", "reject", "reopen"):
+    if verb not in ("close", "reject", "reopen", "explain"):
         raise HTTPException(404)
     st = state(request)
     reason, planned = str(posted.get("reason") or ""), str(posted.get("planned") or "")
     try:
-        result = await run_in_threadpool(_act, st.store, user, verb, number, reason, planned, st.today())
+        now = st.now().isoformat(timespec="seconds")
+        result = await run_in_threadpool(_act, st.store, user, verb, number, reason, planned, st.today(), now)
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:
@@ -208,6 +212,8 @@ async def item_action(request: Request) -> Response:
         return render(request, "ledger_item.html", ctx, status=409)  # type: ignore[return-value]
     if verb == "reopen":
         return RedirectResponse(f"/app/ledger/{result['number']}?done=reopened", status_code=303)
+    if verb == "explain":
+        return RedirectResponse(f"/app/ledger/{number}?done=explain", status_code=303)
     return RedirectResponse(_back(posted, number), status_code=303)
 
 

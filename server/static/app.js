@@ -40,6 +40,62 @@ document.addEventListener("DOMContentLoaded", () => {
     inputs.forEach((i) => i.addEventListener("change", update));
     update();
   });
+  // A searchable list: typing part of a name or number narrows the options, shown open below.
+  const searchable = (select) => {
+    const what = select.dataset.search;
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "search-box";
+    box.id = `${select.id}-search`;
+    box.placeholder = `输入${what}名称或编号的一部分查找`;
+    box.setAttribute("aria-label", `查找${what}`);
+    box.autocomplete = "off";
+    select.before(box);
+    const count = document.createElement("span");
+    count.className = "hint search-count";
+    box.after(count);
+    const none = select.parentElement.querySelector(".search-none");
+    const filter = () => {
+      const words = box.value.trim().toLowerCase();
+      const hits = [];
+      Array.from(select.options).forEach((o) => {
+        if (!o.value) return; // the "please choose" line stays
+        const hit = !words || o.text.toLowerCase().includes(words);
+        o.hidden = !hit;
+        o.disabled = !hit;
+        if (hit) hits.push(o);
+      });
+      if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "";
+      if (words && hits.length === 1 && select.value !== hits[0].value) {
+        select.value = hits[0].value;
+        select.dispatchEvent(new Event("change"));
+      }
+      // With words typed the matches stay open as a list to click; without, a plain drop-down again.
+      select.size = words && hits.length > 1 ? Math.min(hits.length + 1, 8) : 0;
+      count.textContent = words ? ` 找到 ${hits.length} 个` : "";
+      if (none) none.hidden = !(words && hits.length === 0);
+    };
+    box.addEventListener("input", filter);
+    box.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter") return;
+      e.preventDefault(); // Enter picks the first match instead of sending the form
+      const first = Array.from(select.options).find((o) => o.value && !o.hidden);
+      if (first) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change"));
+      }
+    });
+  };
+  document.querySelectorAll("select[data-search]").forEach(searchable);
+  // Material for a meeting: warn at once when the project chosen is not on the meeting's plan.
+  document.querySelectorAll("select[data-plan]").forEach((select) => {
+    const plan = select.dataset.plan.split(" ").filter(Boolean);
+    const note = document.getElementById(`${select.id}-plan-warning`);
+    if (!note) return;
+    const update = () => { note.hidden = !select.value || plan.includes(select.value); };
+    select.addEventListener("change", update);
+    update();
+  });
   // "Add a row" for repeatable groups: copy the last row with fresh indexes.
   document.querySelectorAll("button[data-add-row]").forEach((btn) => {
     btn.addEventListener("click", () => {
@@ -60,6 +116,14 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       copy.querySelectorAll("label[for]").forEach((l) => { l.htmlFor = l.htmlFor.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll(".field-error").forEach((e) => e.remove());
+      // A copied search box has no listener: drop it, show every option again, and make the list searchable anew.
+      copy.querySelectorAll(".search-box, .search-count").forEach((e) => e.remove());
+      copy.querySelectorAll("select[data-search]").forEach((sel) => {
+        Array.from(sel.options).forEach((o) => { o.hidden = false; o.disabled = false; });
+        sel.size = 0;
+        searchable(sel);
+      });
+      copy.querySelectorAll(".search-none").forEach((e) => { e.hidden = true; });
       last.after(copy);
     });
   });

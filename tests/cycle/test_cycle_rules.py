@@ -106,7 +106,7 @@ def test_issue_list_merge_carry_and_city(app, store, cycle) -> None:  # type: ig
     assert "钓鱼" not in fgj.get("/app/issues?done=accept&n=钓鱼文字").text
     _post(fgj, f"/app/issues/{a}/city", {"note": "涉及市级审批权限。"})
     states = {n: store.get("issue", n)["list_state"] for n in (a, b, c)}  # type: ignore[index]
-    assert states == {a: "city", b: "merged", c: "carried"}
+    assert states == {a: "city_pending", b: "merged", c: "carried"}
     assert store.get("issue", b)["merged_into"] == a  # type: ignore[index]
     page = fgj.get("/app/issues?state=all")
     assert all(n in page.text for n in (a, b, c)) and "报市级协调" in page.text

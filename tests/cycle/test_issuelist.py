@@ -8,7 +8,7 @@ import pytest
 
 from xietiao.accounts import User, get_user
 from xietiao.config import DISTRICT_TZ, FORMS_DIR
-from xietiao.cycle import issuelist
+from xietiao.cycle import escalation, issuelist
 from xietiao.cycle.meetings import create_meeting, open_call
 from xietiao.forms.submissions import NotAllowed, StoreLookup, save
 from xietiao.model import MeetingStatus
@@ -27,8 +27,8 @@ def user(store: Store, name: str) -> User:
     return found
 
 
-def project(store: Store, unit: str = "dc", name: str = "东城智能制造产业园") -> str:
-    data = {
+def _project_data(name: str) -> dict[str, object]:
+    return {
         "name": name,
         "overview": "新建厂房。",
         "category": "产业",
@@ -42,6 +42,10 @@ def project(store: Store, unit: str = "dc", name: str = "东城智能制造产�
         "persons": [{"person": {"name": "王建国", "phone": "13800000001"}, "role": "总负责"}],
         "confidential": False,
     }
+
+
+def project(store: Store, unit: str = "dc", name: str = "东城智能制造产业园") -> str:
+    data = _project_data(name)
     result = save(store, FORMS["project"], user(store, unit), data, submit=True, today=TODAY, lookup=StoreLookup(store))
     assert result.ok, result.errors
     return result.number
@@ -106,8 +110,36 @@ def test_without_an_open_call_the_issue_waits_and_joins_the_next_call(store: Sto
 
 def test_the_check_refuses_an_issue_on_a_project_that_does_not_exist(store: Store) -> None:
     errors = issuelist.check_issue(store, user(store, "dc"), {"project": "P-2026-9999"})
-    assert list(errors) == ["project"] and "不存在" in errors["project"][0]
+    # The message says how to get the project registered, not only that it is missing.
+    assert list(errors) == ["project"] and "“项目登记”表单登记" in errors["project"][0]
     assert issuelist.check_issue(store, user(store, "fgj"), {"project": project(store)}) == {}
+
+
+def test_any_unit_may_raise_an_issue_on_any_registered_public_project(store: Store) -> None:
+    """区财政局 owns no project; it may propose on dc's, but not on a confidential one or a draft."""
+    public = project(store)
+    data = {**_project_data("东城保密配套工程"), "confidential": True}
+    secret = save(store, FORMS["project"], user(store, "dc"), data, submit=True, today=TODAY, lookup=StoreLookup(store))
+    draft = save(
+        store,
+        FORMS["project"],
+        user(store, "dc"),
+        _project_data("东城草稿项目"),
+        submit=False,
+        today=TODAY,
+        lookup=StoreLookup(store),
+    )
+    czj = user(store, "czj")
+    offered = dict(issuelist.issue_projects(store, czj))
+    assert offered == {public: "东城智能制造产业园"}
+    assert issuelist.check_issue(store, czj, {"project": public}) == {}
+    for refused in (secret.number, draft.number):
+        assert list(issuelist.check_issue(store, czj, {"project": refused})) == ["project"]
+    # Its own unit still sees its confidential project; the bureau sees every registered one.
+    assert secret.number in dict(issuelist.issue_projects(store, user(store, "dc")))
+    assert set(dict(issuelist.issue_projects(store, user(store, "fgj")))) == {public, secret.number}
+    q = propose(store, "czj", public)
+    assert state(store, q) == "proposed"
 
 
 def test_the_list_is_ordered_by_urgency_then_date() -> None:
@@ -145,11 +177,11 @@ def test_accept_files_the_form_and_only_accepted_issues_go_to_the_city(store: St
     q = propose(store, "dc", project(store))
     fgj = user(store, "fgj")
     with pytest.raises(NotAllowed, match="只有“已纳入清单”的议题可以报市级协调"):
-        issuelist.send_to_city(store, fgj, q)
+        escalation.mark_for_city(store, fgj, q, "", NOW)
     issuelist.accept(store, fgj, q, "同意纳入。")
     assert store.get("issue", q)["status"] == "accepted"  # type: ignore[index]
-    issuelist.send_to_city(store, fgj, q, "涉及市级审批权限。")
-    assert state(store, q) == "city"
+    escalation.mark_for_city(store, fgj, q, "涉及市级审批权限。", NOW)
+    assert state(store, q) == "city_pending"  # a leader decides before it goes up
     assert store.get("issue", q)["list_note"] == "涉及市级审批权限。"  # type: ignore[index]
 
 

@@ -211,7 +211,7 @@ def test_return_and_resubmit_keeps_both_versions(app) -> None:  # type: ignore[n
     page = c.get(f"/app/records/project/{number}")
     assert "总投资与批复不符" in page.text and "52000.00" in page.text and "48000.00" in page.text
     # Repeated rows read as text in the history, not as program data.
-    assert "1. 前期工作，完成用地预审，计划日期 2026-03-31" in page.text and "{&#39;node&#39;" not in page.text
+    assert "1. 前期工作，完成用地预审，计划日期 2026年3月31日" in page.text and "{&#39;node&#39;" not in page.text
 
 
 def test_unit_cannot_review_and_leader_cannot_fill(app) -> None:  # type: ignore[no-untyped-def]

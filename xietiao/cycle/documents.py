@@ -255,10 +255,18 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
             _para(doc, f"{issue.number}〔{_clean(issue.kind)}·{_clean(issue.urgency)}〕{_clean(issue.ask)}")
     _para(doc, "二、参会单位", font=HEADING_FONT)
     _para(doc, _units(meeting.get("attendance") or []) + "主要负责人或分管负责人。")  # type: ignore[arg-type]
-    _para(doc, "三、会前准备", font=HEADING_FONT)
+    explain = _explain_rows(meeting)
+    if explain:
+        _para(doc, "三、需作说明的单位", font=HEADING_FONT)
+        _para(doc, "以下单位请在会上就议定事项的落实情况作出说明（未落实的原因、整改措施和时限）：")
+        for n, (unit, why) in enumerate(explain, start=1):
+            _para(doc, f"{n}. {unit}：{why}")
+    _para(doc, f"{'四' if explain else '三'}、会前准备", font=HEADING_FONT)
+    due = str(meeting.get("materials_due") or "")
     _para(
         doc,
-        "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
+        (f"请于{zh_date(date.fromisoformat(due))}前" if due else "各项目责任单位请于会前")
+        + "通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
         f"推进情况、存在问题和已做的协调；需{gov}协调的事项；责任单位、协调单位和责任人；"
         "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY,
     )
@@ -266,6 +274,12 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
         _para(doc, f"会务联系人：{_clean(meeting.get('contact'))}。")
     _signature(doc, bureau, issued)
     return _bytes(doc)
+
+
+def _explain_rows(meeting: Doc) -> list[tuple[str, str]]:
+    """(unit, why) for each unit the plan asks to explain, in words for the notice."""
+    rows = [r for r in meeting.get("explanations") or [] if isinstance(r, dict)]  # type: ignore[union-attr]
+    return [(_clean(r.get("unit")), "；".join(_clean(x) for x in r.get("reasons") or [])) for r in rows]  # type: ignore[union-attr]
 
 
 def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool) -> bytes:
@@ -295,6 +309,10 @@ def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool)
         if line.strip():
             _para(doc, line.strip())
     _discussions(doc, meeting, project_names)
+    for row in _rows(meeting, "explained"):
+        p = _para(doc)
+        _font(p.add_run(f"{_clean(row.get('unit'))}就落实情况作了说明。"), "楷体_GB2312", 16)
+        _font(p.add_run(_clean(row.get("text"))), BODY_FONT, 16)
     recipients = _agreed(doc, meeting, project_names)
     _foot(doc, recipients, meeting, draft)
     return _bytes(doc)

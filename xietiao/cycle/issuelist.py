@@ -3,8 +3,8 @@
 A unit's submitted issue form enters the list as "proposed" for the meeting whose call is
 open. The bureau accepts it, returns it with a reason (the unit sees it on its dashboard and
 may resubmit), merges it into another issue, carries it over to a later meeting, or, once
-accepted after district review, sends it up for city-level coordination. The plan takes
-accepted and carried issues; the minutes mark the ones discussed.
+accepted after district review, puts it to a leader for city-level coordination (see
+`escalation`). The plan takes accepted and carried issues; the minutes mark the ones discussed.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from xietiao.forms.fieldtypes import clean_text
 from xietiao.forms.rules import FormRule
 from xietiao.forms.submissions import NotAllowed, NotFound, accept_record, return_record
 from xietiao.jsonvalue import Doc
-from xietiao.model import IssueState, MeetingStatus, SubmissionStatus
+from xietiao.model import IssueState, MeetingStatus, Role, SubmissionStatus
 from xietiao.permissions import require_bureau
 from xietiao.store.engine import Store
-from xietiao.units import government_name
 
 URGENCY_ORDER = ("特急", "紧急", "一般")
 OPEN_STATES = (IssueState.PROPOSED, IssueState.ACCEPTED, IssueState.CARRIED, IssueState.SCHEDULED)
@@ -114,10 +113,34 @@ def _note(text: str, what: str, *, required: bool = False) -> str:
 # -- the form rule -----------------------------------------------------------
 
 
+REGISTERED = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
+HOW_TO_REGISTER = (
+    "项目须先由其责任单位通过“项目登记”表单登记（提交后即可选择）；"
+    "本单位负责的项目可自行登记，其他单位的项目请联系该单位或区发展改革局登记。"
+)
+
+
+def open_to(user: User, project: Doc) -> bool:
+    """Whether `user` may raise an issue on `project`: any registered project, a confidential one only its own."""
+    if project.get("status") not in REGISTERED:
+        return False
+    secret = bool(project.get("confidential")) or data_of(project).get("confidential") is True
+    return not secret or user.role is not Role.UNIT or project.get("unit") == user.unit
+
+
+def issue_projects(store: Store, user: User) -> list[tuple[str, str]]:
+    """(number, name) of every project the user may raise an issue on: its own first, then by number."""
+    docs = sorted(
+        store.all("project", lambda d: open_to(user, d)), key=lambda d: (d.get("unit") != user.unit, str(d["number"]))
+    )
+    return [(str(d["number"]), str(data_of(d).get("name") or "")) for d in docs]
+
+
 def check_issue(store: Store, user: User, values: Doc) -> dict[str, list[str]]:
     project = str(values.get("project") or "")
-    if store.get("project", project) is None:
-        return {"project": [f"“所属项目”{project} 不存在：请先登记项目，或从列表中选择已登记的项目。"]}
+    doc = store.get("project", project)
+    if doc is None or not open_to(user, doc):
+        return {"project": [f"“所属项目”{project} 不是已登记的项目。{HOW_TO_REGISTER}"]}
     return {}
 
 
@@ -212,20 +235,6 @@ def carry(store: Store, user: User, number: str, to_meeting: str = "", note: str
             meeting=to_meeting,
             list_note=note,
         )
-
-
-def send_to_city(store: Store, user: User, number: str, note: str = "") -> Doc:
-    """Only an issue the district has reviewed and accepted goes up to the city."""
-    require_bureau(user, "报市级协调")
-    with store.batch():
-        doc = _get(store, number)
-        _require_state(doc, (S.ACCEPTED,), "报市级协调")
-        note = (
-            _note(note, "报市级协调理由")
-            or str(data_of(doc).get("city_reason") or "")
-            or f"经{government_name()}审定，需报市级层面协调。"
-        )
-        return _set(store, user, number, "报市级协调", list_state=S.CITY.value, list_note=note)
 
 
 # -- what the meeting cycle does to the list ---------------------------------------

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
 from xietiao.accounts import User
-from xietiao.cycle import issuelist, minutes
-from xietiao.cycle.plan import Plan, check_plan, normalised
+from xietiao.cycle import escalation, issuelist, minutes
+from xietiao.cycle.plan import Plan, check_plan, normalised, plan_record
 from xietiao.cycle.workdays import WorkCalendar
 from xietiao.forms.submissions import NotAllowed, NotFound
 from xietiao.jsonvalue import Doc
@@ -207,42 +207,31 @@ def open_call(store: Store, user: User, number: str, now: datetime) -> Doc:
         return doc
 
 
-def propose_plan(store: Store, user: User, number: str, plan: Plan, now: datetime) -> Doc:
+def propose_plan(
+    store: Store, user: User, number: str, plan: Plan, now: datetime, cal: WorkCalendar | None = None
+) -> Doc:
     require_bureau(user, "报送建议方案")
     with store.batch():
         require_status(get_meeting(store, number), (M.CALL_OPEN,), "报送建议方案")
-        errors = check_plan(store, number, plan)
+        errors = check_plan(store, number, plan, cal)
         if errors:
             raise InvalidInput(errors)
         plan = normalised(store, plan)
-
-        def take(d: Doc) -> None:
-            d.update(
-                projects=list(plan.projects),
-                issues=list(plan.issues),
-                attendance=list(plan.attendance),
-                start=plan.start,
-                contact=plan.contact,
-                review_note="",
-            )
-
+        fields = plan_record(store, number, plan, now.date(), user.username)
+        take = lambda d: d.update(fields, review_note="")
         doc = _step(store, user.username, number, (M.CALL_OPEN,), M.PLAN_PROPOSED, "报送建议方案", now, take)
         issuelist.schedule(store, plan.issues, number, user.username)
         return doc
 
 
 def approve_plan(store: Store, user: User, number: str, now: datetime) -> Doc:
+    """Approval also approves the escalations to the city put forward with the plan."""
     require_leader(user, "审定建议方案")
-    return _step(
-        store,
-        user.username,
-        number,
-        (M.PLAN_PROPOSED,),
-        M.PLAN_APPROVED,
-        "审定建议方案",
-        now,
-        lambda d: d.update(review_note=""),
-    )
+    with store.batch():
+        take = lambda d: d.update(review_note="")
+        doc = _step(store, user.username, number, (M.PLAN_PROPOSED,), M.PLAN_APPROVED, "审定建议方案", now, take)
+        escalation.approve_with_plan(store, user, number, now)
+        return doc
 
 
 def send_back(store: Store, user: User, number: str, note: str, now: datetime) -> Doc:

@@ -46,6 +46,13 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             help=f"完成时限；超过{limits.yellow}个月未完成为滞后，{limits.red}个月为严重滞后。",
         ),
     )
+    explained = (
+        FieldDef("unit", T.UNIT, "说明单位", required=True),
+        FieldDef("items", T.TEXT, "涉及事项", max_length=1000, help="议定事项编号，多个用顿号隔开。"),
+        FieldDef(
+            "text", T.TEXTAREA, "说明情况", required=True, max_length=TEXT_MAX, help="未落实的原因和整改措施、时限。"
+        ),
+    )
     sections = (
         Section(
             "会议情况",
@@ -68,6 +75,11 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             "议题研究情况",
             "每个议题写一行：会上汇报和研究的要点。",
             (FieldDef("discussions", T.GROUP, "研究情况", fields=talk, max_rows=MAX_AGREED),),
+        ),
+        Section(
+            "落实情况说明",
+            "方案列明须在本次例会作出说明的单位（落实不力、严重滞后或督办要求），每家一行，记录其说明；未说明的行留空。",
+            (FieldDef("explained", T.GROUP, "单位说明", fields=explained, max_rows=MAX_AGREED),),
         ),
         Section(
             "议定事项",
@@ -95,6 +107,7 @@ def draft_values(meeting: Doc) -> Doc:
         ]
     else:
         values["discussions"] = [{"issue": i} for i in plan_issues(meeting)]
+    values["explained"] = _explained_start(meeting)
     agreed = meeting.get("agreed")
     values["agreed"] = (
         [{k: v for k, v in a.items() if k != "number"} for a in agreed if isinstance(a, dict)]
@@ -104,6 +117,17 @@ def draft_values(meeting: Doc) -> Doc:
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
+def _explained_start(meeting: Doc) -> list[JSONValue]:
+    """The saved explanations, or one row per unit the plan asked to explain."""
+    saved = _rows(meeting, "explained")
+    if saved:
+        return [{k: v for k, v in row.items() if k in ("unit", "items", "text") and v} for row in saved]
+    return [
+        {"unit": row.get("unit"), "items": "、".join(str(n) for n in row.get("items") or [])}  # type: ignore[union-attr]
+        for row in _rows(meeting, "explanations")
+    ]
+
+
 def check_minutes(store: Store, meeting: Doc, data: Mapping[str, object], *, complete: bool) -> Checked:
     form = minutes_form(plan_issues(meeting))
     data = dict(data)
@@ -111,6 +135,10 @@ def check_minutes(store: Store, meeting: Doc, data: Mapping[str, object], *, com
     if isinstance(talks, list):
         # The page starts one row per plan issue; a row nobody wrote anything in was not discussed.
         data["discussions"] = [t for t in talks if not isinstance(t, Mapping) or _written(t.get("text"))]
+    explained = data.get("explained")
+    if isinstance(explained, list):
+        # Rows start with each unit due to explain; a unit that said nothing has no row in the minutes.
+        data["explained"] = [t for t in explained if not isinstance(t, Mapping) or _written(t.get("text"))]
     agreed = data.get("agreed")
     if isinstance(agreed, list):
         # An item that names its issue belongs to that issue's project unless the row says otherwise.
@@ -160,6 +188,7 @@ def apply_draft(store: Store, meeting: Doc, values: Mapping[str, JSONValue]) -> 
             project = str(data_of(doc).get("project") or "") if doc else ""
         talks.append({"issue": issue, "project": project, "text": str(row.get("text") or "")})
     meeting["discussions"] = talks
+    meeting["explained"] = [dict(r) for r in _rows(values, "explained")]
     meeting["agreed"] = [dict(r) for r in _rows(values, "agreed")]
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from xietiao.cycle.issuelist import PLANNABLE, data_of, ordered, plannable, state_of
+from xietiao.cycle.workdays import WorkCalendar
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.supervision import assign_explanations, explanations
 from xietiao.store.engine import Store
 from xietiao.units import all_units, bureau_name, government_name, unit_by_name
 
@@ -21,6 +24,7 @@ class Plan:
     attendance: tuple[str, ...]
     start: str = ""  # time of day the meeting starts, "14:30"; printed in the meeting notice
     contact: str = ""  # who to call about the meeting, name and phone
+    materials_due: str = ""  # ISO date by which the planned projects' material is due; "" = the default
 
 
 def _project_units(project: Doc) -> list[str]:
@@ -80,9 +84,12 @@ START = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
 CONTACT_MAX = 60
 
 
-def check_plan(store: Store, meeting: str, plan: Plan) -> dict[str, list[str]]:
+def check_plan(store: Store, meeting: str, plan: Plan, cal: WorkCalendar | None = None) -> dict[str, list[str]]:
     """Per-field Chinese errors; empty when the plan may go to a leader."""
     errors: dict[str, list[str]] = {}
+    due = _due_errors(store, meeting, plan.materials_due, cal or WorkCalendar())
+    if due:
+        errors["materials_due"] = [due]
     for key, values in (("projects", plan.projects), ("issues", plan.issues), ("attendance", plan.attendance)):
         if len(values) > MAX_ENTRIES:
             errors[key] = [f"最多 {MAX_ENTRIES} 项，现有 {len(values)} 项"]
@@ -106,6 +113,22 @@ def check_plan(store: Store, meeting: str, plan: Plan) -> dict[str, list[str]]:
     return errors
 
 
+def _due_errors(store: Store, meeting: str, due: str, cal: WorkCalendar) -> str:
+    if not due:
+        return ""
+    try:
+        day = date.fromisoformat(due)
+    except ValueError:
+        return "“上会材料报送截止日期”不是有效日期，请按 2026-12-03 的格式选择。"
+    doc = store.get("meeting", meeting)
+    held = date.fromisoformat(str(doc["date"])) if doc else None
+    if held is not None and day > held:
+        return f"“上会材料报送截止日期”不能晚于会议日期{held.year}年{held.month}月{held.day}日。"
+    if not cal.is_workday(day):
+        return f"{day.year}年{day.month}月{day.day}日不是工作日：“上会材料报送截止日期”请选择工作日。"
+    return ""
+
+
 def _plannable_for(doc: Doc | None, meeting: str) -> bool:
     return doc is not None and state_of(doc) in PLANNABLE and doc.get("meeting") in (meeting, "", None)
 
@@ -116,4 +139,23 @@ def normalised(store: Store, plan: Plan) -> Plan:
         str(d["number"]) for d in ordered(d for d in (store.get("issue", n) for n in plan.issues) if d is not None)
     )
     projects = tuple(dict.fromkeys((*projects_of(store, issues), *plan.projects)))
-    return Plan(projects, issues, in_unit_order(plan.attendance), plan.start, plan.contact)
+    return Plan(projects, issues, in_unit_order(plan.attendance), plan.start, plan.contact, plan.materials_due)
+
+
+def plan_record(store: Store, meeting: str, plan: Plan, today: date, actor: str) -> Doc:
+    """What a proposed plan writes into its meeting, the units due to explain at it included.
+
+    Who must explain is judged on the day the plan goes up; the marks and supervision records
+    that named no meeting yet are tied to this one, so they end once it has been held.
+    """
+    due = explanations(store, today)
+    assign_explanations(store, meeting, due, actor)
+    return {
+        "projects": list(plan.projects),
+        "issues": list(plan.issues),
+        "attendance": list(plan.attendance),
+        "start": plan.start,
+        "contact": plan.contact,
+        "materials_due": plan.materials_due,
+        "explanations": [row.to_json() for row in due],
+    }

@@ -10,6 +10,7 @@ from xietiao.accounts import add_user
 from xietiao.cycle.workdays import load_calendar
 from xietiao.demo import names as words
 from xietiao.demo.context import Context
+from xietiao.demo.followups import follow_up, keep_closures_waiting
 from xietiao.demo.history import hold_meeting, meeting_days, planned_meeting, upcoming_issues
 from xietiao.demo.projects import make_projects
 from xietiao.demo.records import DAY, SCALES, DemoItem, DemoProject, Scale, iso
@@ -161,6 +162,7 @@ def _generate(ctx: Context, size: Scale) -> dict[str, list[Doc]]:
     docs["meeting"].append(upcoming)
     since = ctx.add_workdays(days[-1], 1)
     docs["issue"] += upcoming_issues(ctx, projects, str(upcoming["number"]), since)
+    keep_closures_waiting(ctx, items)
     for item in items:
         docs["progress"] += progress_reports(ctx, item)
         if item.requested:
@@ -169,6 +171,7 @@ def _generate(ctx: Context, size: Scale) -> dict[str, list[Doc]]:
     docs["snapshot"] = snapshots(projects, items, _checkpoints(docs["meeting"][:-1], days[0], ctx.today))
     meetings = [(date.fromisoformat(str(m["date"])), str(m["number"])) for m in docs["meeting"]]
     docs["supervision"] = supervisions(ctx, docs["snapshot"], items, meetings)
+    follow_up(ctx, docs)
     return docs
 
 

@@ -153,7 +153,7 @@ def hold_meeting(
                 "text": words.discussion_text(rng, project.lead, kind, leads),
             }
         )
-        docs["material"].append(material(ctx, project, issue, day, steps["plan_approved"][:10], index))
+        docs["material"].append(material(ctx, project, issue, number, day, steps["plan_approved"][:10], index))
     docs["meeting"].append(_meeting_doc(ctx, number, day, steps, projects, items[first:], talks))
 
 
@@ -192,6 +192,7 @@ def _meeting_doc(
         "minutes": words.minutes_text(day, convener, kinds),
         "approved": steps["minutes_approved"][:10],
         "doc_number": doc_number_for(number),
+        "materials_due": ctx.add_workdays(day, -1).isoformat(),
         "steps": steps,  # type: ignore[dict-item]
         "review_note": "",
         "created": steps["call_opened"],
@@ -222,8 +223,8 @@ def planned_meeting(ctx: Context, day: date, created: str) -> Doc:
     }
 
 
-def material(ctx: Context, project: DemoProject, issue: Doc, day: date, approved: str, index: int) -> Doc:
-    """The written material a unit files for a project on the plan."""
+def material(ctx: Context, project: DemoProject, issue: Doc, meeting: str, day: date, approved: str, index: int) -> Doc:
+    """The written material a unit files for a project on the plan, tied to its meeting."""
     pdata, idata = project.doc["data"], issue["data"]
     assert isinstance(pdata, dict) and isinstance(idata, dict)
     rows = [m for m in pdata["milestones"] if isinstance(m, dict)]  # type: ignore[union-attr]
@@ -235,6 +236,7 @@ def material(ctx: Context, project: DemoProject, issue: Doc, day: date, approved
     ]
     data: Doc = {
         "project": project.number,
+        "meeting": meeting,
         "overview": pdata["overview"],
         "progress": f"项目已{'、'.join(done)}。" if done else "项目前期工作正在推进。",
         "problems": idata["problem"],
@@ -250,7 +252,9 @@ def material(ctx: Context, project: DemoProject, issue: Doc, day: date, approved
     if project.confidential or ctx.rng.random() < 0.2:
         data["secret_notes"] = words.secret_note(project.number, project.confidential)
     created = iso(date.fromisoformat(approved), 18, index)
-    return ctx.form("material", project.lead, data, created, confidential=project.confidential)
+    doc = ctx.form("material", project.lead, data, created, confidential=project.confidential)
+    doc["meeting"] = meeting
+    return doc
 
 
 def upcoming_issues(ctx: Context, pool: list[DemoProject], meeting: str, since: date) -> list[Doc]:

@@ -332,3 +332,23 @@ def reopen_item(store: Store, user: User, number: str, reason: str, planned: dat
 
         store.update("item", number, link, actor=user.username, action=f"重新挂号为{new['number']}")
         return get_item(store, str(new["number"]))
+
+
+def decide_closure_request(store: Store, user: User, request: str, confirm: bool, reason: str, today: date) -> Doc:
+    """The bureau's one decision on a closure request: confirm the item closed (销号), or send it back.
+
+    A closure request has no other outcome: "accepting" the form alone would leave its item
+    asking to be closed for ever, so the request is decided through its item, here.
+    """
+    with store.batch():
+        record = store.get("closure", request)
+        if record is None:
+            raise NotFound(request)
+        number = str(_data(record).get("item") or "")
+        doc = get_item(store, number)
+        live = live_closure(store, doc)
+        if live is None or live.get("number") != request:
+            raise NotAllowed(f"销号申请 {request} 已不是议定事项 {number} 正在办理的申请，无需再审核。")
+        if confirm:
+            return close_item(store, user, number, reason, today)
+        return reject_closure(store, user, number, reason)

@@ -1,8 +1,9 @@
 """Supervision of late items (督办): interviews, supervision letters, bulletins; who must explain next.
 
-A unit must explain at the next meeting (落实不力) when it leads an open item that is seriously
-late (red), or when the bureau's supervision record says so and the meeting it was to explain
-at has not been held yet. Closed items drop off the list by themselves.
+A unit must explain at the next meeting when it leads an open item that is seriously late (red),
+when the bureau marked one of its items as poorly carried out (落实不力), or when the bureau's
+supervision record says so; each holds until the meeting it was to explain at has been held.
+Closed items drop off the list by themselves.
 """
 
 from __future__ import annotations
@@ -148,7 +149,11 @@ def late_items(store: Store, today: date, unit: str = "") -> list[tuple[Doc, Ass
 def _pending(store: Store, record: Doc) -> bool:
     if record.get("must_explain") is not True:
         return False
-    at = record.get("explain_at")
+    return _not_yet_held(store, record.get("explain_at"))
+
+
+def _not_yet_held(store: Store, at: JSONValue) -> bool:
+    """True when no meeting is named yet, or the one named has not been held."""
     if not isinstance(at, str) or not at:
         return True
     meeting = store.get("meeting", at)
@@ -170,6 +175,9 @@ def must_explain(store: Store, today: date) -> list[tuple[str, list[Doc]]]:
     for doc, a in late_items(store, today):
         if a.colour is Colour.RED:
             concerned.setdefault(official_name(str(doc.get("lead_unit") or "")), {})[str(doc["number"])] = doc
+    for doc in store.all("item", lambda d: isinstance(d.get("explain"), dict)):
+        if status_of(doc).is_open and poorly_carried_out(store, doc):
+            concerned.setdefault(official_name(str(doc.get("lead_unit") or "")), {})[str(doc["number"])] = doc
     for record in store.all("supervision"):
         if not _pending(store, record):
             continue
@@ -184,3 +192,111 @@ def must_explain(store: Store, today: date) -> list[tuple[str, list[Doc]]]:
     known = [u.name for u in all_units() if u.name in concerned]
     order = known + sorted(set(concerned) - set(known))
     return [(unit, sorted(concerned[unit].values(), key=lambda d: str(d["number"]))) for unit in order]
+
+
+# -- 落实不力: the bureau's own mark on an item ---------------------------------------------
+
+
+def poorly_carried_out(store: Store, doc: Doc) -> bool:
+    """The bureau marked the item 落实不力 and the meeting it is to be explained at is not yet held."""
+    mark = doc.get("explain")
+    return isinstance(mark, dict) and _not_yet_held(store, mark.get("meeting"))
+
+
+def mark_poorly_carried_out(store: Store, user: User, number: str, reason: str, now: str) -> Doc:
+    """The bureau asks the lead unit to explain an item at the next meeting (落实不力), with a reason."""
+    if not user.is_bureau:
+        raise NotAllowed("只有区发展改革局可以要求作出说明。")
+    text = clean_text(reason, multiline=True)
+    if not text:
+        raise NotAllowed("请写明落实不力的具体情况，单位据此在例会上作出说明。")
+    if len(text) > NOTE_MAX:
+        raise NotAllowed(f"说明要求最多{NOTE_MAX}个字，现有{len(text)}个字。")
+    with store.batch():
+        doc = store.get("item", number)
+        if doc is None:
+            raise NotAllowed(f"没有编号为 {number} 的议定事项。")
+        if not status_of(doc).is_open:
+            raise NotAllowed(f"议定事项 {number} 已经销号，无需再作说明。")
+        mark: Doc = {"reason": text, "at": now, "by": user.username, "meeting": ""}
+        return store.update(
+            "item", number, lambda d: d.update(explain=mark), actor=user.username, action="标记落实不力，须在例会上说明"
+        )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A unit that must explain at the next meeting: the items concerned and why, in words for the papers."""
+
+    unit: str
+    items: tuple[str, ...]
+    reasons: tuple[str, ...]
+    supervisions: tuple[str, ...]  # the supervision records that asked for it
+
+    def to_json(self) -> Doc:
+        return {
+            "unit": self.unit,
+            "items": list(self.items),
+            "reasons": list(self.reasons),
+            "supervisions": list(self.supervisions),
+        }
+
+
+def explanations(store: Store, today: date) -> list[Explanation]:
+    """Who must explain at the next meeting and why, units in official order (see must_explain)."""
+    supervisions = [r for r in supervision_list(store) if _pending(store, r) and _still_open(store, r)]
+    out: list[Explanation] = []
+    for unit, docs in must_explain(store, today):
+        reasons: list[str] = []
+        for doc in docs:
+            a = item_assessment(item_of(doc), today)
+            if a.colour is Colour.RED:
+                reasons.append(a.reason)  # 议定事项…：计划节点…，已逾期…（严重滞后）
+            mark = doc.get("explain")
+            if isinstance(mark, dict) and poorly_carried_out(store, doc):
+                reasons.append(f"议定事项{doc['number']}落实不力：{mark.get('reason')}")
+        mine = [r for r in supervisions if official_name(str(r.get("unit") or "")) == unit]
+        for record in mine:
+            listed = "、".join(strings_of(record.get("items")))
+            reasons.append(
+                f"{record.get('kind')}（{record.get('number')}）要求说明" + (f"：{listed}" if listed else "")
+            )
+        numbers = tuple(str(d["number"]) for d in docs)
+        out.append(Explanation(unit, numbers, tuple(reasons), tuple(str(r.get("number")) for r in mine)))
+    return out
+
+
+def _still_open(store: Store, record: Doc) -> bool:
+    """A supervision record still counts while it names no item or one of its items is open."""
+    numbers = strings_of(record.get("items"))
+    return not numbers or any(status_of(d).is_open for d in (store.get("item", n) for n in numbers) if d is not None)
+
+
+def strings_of(value: JSONValue) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def assign_explanations(store: Store, meeting: str, rows: list[Explanation], actor: str) -> None:
+    """The meeting a plan was proposed for is where its explanations are due: marks without a meeting get it."""
+    for row in rows:
+        for number in row.supervisions:
+            record = store.get("supervision", number)
+            if record is not None and not record.get("explain_at"):
+                store.update(
+                    "supervision",
+                    number,
+                    lambda d: d.update(explain_at=meeting),
+                    actor=actor,
+                    action=f"在例会 {meeting} 上说明",
+                )
+        for number in row.items:
+            doc = store.get("item", number)
+            mark = doc.get("explain") if doc else None
+            if isinstance(mark, dict) and not mark.get("meeting"):
+                store.update(
+                    "item",
+                    number,
+                    lambda d, m=mark: d.update(explain={**m, "meeting": meeting}),  # type: ignore[misc]
+                    actor=actor,
+                    action=f"在例会 {meeting} 上说明落实不力",
+                )
