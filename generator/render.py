@@ -51,7 +51,7 @@ class Renderer:
         self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
 
     def redact(self, text: str) -> str:
-        return self._secret.sub("【涉密内容已隐去】", text) if self._secret else text
+        return self._secret.sub("【不公开内容已隐去】", text) if self._secret else text
 
     def render(self, page: Page) -> str:
         return self.redact(self.env.get_template(page.template).render(page.context))

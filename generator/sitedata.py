@@ -1,8 +1,7 @@
-"""What the site may show: the store's records read once, with everything confidential left out."""
+"""What the site may show: the store's records read once, with everything internal-only left out."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -13,22 +12,14 @@ from xietiao.forms.loader import load_forms
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, official_name, project_colour
 from xietiao.ledger.colours import Colour
-from xietiao.model import IssueState, MeetingStatus, SubmissionStatus, item_of, meeting_of, project_of, strings, text
+from xietiao.ledger.figures import count_figures
+from xietiao.model import IssueState, SubmissionStatus, item_of, meeting_of, project_of, strings, text
+from xietiao.publication import is_confidential, public_item, public_meeting, public_project, shaped
 from xietiao.store.engine import Store
 
 __all__ = ["is_confidential", "read_site_data"]
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
-
-# Numbers become file names and link targets, so only the shapes the system itself
-# issues are accepted; a record with any other number is left off the site.
-NUMBER_SHAPES = {
-    "project": re.compile(r"P-\d{4}-\d{4}"),
-    "issue": re.compile(r"Q-\d{4}-\d{4}"),
-    "meeting": re.compile(r"\d{4}-\d{2}"),
-    "item": re.compile(r"\d{4}-\d{2}-\d{2}"),
-}
-APPROVED_MEETING = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
 SHOWN_ISSUE_STATES = (
     IssueState.ACCEPTED,
     IssueState.MERGED,
@@ -40,25 +31,13 @@ SHOWN_ISSUE_STATES = (
 FILED = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
-def is_confidential(doc: Doc) -> bool:
-    """Confidential as a whole: the record's flag or its form's 涉密 answer (either suffices)."""
-    data = doc.get("data")
-    flags = [doc.get("confidential"), data.get("confidential") if isinstance(data, dict) else None]
-    # Fails closed: any answer but an explicit "no" counts as confidential.
-    return any(f not in (None, False, "", "no", 0) for f in flags)
-
-
-def _shaped(kind: str, number: str) -> bool:
-    return bool(NUMBER_SHAPES[kind].fullmatch(number))
-
-
 def _data(doc: Doc) -> Doc:
     value = doc.get("data")
     return value if isinstance(value, dict) else {}
 
 
 def _without_secret_fields(form: FormDef, data: Doc) -> Doc:
-    """The form's 涉密 fields (and 涉密 cells of its groups) removed; other keys kept."""
+    """The form's internal-only fields (and such cells of its groups) removed; other keys kept."""
     out = dict(data)
     for f in form.fields():
         if f.confidential:
@@ -99,6 +78,7 @@ def _derive(site: SiteData) -> None:
         site.issues_by_project.setdefault(issue.project, []).append(issue)
     site.shown_meetings = {m.number for m in site.meetings}
     site.colours = {n: project_colour(p, site.by_project.get(n, []), site.today) for n, p in site.projects.items()}
+    site.figures = count_figures(site.projects.values(), site.items.values(), site.today)
 
 
 def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> set[str]:
@@ -110,7 +90,7 @@ def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> s
             secret.add(number)
             names.add(text(_data(doc), "name"))
             continue
-        if text(doc, "status") != SubmissionStatus.ACCEPTED.value or not _shaped("project", number):
+        if not public_project(doc):
             continue
         doc["data"] = _without_secret_fields(forms["project"], _data(doc))
         site.projects[number] = project_of(doc)
@@ -119,20 +99,17 @@ def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> s
 
 
 def _read_meetings_and_items(store: Store, site: SiteData) -> None:
-    docs = [d for d in store.all("meeting") if _shaped("meeting", text(d, "number")) and d.get("approved")]
-    approved = [m for m in map(meeting_of, docs) if m.status in APPROVED_MEETING]
-    site.meetings = sorted(approved, key=lambda m: (m.date, m.number), reverse=True)
+    docs = store.all("meeting", public_meeting)
+    site.meetings = sorted(map(meeting_of, docs), key=lambda m: (m.date, m.number), reverse=True)
     shown = {m.number for m in site.meetings}
     for doc in docs:
-        if text(doc, "number") in shown:
-            site.discussions[text(doc, "number")] = _discussions(doc, site)
-    for doc in store.all("item"):
+        site.discussions[text(doc, "number")] = _discussions(doc, site)
+    # An item tied to no project is a general decision; one tied to a project the
+    # site does not show (internal only, or not accepted) is withheld with it.
+    projects = set(site.projects)
+    for doc in store.all("item", lambda d: public_item(d, projects, shown)):
         item = item_of(doc)
-        # An item tied to no project is a general decision; one tied to a project the
-        # site does not show (confidential, or not accepted) is withheld with it.
-        public = not item.project or _public_project(site, item.project)
-        if item.meeting in shown and _shaped("item", item.number) and public:
-            site.items[item.number] = item
+        site.items[item.number] = item
 
 
 def _discussions(doc: Doc, site: SiteData) -> list[Discussion]:
@@ -160,7 +137,7 @@ def _public_project(site: SiteData, number: str) -> bool:
 def _read_issues(store: Store, forms: dict[str, FormDef], site: SiteData) -> None:
     for doc in store.all("issue"):
         number = text(doc, "number")
-        if is_confidential(doc) or text(doc, "status") not in FILED or not _shaped("issue", number):
+        if is_confidential(doc) or text(doc, "status") not in FILED or not shaped("issue", number):
             continue
         d = _without_secret_fields(forms["issue"], _data(doc))
         state = text(doc, "list_state")

@@ -23,6 +23,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment
 from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
+from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, ledger_figures
 from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.supervision import supervision_list
@@ -78,6 +79,7 @@ async def ledger_page(request: Request) -> Response:
     flt = _filter(request)
     await run_in_threadpool(_refresh_history, request)
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
+    figures = await run_in_threadpool(ledger_figures, st.store, st.today())
     counts = {c: sum(1 for r in rows if r.colour is c) for c in Colour}
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     page = min(max(posted_count(request.query_params.get("page")) or 1, 1), pages)
@@ -97,6 +99,9 @@ async def ledger_page(request: Request) -> Response:
             "statuses": STATUS_CHOICES,
             "colours": list(Colour),
             "counts": counts,
+            "fig": figures,
+            "meaning": f"{ITEMS_MEANING}；{PROJECTS_MEANING}。",
+            "filtered": flt != LedgerFilter(),
             "can_act": user.is_bureau,
             "zh": zh,
             "S": ItemStatus,

@@ -53,7 +53,7 @@ class LedgerRow:
     doc: Doc
     item: AgreedItem
     project_name: str
-    confidential: bool  # the item's project is 涉密
+    confidential: bool  # the item's project is internal only (不公开)
     assessment: Assessment | None  # None once closed: a closed item is not monitored
     last_report: str  # the latest month reported, "2026-11", or ""
 

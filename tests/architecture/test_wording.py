@@ -1,0 +1,80 @@
+"""What users read says "不公开（仅内部）", never "涉密": the flag keeps records off the site, it classifies nothing.
+
+State secrets never enter the system, so no form, page, notice, document or site text may
+call the flag 涉密. Comments and docstrings may still explain the history; user text may not.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORD = "涉密"
+USER_TEXT_FILES = (
+    *sorted((ROOT / "forms").glob("*.yml")),
+    *sorted((ROOT / "server" / "templates").glob("*.html")),
+    *sorted((ROOT / "generator" / "templates").glob("*")),
+    *sorted((ROOT / "content").rglob("*.md")),
+    ROOT / "README.md",
+)
+CODE = ("xietiao", "server", "generator", "cli")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the constants that are docstrings."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _strings_in(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text("utf-8"))
+    skip = _docstrings(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+    ]
+
+
+def test_no_user_text_file_says_secret() -> None:
+    bad = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in USER_TEXT_FILES
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if WORD in line
+    ]
+    assert not bad, f"“{WORD}”出现在用户可见的文字中：{bad}"
+
+
+def test_no_string_in_the_code_says_secret() -> None:
+    bad = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for pkg in CODE
+        for path in sorted((ROOT / pkg).rglob("*.py"))
+        for line, text in _strings_in(path)
+        if WORD in text
+    ]
+    assert not bad, f"“{WORD}”出现在代码的字符串里（页面、文件或提示会显示它）：{bad}"
+
+
+def test_the_forms_say_what_the_flag_means() -> None:
+    """Each form with the flag names it 不公开（仅内部） and says state secrets stay out of the system."""
+    flagged = 0
+    for path in sorted((ROOT / "forms").glob("*.yml")):
+        spec = yaml.safe_load(path.read_text("utf-8"))
+        name = spec.get("confidential_field")
+        if not name:
+            continue
+        field = next(f for s in spec["sections"] for f in s["fields"] if f["name"] == name)
+        assert "不公开（仅内部）" in field["label"], path.name
+        assert "国家秘密" in field["help"] and "内网站点" in field["help"], path.name
+        flagged += 1
+    assert flagged >= 2  # the project and the material forms
