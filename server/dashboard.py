@@ -11,6 +11,7 @@ from server.context import render, require_user, state
 from server.cycle.common import MeetingView, calendar, view_of
 from xietiao.accounts import User
 from xietiao.cycle.meetings import all_meetings, status_of
+from xietiao.cycle.todo import SECTIONS, bureau_todo
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import assess
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
@@ -65,6 +66,7 @@ async def home(request: Request) -> Response:
     items = await run_in_threadpool(_my_items, st.store, user, request) if is_unit else []
     owed = await run_in_threadpool(owed_reports, st.store, user.unit, month_of(today)) if is_unit else []
     calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
+    todo = await run_in_threadpool(bureau_todo, st.store, today) if user.is_bureau else []
     returned = [r for r in records if r.get("status") == "returned"]
     waiting = (
         [
@@ -94,6 +96,8 @@ async def home(request: Request) -> Response:
             "today": today,
             "publish": st.publisher.status,
             "owed": owed,
+            "todo": todo,
+            "todo_sections": [(key, title, [t for t in todo if t.section == key]) for key, title in SECTIONS],
             "owed_month": month_of(today),
         },
     )  # type: ignore[return-value]
