@@ -34,6 +34,31 @@ document.addEventListener("DOMContentLoaded", () => {
     inputs.forEach((i) => i.addEventListener("change", update));
     update();
   });
+  // Searchable lists of ticks: a filter box above the list, and what is ticked said below it.
+  function ticks(box) {
+    const filter = box.querySelector("[data-ticks-filter]");
+    const said = box.querySelector("[data-ticks-chosen]");
+    const labels = Array.from(box.querySelectorAll("label"));
+    const show = () => {
+      const q = filter.value.trim().toLowerCase();
+      labels.forEach((l) => {
+        const input = l.querySelector("input");
+        l.hidden = q !== "" && !input.checked && !(l.textContent + " " + input.value).toLowerCase().includes(q);
+      });
+    };
+    const tell = () => {
+      const chosen = labels.filter((l) => l.querySelector("input").checked).map((l) => l.textContent.trim());
+      said.hidden = false;
+      said.textContent = chosen.length ? `已选 ${chosen.length} 项：${chosen.join("、")}` : "尚未选择。";
+    };
+    filter.hidden = false;
+    filter.oninput = show;
+    filter.onkeydown = (e) => { if (e.key === "Enter") e.preventDefault(); };  // Enter filters; it must not send the form
+    box.onchange = tell;
+    show();
+    tell();
+  }
+  document.querySelectorAll("[data-ticks]").forEach(ticks);
   // "Add a row" for repeatable groups: copy the last row with fresh indexes.
   document.querySelectorAll("button[data-add-row]").forEach((btn) => {
     btn.addEventListener("click", () => {
@@ -46,15 +71,20 @@ document.addEventListener("DOMContentLoaded", () => {
       const index = rows.length;
       copy.querySelectorAll("[name]").forEach((el) => {
         el.name = el.name.replace(/-(\d+)-/, `-${index}-`);
-        if (el.id) el.id = el.id.replace(/-(\d+)-/, `-${index}-`);
         if (el.type === "checkbox" || el.type === "radio") el.checked = false;
         else if (el.tagName === "SELECT" && el.multiple) Array.from(el.options).forEach((o) => { o.selected = false; });
         else if (el.tagName === "SELECT") el.selectedIndex = 0;
         else el.value = "";
       });
+      copy.querySelectorAll("[id]").forEach((el) => { el.id = el.id.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll("label[for]").forEach((l) => { l.htmlFor = l.htmlFor.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll(".field-error").forEach((e) => e.remove());
+      copy.querySelectorAll(".has-error").forEach((e) => e.classList.remove("has-error"));
+      copy.querySelectorAll("[data-ticks-filter]").forEach((f) => { f.value = ""; });
+      const no = copy.querySelector(".row-no");
+      if (no) no.textContent = no.textContent.replace(/\d+/, String(index + 1));
       last.after(copy);
+      copy.querySelectorAll("[data-ticks]").forEach(ticks);
     });
   });
 });

@@ -206,7 +206,8 @@ def _turned_worse(store: Store, today: date) -> Iterator[Todo]:
             worse.append((now.severity, item, was, now))
     meeting = str(snap.get("meeting") or "")
     for _, item, was, now in sorted(worse, key=lambda w: (-w[0], w[1].number)):
-        detail = f"{_short(item.content)}（{item.lead_unit}牵头，计划节点{zh_date(item.planned)}；例会{meeting}时为{was.label}）"
+        where = f"{item.lead_unit}牵头，计划节点{zh_date(item.planned)}；例会{meeting}时为{was.label}"
+        detail = f"{_short(item.content)}（{where}）"
         yield Todo(COLOURS, f"{item.number} 转为{now.label}", detail, f"/app/ledger/{item.number}")
 
 
