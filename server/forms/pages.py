@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -13,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.context import check_write, render, require_user, session_of, state
 from server.downloads import disposition
+from server.forms import progress
 from server.forms.values import (
     Raw,
     all_attachment_shas,
@@ -84,11 +86,15 @@ def _form_page(
     fresh: bool,
     version: int | None = None,
     carried: str = "",
+    extra: dict[str, object] | None = None,
 ) -> Response:
+    first = {k: v[0] for k, v in raw.items() if v and k in ("item", "month")}
     return render(
         request,
         "form.html",
         {
+            **progress.form_context(state(request).store, form, user.unit, first),
+            **(extra or {}),
             "form": form,
             "raw": raw,
             "errors": errors,
@@ -116,7 +122,7 @@ async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, di
     errors: dict[str, list[str]] = {}
     st = state(request)
     for key, value in posted.multi_items():
-        if key in ("csrf", "action", "version"):
+        if key in ("csrf", "action", "version", progress.CONFIRM):
             continue
         if isinstance(value, UploadFile):
             if not value.filename:
@@ -184,6 +190,10 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
         return _form_page(
             request, user, form, raw, {**result.errors, **upload_errors}, number, 400, fresh=False, version=seen_version
         )
+    if form.name == progress.FORM and submit:
+        asked = await _confirmation(request, user, form, data, posted, lookup)
+        if asked is not None:
+            return _form_page(request, user, form, raw, {}, number, 200, fresh=False, version=seen_version, extra=asked)
     try:
         result = await run_in_threadpool(
             save,
@@ -205,6 +215,18 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
         return _form_page(request, user, form, raw, result.errors, number, 400, fresh=False, version=seen_version)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
+
+
+async def _confirmation(
+    request: Request, user: User, form: FormDef, data: Mapping[str, object], posted: FormData, lookup: StoreLookup
+) -> dict[str, object] | None:
+    """A valid report that repeats last month's text is shown again with a question instead of being saved."""
+    st = state(request)
+    checked = await run_in_threadpool(check_only, form, data, lookup, submit=True)
+    if checked.errors:
+        return None  # the errors come first; save() reports them
+    check = await run_in_threadpool(progress.needs_confirmation, st.store, user.unit, checked.values, posted)
+    return progress.confirmation_context(form, check) if check is not None else None
 
 
 async def new_record(request: Request) -> Response:

@@ -25,6 +25,7 @@ from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
 from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, ledger_figures
 from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
+from xietiao.ledger.monthly import report_flags
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.supervision import supervision_list
 from xietiao.ledger.view import (
@@ -125,13 +126,16 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
     closures = item_closures(st.store, number)
     name, secret = project_names(st.store).get(item.project, ("", False))
     supervisions = [s for s in supervision_list(st.store) if number in (s.get("items") or [])]  # type: ignore[operator]
+    reports = item_reports(st.store, number, include=include)
     return {
         "doc": doc,
         "item": item,
         "project_name": name,
         "secret": secret,
         "assessment": item_assessment(item, st.today()) if item.status.is_open else None,
-        "reports": item_reports(st.store, number, include=include),
+        "reports": reports,
+        "flags": report_flags(reports),
+        "report_labels": {f.name: f.label for f in st.forms["progress"].fields()} if "progress" in st.forms else {},
         "closures": [(c, can_see(user, c)) for c in closures],
         "journal": item_journal(st.store, number),
         "supervisions": supervisions,

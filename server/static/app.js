@@ -59,6 +59,15 @@ document.addEventListener("DOMContentLoaded", () => {
     tell();
   }
   document.querySelectorAll("[data-ticks]").forEach(ticks);
+  // A monthly report's fields stay marked while they still say what last month's report said.
+  const same = (a, b) => a.split(/\s+/).join(" ").trim() === b.split(/\s+/).join(" ").trim();
+  document.querySelectorAll("[data-last]").forEach((wrap) => {
+    const input = wrap.querySelector("textarea, input, select");
+    if (!input) return;
+    const mark = () => wrap.classList.toggle("carried", input.value.trim() !== "" && same(input.value, wrap.dataset.last));
+    input.addEventListener("input", mark);
+    mark();
+  });
   // "Add a row" for repeatable groups: copy the last row with fresh indexes.
   document.querySelectorAll("button[data-add-row]").forEach((btn) => {
     btn.addEventListener("click", () => {
