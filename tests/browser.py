@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -77,3 +78,17 @@ def shot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def login(page: object, base: str, username: str, password: str) -> None:
+    """Log in through the app's login form and land on the workbench."""
+    page.goto(f"{base}/app/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", password)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/app/")  # type: ignore[attr-defined]
+
+
+def logout(page: object) -> None:
+    page.click("button:text('退出')")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/app/login$"))  # type: ignore[attr-defined]
