@@ -10,11 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
 
 from xietiao.store.engine import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -57,7 +61,7 @@ def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str
 
 
 @contextmanager
-def chromium_page() -> Iterator[object]:
+def chromium_page() -> Iterator[Page]:
     """A fresh page in headless Debian Chromium (never a downloaded browser)."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
@@ -80,15 +84,15 @@ def shot(page: object, name: str) -> Path:
     return path
 
 
-def login(page: object, base: str, username: str, password: str) -> None:
+def login(page: Page, base: str, username: str, password: str) -> None:
     """Log in through the app's login form and land on the workbench."""
-    page.goto(f"{base}/app/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", password)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/app/")  # type: ignore[attr-defined]
+    page.goto(f"{base}/app/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/app/")
 
 
-def logout(page: object) -> None:
-    page.click("button:text('退出')")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/app/login$"))  # type: ignore[attr-defined]
+def logout(page: Page) -> None:
+    page.click("button:text('退出')")
+    page.wait_for_url(re.compile(r".*/app/login$"))

@@ -9,12 +9,13 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import chromium_page, live_server, login, logout, shot
 from conftest import PASSWORD, TODAY
 from docx import Document
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from generator.build import publish
 from xietiao.accounts import add_user
@@ -55,7 +56,18 @@ def demo(built: Path, tmp_path: Path) -> Iterator[tuple[Store, Path]]:
         yield store, built / "site"
 
 
-def _figures(page) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _get(store: Store, kind: str, number: str) -> Any:
+    """A record as plain JSON for the test to read (Any: the test reads what it knows is there)."""
+    doc = store.get(kind, number)
+    assert doc is not None, (kind, number)
+    return doc
+
+
+def _all(store: Store, kind: str) -> list[Any]:
+    return list(store.all(kind))
+
+
+def _figures(page: Page) -> dict[str, int]:
     """Every figure on the page that says what it counts (data-fig), as numbers."""
     found = page.evaluate(
         "Object.fromEntries([...document.querySelectorAll('[data-fig]')].map(e => [e.dataset.fig, e.textContent]))"
@@ -63,14 +75,14 @@ def _figures(page) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {k: int(v) for k, v in found.items()}
 
 
-def _no_ctrl_click(page) -> None:  # type: ignore[no-untyped-def]
+def _no_ctrl_click(page: Page) -> None:
     assert page.locator("select[multiple]").count() == 0, page.url
 
 
 # -- 6. the workbench is the bureau's to-do list --------------------------------------------------
 
 
-def _unit_asks_to_close(page, base: str, item: str, evidence: Path) -> None:  # type: ignore[no-untyped-def]
+def _unit_asks_to_close(page: Page, base: str, item: str, evidence: Path) -> None:
     login(page, base, "czj", PASSWORD)
     page.goto(f"{base}/app/forms/closure/new?item={item}")
     page.fill("#f-solved", "资金已全部拨付到位，问题已解决。")
@@ -128,7 +140,7 @@ def test_workbench_lists_what_is_due_with_links(demo: tuple[Store, Path], tmp_pa
 # -- 7. lighter plan and minutes forms ------------------------------------------------------------
 
 
-def _accept_first_proposed(page, base: str) -> str:  # type: ignore[no-untyped-def]
+def _accept_first_proposed(page: Page, base: str) -> str:
     page.goto(f"{base}/app/")
     page.locator("#todo-cycle tr:has-text('审核问题清单') a").click()
     row = page.locator("tr[id^=row-]:has(.st:text('待审核'))").first
@@ -139,21 +151,21 @@ def _accept_first_proposed(page, base: str) -> str:  # type: ignore[no-untyped-d
     return number
 
 
-def _open_call_from_workbench(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def _open_call_from_workbench(page: Page, base: str) -> None:
     page.goto(f"{base}/app/")
     page.locator(f"#todo-cycle tr:has(a[href='/app/cycle/{MEETING}']) a").first.click()
     page.click("button:text('发布议题征集通知')")
     expect(page.locator("#meeting-status")).to_have_text("议题征集中")
 
 
-def _send_plan(page) -> None:  # type: ignore[no-untyped-def]
+def _send_plan(page: Page) -> None:
     page.click("form button:text('报送区领导审定')")
     expect(page.locator("#confirm-early")).to_contain_text("2026年11月30日")  # units may still propose
     page.click("#confirm-early button:text('确认现在报送')")
     expect(page.locator("#meeting-status")).to_have_text("方案待审定")
 
 
-def _leader_approves_plan(page, base: str) -> str:  # type: ignore[no-untyped-def]
+def _leader_approves_plan(page: Page, base: str) -> str:
     login(page, base, "leader", PASSWORD)
     page.click("header a:text('待审定')")
     card = page.locator(f"#m-{MEETING}")
@@ -164,7 +176,7 @@ def _leader_approves_plan(page, base: str) -> str:  # type: ignore[no-untyped-de
     return str(text)
 
 
-def _held_and_minutes(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def _held_and_minutes(page: Page, base: str) -> None:
     login(page, base, "fgj", PASSWORD)
     page.goto(f"{base}/app/cycle/{MEETING}")
     page.click("button:text('登记例会已召开')")
@@ -179,19 +191,19 @@ def test_plan_draft_confirmation_and_prefilled_minutes(demo: tuple[Store, Path])
         login(page, base, "fgj", PASSWORD)
         _open_call_from_workbench(page, base)
         accepted = _accept_first_proposed(page, base)
-        issue = store.get("issue", accepted)
-        assert issue is not None
-        project, unit = issue["data"]["project"], issue["unit"]  # type: ignore[index]
+        issue = _get(store, "issue", accepted)
+        project, unit = issue["data"]["project"], issue["unit"]
         page.goto(f"{base}/app/cycle/{MEETING}/plan")
         _no_ctrl_click(page)
         assert page.is_checked(f"#i-{accepted}")
         # Projects are a searchable list of ticks: typing part of a name leaves the matching ones (and the ticked).
         extra_number = next(
             str(d["number"])
-            for d in store.all("project", lambda d: d.get("status") == "accepted")
+            for d in _all(store, "project")
+            if d.get("status") == "accepted"
             if d["number"] != project and not d["data"].get("confidential")
         )
-        query = store.get("project", extra_number)["data"]["name"][:4]  # type: ignore[index]
+        query = _get(store, "project", extra_number)["data"]["name"][:4]
         page.locator("input[aria-label=筛选项目]").fill(query)
         box = page.locator("#plan-projects")
         for label in box.locator("label:visible").all():
@@ -207,21 +219,21 @@ def test_plan_draft_confirmation_and_prefilled_minutes(demo: tuple[Store, Path])
             page.is_checked(f"#plan-projects input[value='{extra_number}']")
             and page.input_value("#plan-start") == "09:30"
         )
-        assert store.get("meeting", MEETING)["status"] == "call_open"  # type: ignore[index]
+        assert _get(store, "meeting", MEETING)["status"] == "call_open"
         shot(page, "day-03-plan-draft")
         _send_plan(page)
         logout(page)
         _leader_approves_plan(page, base)
         _held_and_minutes(page, base)
         _no_ctrl_click(page)
-        planned = store.get("meeting", MEETING)["issues"]  # type: ignore[index]
+        planned = _get(store, "meeting", MEETING)["issues"]
         rows = page.locator("#g-agreed .group-row")
         assert rows.count() == len(planned)  # one row per plan issue, no empty spares
         mine = planned.index(accepted)
         assert page.input_value(f"select[name=agreed-{mine}-project]") == project
         assert page.input_value(f"select[name=agreed-{mine}-lead_unit]") == unit
-        assert page.input_value(f"input[name=agreed-{mine}-person-name]") == issue["data"]["contact"]["name"]  # type: ignore[index]
-        name = store.get("project", project)["data"]["name"]  # type: ignore[index]
+        assert page.input_value(f"input[name=agreed-{mine}-person-name]") == issue["data"]["contact"]["name"]
+        name = _get(store, "project", project)["data"]["name"]
         assert name in page.inner_text(f"select[name=agreed-{mine}-issue] option:checked")  # names, not only numbers
         expect(page.locator("details.section[open]")).to_have_count(3)  # collapsible sections
         heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]  # type: ignore[index]
@@ -236,7 +248,7 @@ def test_plan_draft_confirmation_and_prefilled_minutes(demo: tuple[Store, Path])
 # -- 8. monthly reports that say something new --------------------------------------------------
 
 
-def _report_from_workbench(page, item: str) -> None:  # type: ignore[no-untyped-def]
+def _report_from_workbench(page: Page, item: str) -> None:
     page.locator(f"#owed-reports li:has(a:text-is('{item}')) a:text('报送本项')").click()
     expect(page.locator("#f-item")).to_have_value(item)
 
@@ -244,7 +256,7 @@ def _report_from_workbench(page, item: str) -> None:  # type: ignore[no-untyped-
 def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> None:
     store, site = demo
     with live_server(store, site, TODAY) as (base, _), chromium_page() as page:
-        filed = len([d for d in store.all("progress") if d["data"]["item"] == "2026-01-09"])
+        filed = len([d for d in _all(store, "progress") if d["data"]["item"] == "2026-01-09"])
         login(page, base, "czj", PASSWORD)
         _report_from_workbench(page, "2026-01-09")
         progress, plan = page.locator(".field.f-progress"), page.locator(".field.f-next_steps")
@@ -258,7 +270,7 @@ def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> N
         box = page.locator("#confirm-unchanged")
         expect(box).to_contain_text("下月打算")
         expect(box).not_to_contain_text("本月进展")
-        assert len([d for d in store.all("progress") if d["data"]["item"] == "2026-01-09"]) == filed  # not yet
+        assert len([d for d in _all(store, "progress") if d["data"]["item"] == "2026-01-09"]) == filed  # not yet
         box.locator("button:text('内容确无变化，确认提交')").click()
         page.wait_for_selector("text=已提交，回执编号")
         # Done, yet the same plan for next month: flagged before it is filed, and to the bureau after.
@@ -281,7 +293,7 @@ def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> N
 # -- 9. one count, explained -------------------------------------------------------------------------
 
 
-def _bulletin(page) -> str:  # type: ignore[no-untyped-def]
+def _bulletin(page: Page) -> str:
     with page.expect_download() as info:
         page.click("a:text('下载落实情况通报（Word）')")
     path = info.value.path()
@@ -314,9 +326,7 @@ def test_the_same_question_gets_the_same_number_everywhere(demo: tuple[Store, Pa
     )
     withheld = withheld_projects(store)
     assert app["open"] > home["open"] and app["projects"] == home["projects"] + sum(
-        1
-        for n, why in withheld.items()
-        if "不公开" in why and store.get("project", n)["status"] == "accepted"  # type: ignore[index]
+        1 for n, why in withheld.items() if "不公开" in why and _get(store, "project", n)["status"] == "accepted"
     )
     assert sum(app[f"open-{i}"] for i in (1, 2, 3)) == app["open"]
     assert sum(home[f"projects-{i}"] for i in (1, 2, 3)) == home["projects"]
@@ -345,7 +355,7 @@ def test_the_same_question_gets_the_same_number_everywhere(demo: tuple[Store, Pa
 def test_the_flag_reads_not_published_and_shows_on_plan_and_approval(demo: tuple[Store, Path]) -> None:
     store, site = demo
     internal = sorted(n for n, why in withheld_projects(store).items() if "不公开" in why)
-    names = [store.get("project", n)["data"]["name"] for n in internal]  # type: ignore[index]
+    names = [_get(store, "project", n)["data"]["name"] for n in internal]
     assert internal, "演示数据里应有标为不公开的项目"
     # The site and its search index hold none of them.
     for path in site.resolve().rglob("*"):
