@@ -7,13 +7,14 @@ app page where it is done; due dates count in China's official working days.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xietiao.cycle.deadlines import Deadline, meeting_day, meeting_deadlines, submissions_due
 from xietiao.cycle.issuelist import on_list
-from xietiao.cycle.meetings import all_meetings, previous_meeting, status_of
+from xietiao.cycle.meetings import HELD_OR_LATER, ordinal, status_of
 from xietiao.cycle.workdays import CalendarFileError, WorkCalendar, load_calendar
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment
@@ -97,12 +98,24 @@ def _due(deadlines: list[Deadline], step: str) -> date | None:
     return next((d.due for d in deadlines if d.step == step), None)
 
 
+def _meeting_key(doc: Doc) -> tuple[str, int, str] | None:
+    number = str(doc.get("number") or "")
+    if not re.fullmatch(r"\d{4}-\d+", number):
+        return None
+    return str(doc.get("date")), int(number[:4]) * 1000 + ordinal(number), number
+
+
 def _cycle(store: Store, today: date, cal: WorkCalendar) -> Iterator[Todo]:
-    for doc in reversed(all_meetings(store)):  # oldest first
-        status = status_of(doc)
+    """The open meetings, oldest first, each with the held meeting before it (read without copying them all)."""
+    index = scan(store, "meeting", lambda d: (k, status_of(d)) if (k := _meeting_key(d)) else None)
+    held = sorted(k for k, s in index if s in HELD_OR_LATER)
+    for key, status in sorted(index):
         if status in DONE_MEETINGS:
             continue
-        previous = previous_meeting(store, doc)
+        doc = store.get("meeting", key[2])
+        before = [k for k in held if k < key]
+        previous = store.get("meeting", before[-1][2]) if before else None
+        assert doc is not None
         yield from _meeting_rows(store, doc, status, meeting_deadlines(doc, previous, cal, today), previous, cal, today)
 
 
@@ -187,8 +200,13 @@ def _reports(store: Store, today: date, cal: WorkCalendar) -> Iterator[Todo]:
 def last_meeting_snapshot(store: Store, today: date) -> Doc | None:
     """The colours frozen at the latest approved meeting on or before today."""
     iso = today.isoformat()
-    snaps = store.all("snapshot", lambda d: d.get("reason") == MEETING_SNAPSHOT and str(d.get("date") or "") <= iso)
-    return max(snaps, key=lambda d: (str(d.get("date")), str(d.get("number")))) if snaps else None
+
+    def key(d: Doc) -> tuple[str, str] | None:
+        day = str(d.get("date") or "")
+        return (day, str(d.get("number"))) if d.get("reason") == MEETING_SNAPSHOT and day <= iso else None
+
+    keys = scan(store, "snapshot", key)  # each snapshot holds every item's colour: only the latest is read
+    return store.get("snapshot", max(keys)[1]) if keys else None
 
 
 def _turned_worse(store: Store, today: date) -> Iterator[Todo]:

@@ -44,20 +44,32 @@ class Figures:
         return self.open_total + self.items_closed
 
 
+def _tally(project_colours: Iterable[Colour], open_colours: Iterable[Colour], closed: int) -> Figures:
+    projects = dict.fromkeys(COLOUR_ORDER, 0)
+    for c in project_colours:
+        projects[c] += 1
+    items = dict.fromkeys(COLOUR_ORDER, 0)
+    for c in open_colours:
+        items[c] += 1
+    return Figures(items, closed, projects)
+
+
+def _by_project(items: Iterable[AgreedItem]) -> dict[str, list[AgreedItem]]:
+    out: dict[str, list[AgreedItem]] = {}
+    for i in items:
+        out.setdefault(i.project, []).append(i)
+    return out
+
+
 def count_figures(projects: Iterable[Project], items: Iterable[AgreedItem], today: date) -> Figures:
     """Open items by colour, closed items, and the projects by colour, as of `today`."""
     items = list(items)
-    by_project: dict[str, list[AgreedItem]] = {}
-    for i in items:
-        by_project.setdefault(i.project, []).append(i)
-    open_counts = dict.fromkeys(COLOUR_ORDER, 0)
-    for i in items:
-        if i.status.is_open:
-            open_counts[item_assessment(i, today).colour] += 1
-    project_counts = dict.fromkeys(COLOUR_ORDER, 0)
-    for p in projects:
-        project_counts[project_colour(p, by_project.get(p.number, []), today).colour] += 1
-    return Figures(open_counts, sum(1 for i in items if not i.status.is_open), project_counts)
+    by_project = _by_project(items)
+    return _tally(
+        (project_colour(p, by_project.get(p.number, []), today).colour for p in projects),
+        (item_assessment(i, today).colour for i in items if i.status.is_open),
+        sum(1 for i in items if not i.status.is_open),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,12 +95,25 @@ def _accepted(doc: Doc) -> tuple[str, Project] | None:
 
 
 def ledger_figures(store: Store, today: date) -> LedgerFigures:
+    """count_figures over everything and over what the site shows; each colour is worked out once."""
     shown = published(store)
     projects = scan(store, "project", _accepted)
-    items = scan(store, "item", lambda d: (str(d.get("number") or ""), item_of(d)))
+    items = scan(store, "item", item_of)
+    colour = {i.number: item_assessment(i, today).colour for i in items if i.status.is_open}
+    everything, public = _by_project(items), _by_project(i for i in items if i.number in shown.items)
+    project_colours = {n: project_colour(p, everything.get(n, []), today).colour for n, p in projects}
+    public_colours = [
+        project_colours[n]
+        if public.get(n, []) == everything.get(n, [])
+        else project_colour(p, public.get(n, []), today).colour
+        for n, p in projects
+        if n in shown.projects
+    ]
     return LedgerFigures(
-        internal=count_figures((p for _, p in projects), (i for _, i in items), today),
-        published=count_figures(
-            (p for n, p in projects if n in shown.projects), (i for n, i in items if n in shown.items), today
+        internal=_tally(project_colours.values(), colour.values(), sum(1 for i in items if not i.status.is_open)),
+        published=_tally(
+            public_colours,
+            (c for n, c in colour.items() if n in shown.items),
+            sum(1 for i in items if not i.status.is_open and i.number in shown.items),
         ),
     )

@@ -187,8 +187,13 @@ def reports_by_unit(store: Store, month: str) -> list[UnitReports]:
     """Per lead unit (official order): its items due a report for `month`, and those missing."""
     done = reported_items(store, month)
     by_unit: dict[str, list[Doc]] = {}
-    for doc in store.all("item", lambda d: owes_report(d, month)):
-        by_unit.setdefault(official_name(str(doc.get("lead_unit") or "")), []).append(doc)
+
+    def owing(d: Doc) -> tuple[str, str] | None:
+        return (str(d.get("lead_unit") or ""), str(d["number"])) if owes_report(d, month) else None
+
+    # Only the number is shown per item: read those, not copies of every open item.
+    for lead, number in scan(store, "item", owing):
+        by_unit.setdefault(official_name(lead), []).append({"number": number})
     known = [u.name for u in all_units() if u.name in by_unit]
     order = known + sorted(set(by_unit) - set(known))
     out = []
