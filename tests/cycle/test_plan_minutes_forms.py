@@ -41,7 +41,7 @@ def test_plan_kept_as_a_draft_then_sent_after_confirming(cycle, store) -> None: 
     assert asked.status_code == 200 and "确认现在报送" in asked.text  # type: ignore[attr-defined]
     assert "2026年11月30日" in asked.text and _checked(asked.text, "attendance") == units  # type: ignore[attr-defined]
     assert store.get("meeting", MEETING)["status"] == "call_open"
-    sent = {"issues": [q1], "attendance": units, "action": "submit", "confirm": "early"}
+    sent: dict[str, object] = {"issues": [q1], "attendance": units, "action": "submit", "confirm": "early"}
     _post(fgj, f"/app/cycle/{MEETING}/plan", sent)
     assert store.get("meeting", MEETING)["status"] == "plan_proposed"
 

@@ -57,7 +57,7 @@ def test_unchanged_report_is_confirmed_before_it_is_filed(app, store: Store) -> 
     assert len(item_reports(store, ITEM)) == 1  # nothing filed yet
     filed = _post(dc, november, confirm_unchanged="yes")
     assert filed.status_code == 303  # type: ignore[attr-defined]
-    assert [d["data"]["month"] for d in item_reports(store, ITEM)] == ["2026-11", "2026-10"]
+    assert [d["data"]["month"] for d in item_reports(store, ITEM)] == ["2026-11", "2026-10"]  # type: ignore[call-overload,index]
     check = check_report(store, "东城街道", november)
     assert check.previous_month == "2026-10" and check.unchanged == ("next_steps", "percent")
 
