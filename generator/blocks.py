@@ -9,7 +9,9 @@ from datetime import date, datetime
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
+from xietiao.ledger.board import COLOUR_ORDER
 from xietiao.ledger.colours import zh_date
+from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, PUBLISHED_MEANING
 from xietiao.model import AgreedItem, ItemStatus
 
 
@@ -48,6 +50,20 @@ def basis_line(site: SiteData, built_at: datetime) -> Md:
             f"，{zh_date(approved)}审定）" if approved else "）"
         )
     return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；生成时间：{html_text(built)}</p>')
+
+
+def figures_block(site: SiteData) -> dict[str, object]:
+    """The headline counts every page states the same way (xietiao.ledger.figures), with what they count."""
+    f = site.figures
+    assert f is not None, "read_site_data derives the figures"
+    return {
+        "projects": f.projects_total,
+        "project_counts": [(badge(c), f.projects[c]) for c in COLOUR_ORDER],
+        "open": f.open_total,
+        "open_counts": [(badge(c), f.items_open[c]) for c in COLOUR_ORDER],
+        "closed": f.items_closed,
+        "meaning": Md(f"统计口径：{ITEMS_MEANING}；{PROJECTS_MEANING}；{PUBLISHED_MEANING}。"),
+    }
 
 
 def item_state(item: AgreedItem) -> Md:

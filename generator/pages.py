@@ -10,6 +10,7 @@ from generator.blocks import (
     Table,
     basis_line,
     closed_newest_first,
+    figures_block,
     iso_date,
     item_table,
     month_label,
@@ -20,7 +21,7 @@ from generator.links import Links, amount, badge, key_for, keyed, zh
 from generator.markdown_safe import Md, md, md_heading
 from generator.svg import trend_chart
 from generator.views import SiteData
-from xietiao.ledger.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
+from xietiao.ledger.board import COLOUR_ORDER, milestone_assessment, official_name, unit_table
 from xietiao.ledger.colours import Colour
 from xietiao.model import AgreedItem, Meeting
 from xietiao.units import all_units, unit_by_name
@@ -42,7 +43,7 @@ class Page:
 
 
 def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
-    common: dict[str, object] = {"basis": basis_line(site, built_at)}
+    common: dict[str, object] = {"basis": basis_line(site, built_at), "fig": figures_block(site)}
     yield home_page(site, common)
     yield projects_index(site, common)
     for number in sorted(site.projects):
@@ -59,7 +60,6 @@ def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
 
 def home_page(site: SiteData, common: dict[str, object]) -> Page:
     links, today = Links("index.md"), site.today
-    counts = colour_counts(pc.colour for pc in site.colours.values())
     opened = [i for i in site.items.values() if i.status.is_open]
     due = sorted(
         (i for i in opened if today <= i.planned <= today + timedelta(days=DUE_DAYS)),
@@ -77,8 +77,6 @@ def home_page(site: SiteData, common: dict[str, object]) -> Page:
         common
         | {
             "latest": latest and meeting_summary(site, latest, links),
-            "counts": [(badge(c), counts[c]) for c in COLOUR_ORDER],
-            "projects": len(site.projects),
             "due_days": DUE_DAYS,
             "due_total": len(due),
             "late_total": len(late),
@@ -117,7 +115,7 @@ def projects_index(site: SiteData, common: dict[str, object]) -> Page:
             ]
         )
     table = Table(("编号", "项目名称", "三色", "类别", "责任单位", "镇街", "总投资（万元）"), rows)
-    return Page("projects/index.md", "projects_index.md.j2", common | {"table": table, "total": len(rows)})
+    return Page("projects/index.md", "projects_index.md.j2", common | {"table": table})
 
 
 def project_page(site: SiteData, number: str, common: dict[str, object]) -> Page:
@@ -235,18 +233,7 @@ def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
                 "closed": item_table(site, recent, links, cols),
             }
         )
-    total_open = sum(1 for i in site.items.values() if i.status.is_open)
-    return Page(
-        "ledger.md",
-        "ledger.md.j2",
-        common
-        | {
-            "groups": groups,
-            "open": total_open,
-            "closed": len(site.items) - total_open,
-            "closed_days": LEDGER_CLOSED_DAYS,
-        },
-    )
+    return Page("ledger.md", "ledger.md.j2", common | {"groups": groups, "closed_days": LEDGER_CLOSED_DAYS})
 
 
 def closed_split(site: SiteData, items: list[AgreedItem]) -> tuple[list[AgreedItem], dict[int, list[AgreedItem]]]:
@@ -370,7 +357,6 @@ def unit_page(
 
 def board_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("board.md")
-    counts = colour_counts(pc.colour for pc in site.colours.values())
     ordered = sorted(site.colours.values(), key=lambda pc: (-pc.colour.severity, pc.project))
     # The cell shows the number and the start of the name; the whole name shows on hover.
     cells = [
@@ -391,7 +377,6 @@ def board_page(site: SiteData, common: dict[str, object]) -> Page:
         "board.md.j2",
         common
         | {
-            "counts": [(badge(c), counts[c]) for c in COLOUR_ORDER],
             "grid": Md("".join(cells)),
             "units": unit_overview(site, links),
             "chart": trend_chart(site.trend),

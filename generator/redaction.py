@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TypeVar
 
-BLANK = "【涉密内容已隐去】"
+BLANK = "【不公开内容已隐去】"
 # What writers put between the parts of a name: spaces, quotes, brackets, dots and dashes.
 _GAP = r"[\s\u3000\"'“”‘’「」『』《》〈〉()（）\[\]【】·・•\-—–_/]*"
 _GAP_CHARS = re.compile(_GAP.replace("*", "+"))

@@ -1,8 +1,7 @@
-"""What the site may show: the store's records read once, with everything confidential left out."""
+"""What the site may show: the store's records read once, with everything internal-only left out."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -16,31 +15,14 @@ from xietiao.forms.versions import form_of_record
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, official_name, project_colour
 from xietiao.ledger.colours import Colour
-from xietiao.model import (
-    IssueState,
-    MeetingStatus,
-    SubmissionStatus,
-    is_internal,
-    item_of,
-    meeting_of,
-    project_of,
-    strings,
-    text,
-)
+from xietiao.ledger.figures import count_figures
+from xietiao.model import IssueState, SubmissionStatus, item_of, meeting_of, project_of, strings, text
+from xietiao.publication import is_confidential, public_item, public_meeting, public_project, shaped
 from xietiao.store.engine import Store
 from xietiao.units import all_units, town_names
 
 __all__ = ["is_confidential", "read_site_data"]
 
-# Numbers become file names and link targets, so only the shapes the system itself
-# issues are accepted; a record with any other number is left off the site.
-NUMBER_SHAPES = {
-    "project": re.compile(r"P-\d{4}-\d{4}"),
-    "issue": re.compile(r"Q-\d{4}-\d{4}"),
-    "meeting": re.compile(r"\d{4}-\d{2}"),
-    "item": re.compile(r"\d{4}-\d{2}-\d{2}"),
-}
-APPROVED_MEETING = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.PUBLISHED)
 SHOWN_ISSUE_STATES = (
     IssueState.ACCEPTED,
     IssueState.MERGED,
@@ -53,28 +35,19 @@ SHOWN_ISSUE_STATES = (
 FILED = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
-def is_confidential(doc: Doc) -> bool:
-    """Confidential as a whole: the record's flag or its form's 涉密 answer (see xietiao.model.is_internal)."""
-    return is_internal(doc)
-
-
-def _shaped(kind: str, number: str) -> bool:
-    return bool(NUMBER_SHAPES[kind].fullmatch(number))
-
-
 def _data(doc: Doc) -> Doc:
     value = doc.get("data")
     return value if isinstance(value, dict) else {}
 
 
 def _filed(store: Store, current: FormDef, doc: Doc) -> list[FormDef]:
-    """Today's form and the one the record was filed under: a field either marks 涉密 stays off the site."""
+    """Today's form and the one the record was filed under: a field either marks internal-only stays off the site."""
     own = form_of_record(store, current, doc)
     return [current] if own is current else [current, own]
 
 
 def _without_secret_fields(forms: list[FormDef], data: Doc) -> Doc:
-    """The forms' 涉密 fields (and 涉密 cells of their groups) removed; other keys kept."""
+    """The forms' internal-only fields (and such cells of their groups) removed; other keys kept."""
     out = dict(data)
     for f in (f for form in forms for f in form.fields()):
         value = out.get(f.name)
@@ -155,6 +128,7 @@ def _derive(site: SiteData) -> None:
         site.issues_by_project.setdefault(issue.project, []).append(issue)
     site.shown_meetings = {m.number for m in site.meetings}
     site.colours = {n: project_colour(p, site.by_project.get(n, []), site.today) for n, p in site.projects.items()}
+    site.figures = count_figures(site.projects.values(), site.items.values(), site.today)
 
 
 def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> set[str]:
@@ -164,7 +138,7 @@ def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> s
         if is_confidential(doc):
             secret.add(number)
             continue
-        if text(doc, "status") != SubmissionStatus.ACCEPTED.value or not _shaped("project", number):
+        if not public_project(doc):
             continue
         doc["data"] = _without_secret_fields(_filed(store, forms["project"], doc), _data(doc))
         site.projects[number] = project_of(doc)
@@ -172,20 +146,17 @@ def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> s
 
 
 def _read_meetings_and_items(store: Store, site: SiteData) -> None:
-    docs = [d for d in store.all("meeting") if _shaped("meeting", text(d, "number")) and d.get("approved")]
-    approved = [m for m in map(meeting_of, docs) if m.status in APPROVED_MEETING]
-    site.meetings = sorted(approved, key=lambda m: (m.date, m.number), reverse=True)
+    docs = store.all("meeting", public_meeting)
+    site.meetings = sorted(map(meeting_of, docs), key=lambda m: (m.date, m.number), reverse=True)
     shown = {m.number for m in site.meetings}
     for doc in docs:
-        if text(doc, "number") in shown:
-            site.discussions[text(doc, "number")] = _discussions(doc, site)
-    for doc in store.all("item"):
+        site.discussions[text(doc, "number")] = _discussions(doc, site)
+    # An item tied to no project is a general decision; one tied to a project the
+    # site does not show (internal only, or not accepted) is withheld with it.
+    projects = set(site.projects)
+    for doc in store.all("item", lambda d: public_item(d, projects, shown)):
         item = item_of(doc)
-        # An item tied to no project is a general decision; one tied to a project the
-        # site does not show (confidential, or not accepted) is withheld with it.
-        public = not item.project or _public_project(site, item.project)
-        if item.meeting in shown and _shaped("item", item.number) and public:
-            site.items[item.number] = item
+        site.items[item.number] = item
 
 
 def _discussions(doc: Doc, site: SiteData) -> list[Discussion]:
@@ -213,7 +184,7 @@ def _public_project(site: SiteData, number: str) -> bool:
 def _read_issues(store: Store, forms: dict[str, FormDef], site: SiteData) -> None:
     for doc in store.all("issue"):
         number = text(doc, "number")
-        if is_confidential(doc) or text(doc, "status") not in FILED or not _shaped("issue", number):
+        if is_confidential(doc) or text(doc, "status") not in FILED or not shaped("issue", number):
             continue
         d = _without_secret_fields(_filed(store, forms["issue"], doc), _data(doc))
         state = text(doc, "list_state")

@@ -7,6 +7,7 @@ from datetime import date
 
 from xietiao.ledger.board import ProjectColour
 from xietiao.ledger.colours import Assessment, Colour
+from xietiao.ledger.figures import Figures
 from xietiao.model import AgreedItem, IssueState, Meeting, Project
 
 
@@ -88,6 +89,7 @@ class SiteData:
     by_unit: dict[str, list[AgreedItem]] = field(default_factory=dict)  # by official lead unit name
     issues_by_project: dict[str, list[Issue]] = field(default_factory=dict)
     shown_meetings: set[str] = field(default_factory=set)
+    figures: Figures | None = None  # the headline counts of what the site shows (ledger.figures)
 
     @property
     def latest(self) -> Meeting | None:

@@ -13,6 +13,7 @@ from server.worklist import unit_work
 from xietiao.accounts import User
 from xietiao.cycle.escalation import pending_city
 from xietiao.cycle.meetings import all_meetings, status_of
+from xietiao.cycle.todo import SECTIONS, bureau_todo
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import thresholds
 from xietiao.ledger.colours import assess
@@ -75,6 +76,7 @@ async def home(request: Request) -> Response:
     calls, next_planned = await run_in_threadpool(_topic_calls, st.store, request) if is_unit else ([], None)
     work = await run_in_threadpool(unit_work, st.store, user.unit, today) if is_unit else None
     city = await run_in_threadpool(pending_city, st.store) if user.role is Role.LEADER else []
+    todo = await run_in_threadpool(bureau_todo, st.store, today) if user.is_bureau else []
     returned = [r for r in records if r.get("status") == "returned"]
     waiting = (
         [
@@ -106,6 +108,8 @@ async def home(request: Request) -> Response:
             "today": today,
             "publish": st.publisher.status,
             "owed": owed,
+            "todo": todo,
+            "todo_sections": [(key, title, [t for t in todo if t.section == key]) for key, title in SECTIONS],
             "owed_month": month_of(today),
         },
     )  # type: ignore[return-value]

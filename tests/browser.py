@@ -85,13 +85,13 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
-def login(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the app's login form, as a person would, and land on the workbench."""
+def login(page: Page, base: str, username: str, password: str = PASSWORD, lands: str = "/app/") -> None:
+    """Sign in through the app's login form, as a person would, and land on the workbench (or `lands`)."""
     page.goto(f"{base}/app/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/app/")
+    page.wait_for_url(f"{base}{lands}")
 
 
 def logout(page: Page) -> None:

@@ -163,12 +163,14 @@ def _plan_approved_and_held(store: Store, c: dict[str, Client], q1: str, q2: str
     plan_page = fgj.get(f"/app/cycle/{MEETING}/plan")
     assert q1 in plan_page.text and q2 not in plan_page.text
     units = ["区发展改革局", "东城街道", "区自然资源和规划分局"]
-    wrong = _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": units, "start": "25:00"})
+    wrong = _post(
+        fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": units, "start": "25:00", "confirm": "early"}
+    )
     assert wrong.status_code == 400 and "14:30" in wrong.text  # type: ignore[attr-defined]
     _post(
         fgj,
         f"/app/cycle/{MEETING}/plan",
-        {"issues": [q1], "attendance": units, "start": "14:30", "contact": "王芳 0577-12345678"},
+        {"issues": [q1], "attendance": units, "start": "14:30", "contact": "王芳 0577-12345678", "confirm": "early"},
     )
     assert store.get("meeting", MEETING)["status"] == "plan_proposed"  # type: ignore[index]
     assert store.get("issue", q1)["list_state"] == "scheduled"  # type: ignore[index]
@@ -189,7 +191,7 @@ def _to_held(cycle, store) -> str:  # type: ignore[no-untyped-def]
     _post(fgj, f"/app/cycle/{MEETING}/open-call")
     q1 = _submit(cycle["dc"], "issue", _issue(cycle["p1"], "紧急", "请协调用地预审。"))
     _post(fgj, f"/app/issues/{q1}/accept")
-    _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": ["东城街道"]})
+    _post(fgj, f"/app/cycle/{MEETING}/plan", {"issues": [q1], "attendance": ["东城街道"], "confirm": "early"})
     _post(leader, f"/app/approvals/{MEETING}/approve", {"stage": "plan_proposed"})
     _post(fgj, f"/app/cycle/{MEETING}/held", {"date": "2026-11-27"})
     return q1

@@ -28,6 +28,7 @@ from xietiao.cycle.meetings import (
 from xietiao.forms.submissions import NotAllowed, NotFound
 from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
+from xietiao.publication import withheld_projects
 from xietiao.store.engine import Store
 
 AWAITING = (MeetingStatus.PLAN_PROPOSED, MeetingStatus.MINUTES_DRAFTED)
@@ -49,6 +50,7 @@ def _context(store: Store) -> dict[str, object]:
         "city_of": city_of,
         "names": project_names(store, numbers),
         "data_of": data_of,
+        "withheld": withheld_projects(store),
         "S": MeetingStatus,
         "zh": zh,
     }

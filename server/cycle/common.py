@@ -21,6 +21,7 @@ from xietiao.ledger.colours import zh_date
 from xietiao.model import MeetingStatus
 from xietiao.permissions import RoleRefused
 from xietiao.profile import current
+from xietiao.publication import INTERNAL_SHORT, is_confidential
 from xietiao.store.engine import Store
 
 
@@ -97,9 +98,27 @@ def project_names(store: Store, numbers: list[str] | tuple[str, ...]) -> dict[st
 
 
 def all_projects(store: Store) -> list[tuple[str, str]]:
-    """(number, name) of every project that is not a draft, for pickers."""
+    """(number, name) of every project that is not a draft, for pickers; the names say which the site leaves out."""
     docs = store.all("project", lambda d: d.get("status") in ("submitted", "accepted"))
-    return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
+    out = []
+    for d in docs:
+        name = str((d.get("data") or {}).get("name") or "")  # type: ignore[union-attr]
+        if is_confidential(d):
+            name += f"（{INTERNAL_SHORT}）"
+        elif d.get("status") != "accepted":
+            name += "（未受理）"
+        out.append((str(d["number"]), name))
+    return out
+
+
+def issue_labels(issues: list[Doc], names: dict[str, str]) -> dict[str, str]:
+    """How an issue is offered in a choice: its number, its project's name and who raised it."""
+    out = {}
+    for q in issues:
+        data = q.get("data") if isinstance(q.get("data"), dict) else {}
+        project = str(data.get("project") or "")  # type: ignore[union-attr]
+        out[str(q["number"])] = f"{q['number']} {names.get(project, project)}（{q.get('unit') or ''}）"
+    return out
 
 
 def zh(value: object) -> str:

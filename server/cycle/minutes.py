@@ -14,38 +14,50 @@ from server.cycle.common import (
     all_projects,
     calendar,
     calendar_warning,
+    issue_labels,
     meeting_or_404,
     posted,
     project_names,
     view_of,
     zh,
 )
-from server.forms.values import Raw, group_row_count, posted_count, raw_from_values
+from server.forms.values import Raw, posted_count, raw_from_values
 from xietiao.cycle.issuelist import data_of
 from xietiao.cycle.meetings import InvalidInput, minutes_revision, plan_issue_docs, save_minutes
 from xietiao.cycle.minutes import draft_values, minutes_form, plan_issues
-from xietiao.forms.definitions import FieldType
+from xietiao.forms.definitions import FieldDef, FieldType
 from xietiao.forms.posted import values_from_form
 from xietiao.forms.submissions import NotAllowed
 from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
+from xietiao.publication import withheld_projects
 from xietiao.store.engine import Store
 from xietiao.units import unit_names
 
 MAX_FIELDS = 1200
 
 
+def posted_rows(f: FieldDef, raw: Raw) -> int:
+    """One row per agreed item (or discussion) there is, and one empty row when there is none."""
+    prefix = f"{f.name}-"
+    rows = {int(k.split("-")[1]) for k in raw if k.startswith(prefix) and k.split("-")[1].isdigit()}
+    return min(max(rows, default=0) + 1, f.max_rows or 99)
+
+
 def _context(store: Store, doc: Doc, today: object) -> dict[str, object]:
     cal, problem = calendar(store)
     view = view_of(store, doc, cal, today)  # type: ignore[arg-type]
     issues = plan_issue_docs(store, doc)
+    names = project_names(store, [str(data_of(i).get("project") or "") for i in issues])
     return {
         "m": doc,
         "view": view,
         "warning": calendar_warning(cal, problem, view.days),
         "zh": zh,
         "issues": issues,
-        "names": project_names(store, [str(data_of(i).get("project") or "") for i in issues]),
+        "names": names,
+        "choice_labels": issue_labels(issues, names),
+        "withheld": withheld_projects(store),
         "projects": all_projects(store),
         "units": unit_names(),
         "data_of": data_of,
@@ -59,7 +71,6 @@ async def _page(
     raw: Raw,
     errors: dict[str, list[str]],
     *,
-    fresh: bool,
     error: str = "",
     status: int = 200,
     revision: int | None = None,
@@ -78,7 +89,7 @@ async def _page(
             "T": FieldType,
             "json": json,
             "error": error,
-            "rows": lambda f: group_row_count(f, raw, fresh=fresh),
+            "rows": lambda f: posted_rows(f, raw),
             "saved": request.query_params.get("saved") == "1",
             "revision": revision if revision is not None else minutes_revision(doc),
         },
@@ -91,8 +102,8 @@ async def minutes_page(request: Request) -> Response:
     doc = await meeting_or_404(request)
     form = minutes_form(plan_issues(doc))
     if request.method in ("GET", "HEAD"):
-        values = draft_values(doc)
-        return await _page(request, doc, raw_from_values(form, values), {}, fresh=not values.get("agreed"))
+        issues = await run_in_threadpool(plan_issue_docs, state(request).store, doc)
+        return await _page(request, doc, raw_from_values(form, draft_values(doc, issues)), {})
     post = await posted(request, MAX_FIELDS)
     raw: Raw = {}
     for key, value in post.multi_items():
@@ -120,13 +131,12 @@ async def minutes_page(request: Request) -> Response:
             doc,
             raw,
             exc.errors,
-            fresh=False,
             error=f"有 {len(exc.errors)} 处需要修改，请查看下方标红的字段。未保存任何内容。",
             status=400,
             revision=seen_revision,
         )
     except NotAllowed as exc:
-        return await _page(request, doc, raw, {}, fresh=False, error=str(exc), status=409, revision=seen_revision)
+        return await _page(request, doc, raw, {}, error=str(exc), status=409, revision=seen_revision)
     if submit:
         return RedirectResponse(f"/app/cycle/{number}", status_code=303)
     return RedirectResponse(f"/app/cycle/{number}/minutes?saved=1", status_code=303)

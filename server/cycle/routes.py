@@ -46,6 +46,7 @@ from xietiao.forms.submissions import NotAllowed
 from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
 from xietiao.profile import current
+from xietiao.publication import withheld_projects
 from xietiao.store.engine import Store
 
 BUREAU = (Role.BUREAU, Role.ADMIN)
@@ -139,6 +140,7 @@ def _meeting_context(store: Store, doc: Doc, today: date) -> dict[str, object]:
         "S": MeetingStatus,
         "warning": calendar_warning(cal, problem, view.days),
         "names": project_names(store, projects_named(doc)),
+        "withheld": withheld_projects(store),
         "plan_issues": plan_issue_docs(store, doc),
         "waiting": on_list(store, meeting=number) if view.status is MeetingStatus.CALL_OPEN else [],
         "items": sorted(store.all("item", lambda d: d.get("meeting") == number), key=lambda d: str(d["number"])),

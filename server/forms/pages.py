@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -10,9 +12,9 @@ from starlette.routing import BaseRoute, Route
 
 from server.context import check_write, render, require_user, state
 from server.downloads import disposition
-from server.forms import closure
+from server.forms import closure, progress
 from server.forms.extras import record_extras
-from server.forms.posts import file_lookup, read_post, store_and_save, without_new_files
+from server.forms.posts import Post, file_lookup, read_post, store_and_save, without_new_files
 from server.forms.values import (
     Raw,
     attachment_refs,
@@ -99,11 +101,15 @@ def _form_page(
     version: int | None = None,
     carried: str = "",
     left: list[tuple[str, str]] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Response:
+    first = {k: v[0] for k, v in raw.items() if v and k in ("item", "month")}
     return render(
         request,
         "form.html",
         {
+            **progress.form_context(state(request).store, form, user.unit, first),
+            **(extra or {}),
             "form": form,
             "raw": raw,
             "errors": errors,
@@ -138,6 +144,14 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
         return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=seen_version)
     if number is not None and seen_version is None:
         seen_version = NO_VERSION  # an edit that does not say where it started could overwrite another save
+    if form.name == progress.FORM and submit:
+        asked = await _confirmation(request, user, form, data, post, number)
+        if asked is not None:
+            # Nothing is stored before the unit confirms: a file chosen this time must be chosen again.
+            errors = {}
+            raw = without_new_files(post, errors)
+            shown = None if seen_version == NO_VERSION else seen_version
+            return _form_page(request, user, form, raw, errors, number, 200, fresh=False, version=shown, extra=asked)
     try:
         result = await run_in_threadpool(store_and_save, request, user, form, post, data, number, seen_version)
     except NotFound:
@@ -151,6 +165,19 @@ async def _save_post(request: Request, user: User, form: FormDef, number: str | 
         return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=shown)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
+
+
+async def _confirmation(
+    request: Request, user: User, form: FormDef, data: Mapping[str, object], post: Post, number: str | None
+) -> dict[str, object] | None:
+    """A valid report that repeats last month's text is shown again with a question instead of being saved."""
+    st = state(request)
+    lookup = file_lookup(request, user, form.name, number, new={u.ref.sha256 for _, _, u in post.uploads})
+    checked = await run_in_threadpool(check_only, form, data, lookup, submit=True)
+    if checked.errors:
+        return None  # the errors come first; save() reports them
+    check = await run_in_threadpool(progress.needs_confirmation, st.store, user.unit, checked.values, post.posted)
+    return progress.confirmation_context(form, check) if check is not None else None
 
 
 async def new_record(request: Request) -> Response:

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from server.context import check_write, session_of, state
+from server.forms.progress import CONFIRM
 from server.forms.values import Raw
 from server.forms.versioned import held_attachments
 from xietiao.accounts import User
@@ -44,7 +45,7 @@ async def read_post(request: Request, form: FormDef) -> Post:
     post = Post(posted, {}, {}, [])
     st = state(request)
     for key, value in posted.multi_items():
-        if key in ("csrf", "action", "version"):
+        if key in ("csrf", "action", "version", CONFIRM):
             continue
         if not isinstance(value, UploadFile):
             post.raw.setdefault(key, []).append(value)

@@ -25,7 +25,9 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment
 from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
+from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, ledger_figures
 from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item, sees_filings
+from xietiao.ledger.monthly import report_flags
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.supervision import mark_poorly_carried_out, poorly_carried_out, supervision_list
 from xietiao.ledger.view import (
@@ -80,6 +82,7 @@ async def ledger_page(request: Request) -> Response:
     flt = _filter(request)
     await run_in_threadpool(_refresh_history, request)
     rows = await run_in_threadpool(ledger_rows, st.store, st.today(), flt)
+    figures = await run_in_threadpool(ledger_figures, st.store, st.today())
     counts = {c: sum(1 for r in rows if r.colour is c) for c in Colour}
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     page = min(max(posted_count(request.query_params.get("page")) or 1, 1), pages)
@@ -99,6 +102,9 @@ async def ledger_page(request: Request) -> Response:
             "statuses": STATUS_CHOICES,
             "colours": list(Colour),
             "counts": counts,
+            "fig": figures,
+            "meaning": f"{ITEMS_MEANING}；{PROJECTS_MEANING}。",
+            "filtered": flt != LedgerFilter(),
             "can_act": user.is_bureau,
             "zh": zh,
             "S": ItemStatus,
@@ -120,6 +126,7 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
     reports = item_reports(st.store, number, include=include)
     name, secret = project_names(st.store).get(item.project, ("", False))
     supervisions = [s for s in supervision_list(st.store) if number in (s.get("items") or [])]  # type: ignore[operator]
+    reports = item_reports(st.store, number, include=include)
     return {
         "doc": doc,
         "item": item,
@@ -129,6 +136,8 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
         # A coordinating unit gets the outline only: the templates show no text, contact or file of them.
         "full": full,
         "reports": reports if full else [_outline(r, ("month", "status", "percent")) for r in reports],
+        "flags": report_flags(reports) if full else {},
+        "report_labels": {f.name: f.label for f in st.forms["progress"].fields()} if "progress" in st.forms else {},
         "closures": [(c, can_see(user, c)) for c in closures]
         if full
         else [(_outline(c, ()), False) for c in closures if c.get("status") in ("submitted", "accepted")],

@@ -96,6 +96,40 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", update);
     update();
   });
+  // Searchable lists of ticks: a filter box above the list, and what is ticked said below it.
+  function ticks(box) {
+    const filter = box.querySelector("[data-ticks-filter]");
+    const said = box.querySelector("[data-ticks-chosen]");
+    const labels = Array.from(box.querySelectorAll("label"));
+    const show = () => {
+      const q = filter.value.trim().toLowerCase();
+      labels.forEach((l) => {
+        const input = l.querySelector("input");
+        l.hidden = q !== "" && !input.checked && !(l.textContent + " " + input.value).toLowerCase().includes(q);
+      });
+    };
+    const tell = () => {
+      const chosen = labels.filter((l) => l.querySelector("input").checked).map((l) => l.textContent.trim());
+      said.hidden = false;
+      said.textContent = chosen.length ? `已选 ${chosen.length} 项：${chosen.join("、")}` : "尚未选择。";
+    };
+    filter.hidden = false;
+    filter.oninput = show;
+    filter.onkeydown = (e) => { if (e.key === "Enter") e.preventDefault(); };  // Enter filters; it must not send the form
+    box.onchange = tell;
+    show();
+    tell();
+  }
+  document.querySelectorAll("[data-ticks]").forEach(ticks);
+  // A monthly report's fields stay marked while they still say what last month's report said.
+  const same = (a, b) => a.split(/\s+/).join(" ").trim() === b.split(/\s+/).join(" ").trim();
+  document.querySelectorAll("[data-last]").forEach((wrap) => {
+    const input = wrap.querySelector("textarea, input, select");
+    if (!input) return;
+    const mark = () => wrap.classList.toggle("carried", input.value.trim() !== "" && same(input.value, wrap.dataset.last));
+    input.addEventListener("input", mark);
+    mark();
+  });
   // "Add a row" for repeatable groups: copy the last row with fresh indexes.
   document.querySelectorAll("button[data-add-row]").forEach((btn) => {
     btn.addEventListener("click", () => {
@@ -108,12 +142,12 @@ document.addEventListener("DOMContentLoaded", () => {
       const index = rows.length;
       copy.querySelectorAll("[name]").forEach((el) => {
         el.name = el.name.replace(/-(\d+)-/, `-${index}-`);
-        if (el.id) el.id = el.id.replace(/-(\d+)-/, `-${index}-`);
         if (el.type === "checkbox" || el.type === "radio") el.checked = false;
         else if (el.tagName === "SELECT" && el.multiple) Array.from(el.options).forEach((o) => { o.selected = false; });
         else if (el.tagName === "SELECT") el.selectedIndex = 0;
         else el.value = "";
       });
+      copy.querySelectorAll("[id]").forEach((el) => { el.id = el.id.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll("label[for]").forEach((l) => { l.htmlFor = l.htmlFor.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll(".field-error").forEach((e) => e.remove());
       // A copied search box has no listener: drop it, show every option again, and make the list searchable anew.
@@ -124,7 +158,12 @@ document.addEventListener("DOMContentLoaded", () => {
         searchable(sel);
       });
       copy.querySelectorAll(".search-none").forEach((e) => { e.hidden = true; });
+      copy.querySelectorAll(".has-error").forEach((e) => e.classList.remove("has-error"));
+      copy.querySelectorAll("[data-ticks-filter]").forEach((f) => { f.value = ""; });
+      const no = copy.querySelector(".row-no");
+      if (no) no.textContent = no.textContent.replace(/\d+/, String(index + 1));
       last.after(copy);
+      copy.querySelectorAll("[data-ticks]").forEach(ticks);
     });
   });
 });

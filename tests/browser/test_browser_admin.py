@@ -6,26 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium_page, live_server, shot
+from browser import chromium_page, live_server, login, logout, shot
 from conftest import PASSWORD, TODAY
 from starlette.testclient import TestClient
 
 from xietiao.store.engine import Store
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base: str, username: str, password: str = PASSWORD, lands: str = "/app/") -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/app/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{lands}")
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.click("text=退出")
-    page.wait_for_url(re.compile(r".*/app/login$"))
 
 
 def _act(page, username: str, button: str) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +40,7 @@ def _change_password(page, current: str, new: str) -> None:  # type: ignore[no-u
 
 def test_the_administrator_manages_accounts(store: Store, tmp_path: Path) -> None:
     with live_server(store, tmp_path / "site", TODAY) as (base, app), chromium_page() as page:
-        _login(page, base, "admin")
+        login(page, base, "admin")
         page.click("text=系统管理")
         page.wait_for_url(f"{base}/app/admin/users")
         _both_widths(page, "admin-01-accounts")
@@ -104,26 +91,26 @@ def test_the_administrator_manages_accounts(store: Store, tmp_path: Path) -> Non
         page.click("nav.admin-nav >> text=表单版本")
         assert "现为第 1 版" in page.inner_text("main")
         shot(page, "admin-05-form-versions")
-        _logout(page)
+        logout(page)
 
         # Each person then logs in: the new account and the reset one must pick their own password first.
-        _login(page, base, "nh", first, lands="/app/password")
+        login(page, base, "nh", first, lands="/app/password")
         assert "请先改成只有您自己知道的密码" in page.inner_text("main")
         _change_password(page, first, "Nanhu-Jiedao-88")
         page.wait_for_selector("text=密码已修改")
         page.click("text=回到我的工作台")
         page.wait_for_url(f"{base}/app/")
-        _logout(page)
-        _login(page, base, "dc", reset, lands="/app/password")
-        _logout(page)
+        logout(page)
+        login(page, base, "dc", reset, lands="/app/password")
+        logout(page)
         for who in ("xc", "czj"):  # reactivated, unlocked
-            _login(page, base, who)
-            _logout(page)
+            login(page, base, who)
+            logout(page)
 
 
 def test_a_clerk_changes_their_own_password(store: Store, tmp_path: Path) -> None:
     with live_server(store, tmp_path / "site", TODAY) as (base, _app), chromium_page() as page:
-        _login(page, base, "dc")
+        login(page, base, "dc")
         page.click("header >> text=更改密码")
         page.wait_for_url(f"{base}/app/password")
         _both_widths(page, "password-01-form")
@@ -135,10 +122,10 @@ def test_a_clerk_changes_their_own_password(store: Store, tmp_path: Path) -> Non
         shot(page, "password-02-policy")
         _change_password(page, PASSWORD, "Dongcheng-2026-a")
         page.wait_for_selector("text=密码已修改")
-        _logout(page)
+        logout(page)
         page.goto(f"{base}/app/login")
         page.fill("input[name=username]", "dc")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_selector("text=用户名或密码错误")
-        _login(page, base, "dc", "Dongcheng-2026-a")
+        login(page, base, "dc", "Dongcheng-2026-a")

@@ -76,8 +76,11 @@ def _propose_issue(page, base: str, user: str, problem: str, urgency: str, ask: 
 
 def _open_call(page, base: str) -> None:  # type: ignore[no-untyped-def]
     login(page, base, "fgj")
-    page.click("header a:text('例会流程')")
-    page.click(f"a[href='/app/cycle/{MEETING}']")
+    # The workbench lists the overdue call first and links to the meeting where it is sent.
+    todo = page.locator(f"#todo-cycle tr[data-todo=cycle]:has(a[href='/app/cycle/{MEETING}'])")
+    expect(todo).to_contain_text("发布议题征集通知")
+    expect(todo).to_contain_text("已逾期")
+    todo.locator("a").click()
     assert _status(page) == "已计划"
     page.click("button:text('发布议题征集通知')")
     expect(page.locator("#meeting-status")).to_have_text("议题征集中")
@@ -114,6 +117,10 @@ def _propose_plan(page, base: str, accepted: str, returned: str) -> None:  # typ
     assert page.locator(f"#i-{returned}").count() == 0  # the returned one cannot be planned
     shot(page, "cycle-03-plan")
     page.click("button:text('报送区领导审定')")
+    # The call went out today: units may still propose until Monday, so sending now is confirmed first.
+    expect(page.locator("#confirm-early")).to_contain_text("才截止")
+    assert _status_unchanged(page) and page.is_checked(f"#i-{accepted}")
+    page.click("#confirm-early button:text('确认现在报送')")
     page.wait_for_url(f"{base}/app/cycle/{MEETING}")
     assert _status(page) == "方案待审定"
     logout(page)
@@ -144,6 +151,11 @@ def _mark_held(page, base: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("#meeting-status")).to_have_text("已召开")
 
 
+def _status_unchanged(page) -> bool:  # type: ignore[no-untyped-def]
+    """Still on the plan page with nothing sent (the confirmation is a question, not a step)."""
+    return page.url.endswith("/plan")
+
+
 def _fill_agreed(
     page,
     i: int,
@@ -154,13 +166,20 @@ def _fill_agreed(
     co: str,  # type: ignore[no-untyped-def]
     person: tuple[str, str],
     planned: str,
+    *,
+    prefilled: bool = False,
 ) -> None:
-    page.select_option(f"select[name=agreed-{i}-project]", project)
-    if issue:
+    if prefilled:  # the row came with the plan's issue: its project and issue are already chosen
+        assert page.input_value(f"select[name=agreed-{i}-project]") == project
+        assert page.input_value(f"select[name=agreed-{i}-issue]") == issue
+        assert issue in page.inner_text(f"select[name=agreed-{i}-issue] option:checked")
+    else:
+        page.select_option(f"select[name=agreed-{i}-project]", project)
+    if issue and not prefilled:
         page.select_option(f"select[name=agreed-{i}-issue]", issue)
     page.fill(f"textarea[name=agreed-{i}-content]", content)
     page.select_option(f"select[name=agreed-{i}-lead_unit]", lead)
-    # An added row arrives with no unit ticked; tick the co-operating unit.
+    # An added row arrives with no unit ticked (and this plan issue named none); tick the co-operating unit.
     assert page.locator(f"input[name=agreed-{i}-co_units]:checked").count() == 0
     if co:
         page.check(f"input[name=agreed-{i}-co_units][value='{co}']")
@@ -182,8 +201,24 @@ def _draft_minutes(page, base: str, issue: str, project: str, other_project: str
             page.fill(f"textarea[name=discussions-{i}-text]", "责任单位汇报了进展，相关部门说明了办理情况。")
     rows = page.locator("#g-agreed .group-row")
     before = rows.count()
+    # One row per plan issue (carried-over ones too), started from the issue: its project, the unit
+    # that raised it, its contact. Rows nobody writes a decision in are left out when it is sent.
+    issues = [page.input_value(f"select[name=agreed-{i}-issue]") for i in range(before)]
+    assert issue in issues and all(issues)
+    mine = issues.index(issue)
+    assert page.input_value(f"select[name=agreed-{mine}-lead_unit]") == "XX经开集团"
+    assert page.input_value(f"input[name=agreed-{mine}-person-name]") == "陈晓"
     _fill_agreed(
-        page, 0, project, issue, FIRST, "区自然资源和规划分局", "XX经开集团", ("赵刚", "13800000031"), "2026-12-20"
+        page,
+        mine,
+        project,
+        issue,
+        FIRST,
+        "区自然资源和规划分局",
+        "XX经开集团",
+        ("赵刚", "13800000031"),
+        "2026-12-20",
+        prefilled=True,
     )
     page.click("button[data-add-row=g-agreed]")
     assert rows.count() == before + 1

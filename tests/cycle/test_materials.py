@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import docx
-from conftest import Client
+from conftest import TODAY, Client
 from cycle_support import MEETING, _issue, _post, _submit
 
 from xietiao.cycle.materials import material_checklist, material_tasks
+from xietiao.cycle.todo import MATERIALS, bureau_todo
 from xietiao.store.engine import Store
 
 SECRET = "地块北侧涉及军事设施，仅供会上参阅。"
@@ -37,7 +38,13 @@ def _planned(store: Store, cycle: dict[str, object], due: str = "2026-11-26") ->
     _post(fgj, f"/app/cycle/{MEETING}/open-call")
     q1 = _submit(cycle["dc"], "issue", _issue(str(cycle["p1"]), "紧急", "请协调自然资源分局加快规划许可。"))  # type: ignore[arg-type]
     _post(fgj, f"/app/issues/{q1}/accept")
-    plan = {"issues": [q1], "projects": [cycle["p2"]], "attendance": ["东城街道", "西城街道"], "materials_due": due}
+    plan = {
+        "issues": [q1],
+        "projects": [cycle["p2"]],
+        "attendance": ["东城街道", "西城街道"],
+        "materials_due": due,
+        "confirm": "early",  # units may still propose: send now all the same
+    }
     r = _post(fgj, f"/app/cycle/{MEETING}/plan", plan)
     assert store.get("meeting", MEETING)["status"] == "plan_proposed", r.text  # type: ignore[index, attr-defined]
     _post(leader, f"/app/approvals/{MEETING}/approve", {"stage": "plan_proposed"})
@@ -115,3 +122,19 @@ def _project_of(store: Store, number: str) -> dict[str, object]:
     doc = store.get("project", number)
     assert doc is not None
     return dict(doc["data"])  # type: ignore[arg-type]
+
+
+def test_the_bureau_to_do_list_names_the_material_still_missing(app, store, cycle) -> None:  # type: ignore[no-untyped-def]
+    _planned(store, cycle)
+    [row] = [t for t in bureau_todo(store, TODAY) if t.section == MATERIALS]
+    assert row.link == f"/app/cycle/{MEETING}#materials"
+    assert "还缺 2 个" in row.detail and "东城智能制造产业园（东城街道，未报送）" in row.detail
+    assert row.overdue  # due 26 November, seen on the 28th
+    assert f'href="/app/cycle/{MEETING}#materials">催报上会材料' in cycle["fgj"].get("/app/").text
+    _submit(cycle["dc"], "material", _material(str(cycle["p1"]), meeting=MEETING))
+    [row] = [t for t in bureau_todo(store, TODAY) if t.section == MATERIALS]
+    assert "还缺 1 个" in row.detail and "西城物流枢纽（西城街道，未报送）" in row.detail
+    _submit(cycle["xc"], "material", _material(str(cycle["p2"]), lead_unit="西城街道", meeting=MEETING))
+    assert [t for t in bureau_todo(store, TODAY) if t.section == MATERIALS] == []
+    page = cycle["fgj"].get("/app/").text
+    assert "催报上会材料" not in page

@@ -84,7 +84,7 @@ def test_xlsx_layout_dates_and_text(store: Store) -> None:
     assert by_number["2026-05-01"][headers.index("三色")].value == "严重滞后"
     formula = by_number["2026-10-01"][headers.index("议定事项")]
     assert formula.data_type == "s" and formula.value.startswith("=HYPERLINK")  # text, never a formula
-    assert by_number["2026-05-03"][headers.index("涉密")].value == "是"
+    assert by_number["2026-05-03"][headers.index("不公开")].value == "是"
 
 
 def _docx_text(data: bytes) -> str:

@@ -233,7 +233,9 @@ def test_the_whole_cycle_follows_the_county_profile(county: County) -> None:
     county.post(xfg, f"/app/issues/{q1n}/accept")
     assert 'value="09:00"' in county.page(xfg, f"/app/cycle/{MEETING}/plan")
     units = ["县发展和改革局", "城关镇", "县自然资源和规划局"]
-    county.post(xfg, f"/app/cycle/{MEETING}/plan", {"issues": [q1n], "attendance": units, "start": "09:00"})
+    county.post(
+        xfg, f"/app/cycle/{MEETING}/plan", {"issues": [q1n], "attendance": units, "start": "09:00", "confirm": "early"}
+    )
     assert "县领导" in county.page(xld, "/app/approvals")
     county.post(xld, f"/app/approvals/{MEETING}/approve", {"stage": "plan_proposed"})
     notice = county.paper(xfg, f"/app/cycle/{MEETING}/notice.docx")

@@ -96,7 +96,7 @@ def test_confidential_records_reach_no_file_of_the_site(secret_site: Path) -> No
 def test_public_parts_around_secrets_are_still_published(secret_site: Path) -> None:
     meeting = (secret_site / "meetings/2026-09/index.html").read_text("utf-8")
     assert "完善园区配套" in meeting and "P-2026-0001" in meeting
-    assert "会议研究了【涉密内容已隐去】的推进" in meeting   # the secret project's name in free text
+    assert "会议研究了【不公开内容已隐去】的推进" in meeting   # the secret project's name in free text
     project = (secret_site / "projects/P-2026-0001/index.html").read_text("utf-8")
     assert "公开进展" in project or "厂房基础已完成" in project
     board = (secret_site / "board/index.html").read_text("utf-8")

@@ -85,6 +85,13 @@ def submissions_due(
     return cal.add_workdays(opened or today, max(days.list - 1, 1))
 
 
+def units_still_proposing(
+    meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date, *, days: CycleDeadlines
+) -> bool:
+    """Whether units may still propose issues today: sending the plan now would leave theirs out."""
+    return today <= submissions_due(meeting, previous, cal, today, days=days)
+
+
 def days_used(deadlines: Iterable[Deadline], *more: date) -> list[date]:
     """Every day a deadline computation touched, for the calendar's unknown-year warning."""
     days = list(more)

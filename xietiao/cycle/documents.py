@@ -79,10 +79,10 @@ class IssueLine:
     ask: str
 
 
-# The system's "涉密" marker keeps a record off the public site; state secrets stay out of the system.
+# The system's flag keeps a record off the intranet site; state secrets stay out of the system.
 SECRECY = (
-    "属于国家秘密的内容不得在系统中填报，按保密规定另行报送；其他需要控制知悉范围的项目和材料，"
-    "请在表单中选择“涉密”，系统只在内部流转，不在内网站点公开。"
+    "属于国家秘密的内容一律不得在系统中填报，按保密规定另行报送；其他不宜公开的项目和材料，"
+    "请在表单中选择“不公开（仅内部）”，系统只在内部流转，不在内网站点公开。"
 )
 
 

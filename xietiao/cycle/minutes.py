@@ -31,12 +31,12 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
         FieldDef("project", T.PROJECT, "项目", help="未对应议题的讨论，选择所涉项目。"),
         FieldDef("text", T.TEXTAREA, "研究情况", required=True, max_length=TEXT_MAX),
     )
+    # In the order the page lays a row out: who and what on one line, then the decision, then when.
     agreed = (
         FieldDef("project", T.PROJECT, "所属项目", required=True, help="选了对应议题的，可不选，取议题所属的项目。"),
         FieldDef("issue", T.SELECT, "对应议题", choices=issues),
-        FieldDef("content", T.TEXTAREA, "议定内容", required=True, max_length=TEXT_MAX),
         FieldDef("lead_unit", T.UNIT, "牵头单位", required=True),
-        FieldDef("co_units", T.UNIT, "配合单位", multiple=True),
+        FieldDef("content", T.TEXTAREA, "议定内容", required=True, max_length=TEXT_MAX),
         FieldDef("person", T.PERSON, "责任人", required=True),
         FieldDef(
             "planned",
@@ -45,6 +45,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             required=True,
             help=f"完成时限；超过{limits.yellow}个月未完成为滞后，{limits.red}个月为严重滞后。",
         ),
+        FieldDef("co_units", T.UNIT, "配合单位", multiple=True),
     )
     explained = (
         FieldDef("unit", T.UNIT, "说明单位", required=True),
@@ -95,8 +96,23 @@ def plan_issues(meeting: Doc) -> tuple[str, ...]:
     return tuple(str(i) for i in issues if isinstance(i, str)) if isinstance(issues, list) else ()
 
 
-def draft_values(meeting: Doc) -> Doc:
-    """What the minutes page shows: the saved draft, or a start made from the plan."""
+def agreed_from_issue(issue: Doc) -> Doc:
+    """An agreed-item row started from a plan issue: its project, units and contact; the decision left blank."""
+    data = data_of(issue)
+    co = data.get("co_units")
+    contact = data.get("contact")
+    row: Doc = {
+        "project": data.get("project"),
+        "issue": issue.get("number"),
+        "lead_unit": issue.get("unit"),
+        "co_units": [u for u in co if isinstance(u, str)] if isinstance(co, list) else [],
+        "person": contact if isinstance(contact, dict) else None,
+    }
+    return {k: v for k, v in row.items() if v not in (None, "", [])}
+
+
+def draft_values(meeting: Doc, issues: list[Doc] | None = None) -> Doc:
+    """What the minutes page shows: the saved draft, or a start made from the plan and its issues."""
     values: Doc = {k: meeting.get(k) for k in ("place", "convener", "attendance", "minutes")}
     talks = meeting.get("discussions")
     if isinstance(talks, list) and talks:
@@ -111,8 +127,8 @@ def draft_values(meeting: Doc) -> Doc:
     agreed = meeting.get("agreed")
     values["agreed"] = (
         [{k: v for k, v in a.items() if k != "number"} for a in agreed if isinstance(a, dict)]
-        if isinstance(agreed, list)
-        else []
+        if isinstance(agreed, list) and agreed
+        else [agreed_from_issue(i) for i in issues or []]
     )
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
@@ -141,6 +157,9 @@ def check_minutes(store: Store, meeting: Doc, data: Mapping[str, object], *, com
         data["explained"] = [t for t in explained if not isinstance(t, Mapping) or _written(t.get("text"))]
     agreed = data.get("agreed")
     if isinstance(agreed, list):
+        if complete:
+            # Rows start from the plan's issues; one where nothing was decided (no content, no node) is left out.
+            agreed = [r for r in agreed if not isinstance(r, Mapping) or _decided(r)]
         # An item that names its issue belongs to that issue's project unless the row says otherwise.
         data["agreed"] = [_with_issue_project(store, row) for row in agreed]
     checked = check_submission(form, data, StoreLookup(store), complete=complete)
@@ -162,6 +181,10 @@ def _with_issue_project(store: Store, row: object) -> object:
     doc = store.get("issue", str(row["issue"]))
     project = data_of(doc).get("project") if doc else None
     return {**row, "project": project} if isinstance(project, str) and project else row
+
+
+def _decided(row: Mapping[str, object]) -> bool:
+    return _written(row.get("content")) or _written(row.get("planned"))
 
 
 def _written(value: object) -> bool:

@@ -84,8 +84,10 @@ START = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
 CONTACT_MAX = 60
 
 
-def check_plan(store: Store, meeting: str, plan: Plan, cal: WorkCalendar | None = None) -> dict[str, list[str]]:
-    """Per-field Chinese errors; empty when the plan may go to a leader."""
+def check_plan(
+    store: Store, meeting: str, plan: Plan, cal: WorkCalendar | None = None, *, complete: bool = True
+) -> dict[str, list[str]]:
+    """Per-field Chinese errors; empty when the plan may go to a leader (or, not `complete`, be kept as a draft)."""
     errors: dict[str, list[str]] = {}
     due = _due_errors(store, meeting, plan.materials_due, cal or WorkCalendar())
     if due:
@@ -102,9 +104,9 @@ def check_plan(store: Store, meeting: str, plan: Plan, cal: WorkCalendar | None 
     unknown = [u for u in plan.attendance if unit_by_name(u) is None]
     if unknown:
         errors["attendance"] = [f"没有名为 {'、'.join(unknown)} 的单位。"]
-    elif not plan.attendance:
+    elif not plan.attendance and complete:
         errors["attendance"] = ["“参会单位”为必填项：至少选择一个单位。"]
-    if not plan.issues and not plan.projects:
+    if not plan.issues and not plan.projects and complete:
         errors["issues"] = ["方案至少要有一个议题或项目。"]
     if plan.start and not START.fullmatch(plan.start):
         errors["start"] = ["“开会时间”格式为 14:30（24 小时制）。"]

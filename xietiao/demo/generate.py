@@ -52,7 +52,7 @@ class DemoSummary:
 
     def describe(self) -> str:
         return (
-            f"项目{self.projects}个（涉密{self.confidential}个）、例会{self.meetings}次、议题{self.issues}个、"
+            f"项目{self.projects}个（不公开{self.confidential}个）、例会{self.meetings}次、议题{self.issues}个、"
             f"议定事项{self.items}项、月度进展{self.reports}条、上会材料{self.materials}份、"
             f"销号申请{self.closures}份、督办{self.supervisions}次、三色图快照{self.snapshots}个、账号{self.users}个"
         )

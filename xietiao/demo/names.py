@@ -338,7 +338,7 @@ def minutes_text(day: date, convener: str, kinds: list[str]) -> str:
 def secret_note(project: str, whole: bool) -> str:
     """The material's internal note; the marker in it shows up if the site ever publishes one."""
     if whole:
-        return f"{project}涉及{SECRET_MARKER}专项的选址、规模和设备参数，按涉密资料管理，不得公开。"
+        return f"{project}涉及{SECRET_MARKER}专项的选址、规模和设备参数，仅供内部使用，不在内网站点公开。"
     return f"土地出让底价、补偿标准等敏感数据仅供会上参阅，不对外公开（{SECRET_MARKER}）。"
 
 

@@ -54,7 +54,7 @@ def _project(
         "name": f"“{words.SECRET_MARKER}{'一二'[secret - 1]}号”专项工程"
         if secret
         else words.project_name(rng, category, town, used),
-        "overview": f"{words.SECRET_MARKER}专项配套工程，具体内容按涉密规定管理。"
+        "overview": f"{words.SECRET_MARKER}专项配套工程，具体内容仅供内部使用。"
         if secret
         else words.overview(rng, category, town),
         "category": category,

@@ -113,12 +113,12 @@ def check_submission(form: FormDef, data: Mapping[str, object], lookup: Lookup, 
 
 
 def is_confidential(form: FormDef, values: Mapping[str, JSONValue]) -> bool:
-    """Whether the whole record is 涉密 and must stay off the intranet site."""
+    """Whether the whole record is internal only (不公开) and must stay off the intranet site."""
     return form.confidential or (form.confidential_field is not None and values.get(form.confidential_field) is True)
 
 
 def redact(form: FormDef, values: Mapping[str, JSONValue], also: Sequence[FormDef] = ()) -> dict[str, JSONValue]:
-    """What may be published: {} for a confidential record, else without 涉密 fields.
+    """What may be published: {} for an internal-only record, else without its internal-only fields.
 
     Fails closed: keys the form does not know are dropped too. `also` are other versions of the
     form the record may have been filed under: what any of them marks 涉密 stays out as well.

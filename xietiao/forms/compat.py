@@ -172,11 +172,13 @@ def _pair_lines(old: Slot, new: Slot, records: list[Doc], lookup: StoreLookup) -
     if o.confidential and not n.confidential:
         count = _count(records, old.path, None, lookup)
         lines.append(
-            f"字段{new.label}（{new.path}）不再标为涉密：按新版本填写的内容会上内网站点；"
+            f"字段{new.label}（{new.path}）不再标为不公开（仅内部）：按新版本填写的内容会上内网站点；"
             f"按旧版本填写的 {count.holding} 条记录中的此项仍不上站点。"
         )
     if n.confidential and not o.confidential:
-        lines.append(f"字段{new.label}（{new.path}）改为涉密：所有记录（含按旧版本填写的）的此项此后都不上内网站点。")
+        lines.append(
+            f"字段{new.label}（{new.path}）改为不公开（仅内部）：所有记录（含按旧版本填写的）的此项此后都不上内网站点。"
+        )
     if o.label != n.label and old.path == new.path:
         lines.append(f"字段 {new.path} 的名称由“{o.label}”改为“{n.label}”：旧记录按原名称显示。")
     return lines

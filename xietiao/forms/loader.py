@@ -86,7 +86,7 @@ def _confidential_field(r: Reader, name: object, top: dict[str, FieldDef]) -> st
         r.bad(
             "confidential_field",
             f"confidential_field {name!r} 须指向一个无条件的组外 yesno 字段",
-            "先在表单里加一个 type: yesno 的“涉密”字段，再写它的 name",
+            "先在表单里加一个 type: yesno 的“不公开（仅内部）”字段，再写它的 name",
         )
         return None
     return name  # type: ignore[return-value]

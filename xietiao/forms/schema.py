@@ -85,7 +85,7 @@ def _described(f: FieldDef, schema: Schema) -> Schema:
         shown = {None: "不限", "today": "提交当日"}
         notes.append(f"范围：{shown.get(f.minimum, f.minimum)} 至 {shown.get(f.maximum, f.maximum)}")  # type: ignore[arg-type]
     if f.confidential:
-        notes.append("涉密字段，不会发布到内网站点")
+        notes.append("不公开（仅内部）字段，不会发布到内网站点")
     if notes:
         out["description"] = "；".join(notes)
     out.update(schema)

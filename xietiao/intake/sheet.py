@@ -67,7 +67,8 @@ FIELDS: tuple[Field, ...] = (
     Field("closed_reason", "销号理由", ("销号理由", "销号说明", "销号依据")),
     Field("reopened_from", "原事项编号", ("原事项编号",)),
     Field("last_report", "最近报送月份", ("最近报送月份",)),
-    Field("confidential", "涉密", ("涉密", "是否涉密")),
+    # Old spreadsheets call the column 涉密: those headers are recognised, the system's own word is shown.
+    Field("confidential", "不公开（仅内部）", ("不公开", "是否不公开", "不公开（仅内部）", "涉密", "是否涉密")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 IGNORE = ""  # a column mapped to nothing

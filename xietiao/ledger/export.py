@@ -23,8 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xietiao.jsonvalue import Doc
-from xietiao.ledger.board import COLOUR_ORDER, UnitRow, project_colour, thresholds, unit_table
+from xietiao.ledger.board import UnitRow, project_colour, thresholds, unit_table
 from xietiao.ledger.colours import Colour, zh_date
+from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, LedgerFigures, ledger_figures
 from xietiao.ledger.supervision import must_explain
 from xietiao.ledger.view import OPEN, STATUS_CHOICES, LedgerFilter, LedgerRow, ledger_rows, scan
 from xietiao.model import AgreedItem, Project, item_of, project_of
@@ -34,7 +35,7 @@ from xietiao.units import bureau_name
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@")
 DATE_FORMAT = "yyyy-mm-dd"
-SECRET_TEXT = "（涉密事项，内容不在通报中列出）"
+SECRET_TEXT = "（不公开事项，内容不在通报中列出）"
 WRAPPED = ("项目名称", "议定事项", "配合单位", "颜色说明", "销号理由")
 WRAP = Alignment(wrap_text=True, vertical="top")  # one object: openpyxl hashes each style it is given
 FILLS = {Colour.GREEN: "C8E6C9", Colour.YELLOW: "FFF59D", Colour.RED: "FFCDD2"}
@@ -60,7 +61,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("销号日期", 12),
     ("销号理由", 30),
     ("原事项编号", 12),
-    ("涉密", 6),
+    ("不公开", 8),
 )
 
 
@@ -173,9 +174,7 @@ def ledger_xlsx(rows: Sequence[LedgerRow], today: date, flt: LedgerFilter) -> by
 @dataclass(frozen=True)
 class BulletinData:
     today: date
-    open_counts: dict[Colour, int]
-    closed: int
-    project_counts: dict[Colour, int]
+    figures: LedgerFigures
     units: list[UnitRow]
     red: list[LedgerRow]
     yellow: list[LedgerRow]
@@ -196,9 +195,7 @@ def bulletin_data(store: Store, today: date) -> BulletinData:
     colours = {p.number: project_colour(p, by_project.get(p.number, []), today).colour for p in projects}
     return BulletinData(
         today=today,
-        open_counts={c: sum(1 for r in open_rows if r.colour is c) for c in COLOUR_ORDER},
-        closed=sum(1 for i in items if not i.status.is_open),
-        project_counts={c: sum(1 for v in colours.values() if v is c) for c in COLOUR_ORDER},
+        figures=ledger_figures(store, today),
         units=[u for u in unit_table(projects, colours, items, today) if u.items_open or u.items_closed],
         red=[r for r in open_rows if r.colour is Colour.RED],
         yellow=[r for r in open_rows if r.colour is Colour.YELLOW],
@@ -228,11 +225,26 @@ def _table(document: object, headers: Sequence[str], rows: Sequence[Sequence[obj
 def _item_rows(rows: Sequence[LedgerRow]) -> list[list[object]]:
     out: list[list[object]] = []
     for r in rows:
-        project = "（涉密项目）" if r.confidential else f"{r.item.project} {r.project_name}".strip()
+        project = "（不公开项目）" if r.confidential else f"{r.item.project} {r.project_name}".strip()
         content = SECRET_TEXT if r.confidential else r.item.content
         days = r.assessment.days_late if r.assessment else 0
         out.append([r.item.number, project, content, r.item.lead_unit, zh_date(r.item.planned), f"{days}天"])
     return out
+
+
+def overview_text(figures: LedgerFigures) -> str:
+    """The bulletin's totals: the whole ledger, what the site shows of it, and what is counted."""
+    f, shown = figures.internal, figures.published
+    oc, pc = f.items_open, f.projects
+    return (
+        f"台账未销号议定事项{f.open_total}项，其中正常{oc[Colour.GREEN]}项、滞后{oc[Colour.YELLOW]}项、"
+        f"严重滞后{oc[Colour.RED]}项；已销号{f.items_closed}项。已受理项目{f.projects_total}个，"
+        f"其中正常{pc[Colour.GREEN]}个、滞后{pc[Colour.YELLOW]}个、严重滞后{pc[Colour.RED]}个。"
+        f"以上含不公开（仅内部）和尚未受理项目的{figures.withheld_projects}个项目、{figures.withheld_open}项未销号事项；"
+        f"内网站点公开的为项目{shown.projects_total}个、未销号事项{shown.open_total}项。"
+        f"统计口径：{ITEMS_MEANING}；{PROJECTS_MEANING}。"
+        f"滞后指超过计划节点{thresholds().yellow}个月仍未完成，严重滞后指超过{thresholds().red}个月仍未完成。"
+    )
 
 
 def bulletin_docx(data: BulletinData) -> bytes:
@@ -247,14 +259,8 @@ def bulletin_docx(data: BulletinData) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = document.add_paragraph(f"{bureau_name()}　截至{zh_date(data.today)}")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    oc, pc = data.open_counts, data.project_counts
     document.add_heading("一、总体情况", level=1)
-    document.add_paragraph(
-        f"台账在办议定事项{sum(oc.values())}项，其中正常{oc[Colour.GREEN]}项、滞后{oc[Colour.YELLOW]}项、"
-        f"严重滞后{oc[Colour.RED]}项；已销号{data.closed}项。按项目统计，绿色（正常）{pc[Colour.GREEN]}个、"
-        f"黄色（滞后）{pc[Colour.YELLOW]}个、红色（严重滞后）{pc[Colour.RED]}个。"
-        f"滞后指超过计划节点{thresholds().yellow}个月仍未完成，严重滞后指超过{thresholds().red}个月仍未完成。"
-    )
+    document.add_paragraph(overview_text(data.figures))
     document.add_heading("二、各单位议定事项落实情况", level=1)
     _table(
         document,

@@ -53,7 +53,7 @@ class LedgerRow:
     doc: Doc
     item: AgreedItem
     project_name: str
-    confidential: bool  # the item's project is 涉密
+    confidential: bool  # the item's project is internal only (不公开)
     assessment: Assessment | None  # None once closed: a closed item is not monitored
     last_report: str  # the latest month reported, "2026-11", or ""
 
@@ -178,7 +178,7 @@ def owed_reports(store: Store, unit: str, month: str) -> list[Doc]:
 class UnitReports:
     unit: str
     owing: int  # items that should report this month
-    owed: tuple[Doc, ...]  # of those, the ones not yet reported
+    owed: tuple[Doc, ...]  # of those, the ones not yet reported: {"number", "created"} each
 
     @property
     def reported(self) -> int:
@@ -189,8 +189,16 @@ def reports_by_unit(store: Store, month: str) -> list[UnitReports]:
     """Per lead unit (official order): its items due a report for `month`, and those missing."""
     done = reported_items(store, month)
     by_unit: dict[str, list[Doc]] = {}
-    for doc in store.all("item", lambda d: owes_report(d, month)):
-        by_unit.setdefault(official_name(str(doc.get("lead_unit") or "")), []).append(doc)
+
+    def owing(d: Doc) -> tuple[str, str, str] | None:
+        if not owes_report(d, month):
+            return None
+        return str(d.get("lead_unit") or ""), str(d["number"]), str(d.get("created") or "")
+
+    # Only the number (and when it was registered, for reminders) is needed per item: read those,
+    # not copies of every open item.
+    for lead, number, created in scan(store, "item", owing):
+        by_unit.setdefault(official_name(lead), []).append({"number": number, "created": created})
     known = [u.name for u in all_units() if u.name in by_unit]
     order = known + sorted(set(by_unit) - set(known))
     out = []
