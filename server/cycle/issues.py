@@ -22,6 +22,7 @@ from xietiao.cycle.issuelist import NOT_YET_HELD, OPEN_STATES, data_of, meeting_
 from xietiao.cycle.meetings import all_meetings, status_of
 from xietiao.forms.submissions import NotAllowed, NotFound
 from xietiao.model import IssueState, Role
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 VERBS = ("accept", "return", "merge", "carry", "city", *city.BUREAU_VERBS)
@@ -136,7 +137,7 @@ DONE = {
     "return": "已退回申报单位",
     "merge": "已并入 {t}",
     "carry": "已顺延到例会 {t}",
-    "city": "已提请区领导审定报市级协调（可随建议方案一并审定）",
+    "city": "已提请{leaders}审定报市级协调（可随建议方案一并审定）",
 }
 NUMBER = re.compile(r"[A-Z]-\d{4}-\d{4}|\d{4}-\d{2}", re.ASCII)
 
@@ -146,7 +147,7 @@ def done_message(query: Mapping[str, str]) -> str:
     verb, number, target = query.get("done", ""), query.get("n", ""), query.get("t", "")
     if verb not in DONE or not NUMBER.fullmatch(number) or (target and not NUMBER.fullmatch(target)):
         return ""
-    return f"议题 {number} " + DONE[verb].format(t=target) + "。"
+    return f"议题 {number} " + DONE[verb].format(t=target, leaders=current().leaders_label) + "。"
 
 
 def routes() -> list[BaseRoute]:
