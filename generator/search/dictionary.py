@@ -99,9 +99,12 @@ def dictionary_words(names: Iterable[str]) -> dict[str, int]:
     return words
 
 
+def user_dict_text(words: dict[str, int]) -> str:
+    return "\n".join(f"{w} {f}" for w, f in sorted(words.items())) + "\n"
+
+
 def write_user_dict(words: dict[str, int], path: Path) -> None:
-    lines = [f"{w} {f}" for w, f in sorted(words.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(user_dict_text(words), encoding="utf-8")
 
 
 def read_user_dict(path: Path) -> dict[str, int]:

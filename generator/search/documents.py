@@ -32,6 +32,11 @@ def project_entry(site: SiteData, number: str) -> Entry:
         parts += [q.number, q.kind, q.problem, q.ask]
     for i in site.by_project.get(number, []):
         parts += [i.number, i.content, i.lead_unit, *i.co_units]
+        # The item's latest monthly report, so that what a unit reported this month can be found;
+        # older reports stay on the page only (all of them would be most of the index at five years).
+        latest = site.progress.get(i.number)
+        if latest:
+            parts += [latest[0].progress, latest[0].next_steps, latest[0].difficulties]
     parts += [x.name for x in p.persons]
     material = site.materials.get(number)
     if material:

@@ -110,5 +110,7 @@ def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache, entries
         if entry[2]:
             doc["subwords"] = entry[2]
     out = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(out, "utf-8")
+    tmp = index_file.with_name(f".{index_file.name}.tmp")  # a new file: never write through a hard link
+    tmp.write_text(out, "utf-8")
+    os.replace(tmp, index_file)
     return IndexStats(len(data["docs"]), fresh, len(out.encode("utf-8")))

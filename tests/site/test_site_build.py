@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 import generator.build as build_module
-from generator.build import BuildResult, publish
+from generator.build import BuildResult, SitePublisher, publish
 from generator.search.recall import OfflineSearch, measure_recall
 from xietiao.store.engine import Store
 
@@ -138,7 +139,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Pat
     with Store(root / "data", create=True) as store:
         seed(store)
         stages: list[str] = []
-        result = publish(store, root / "site", TODAY, on_stage=stages.append, built_at=BUILT)
+        result = publish(store, root / "site", TODAY, on_stage=stages.append, built_at=BUILT, reason="测试发布")
         yield store, root / "site", result, stages
 
 
@@ -156,7 +157,8 @@ def html_pages(site: Path) -> list[Path]:
 def test_publish_reports_stages_and_builds_every_page(built) -> None:  # type: ignore[no-untyped-def]
     _, site, result, stages = built
     assert result.ok, result.error
-    assert stages == ["读取数据", "生成页面", "构建站点", "分词索引", "切换上线"]
+    assert stages == ["读取数据", "生成页面", "构建站点", "分词索引", "压缩", "切换上线"]
+    assert result.mode == "full" and result.index["pruned"] == 0     # MkDocs wrote nothing it did not list
     assert [name for name, _ in result.stages] == stages
     assert result.pages == len(html_pages(site)) - 1        # every page plus MkDocs' 404.html
     for path in ("", "projects", "projects/P-2026-0001", "projects/P-2026-0002", "meetings",
@@ -171,12 +173,16 @@ def test_site_is_a_symlink_into_versions(built) -> None:  # type: ignore[no-unty
     assert Path(os.readlink(site)).parent.name == ".site-versions"
 
 
-def test_pages_say_which_minutes_they_reflect_and_when_built(built) -> None:  # type: ignore[no-untyped-def]
+def test_the_stamp_says_which_minutes_and_publish_the_site_reflects(built) -> None:  # type: ignore[no-untyped-def]
     _, site, _, _ = built
+    stamp = json.loads((site / "stamp.json").read_text("utf-8"))
+    assert stamp["basis"] == "区政府专题会议纪要〔2026〕11号（2026年11月13日召开，2026年11月16日审定）"
+    assert stamp["published_zh"] == "2026年11月28日 15:30" and stamp["reason"] == "测试发布"
+    # Pages carry a placeholder that stamp.js fills: a publish alone changes no page.
     for path in ("", "projects/P-2026-0001", "meetings/2026-10", "board", "units/czj"):
         html = page(site, path)
-        assert "区政府专题会议纪要〔2026〕11号" in html and "2026年11月13日" in html, path
-        assert "2026年11月28日 15:30" in html, path
+        assert "data-xt-stamp" in html and "javascripts/stamp.js" in html, path
+        assert "15:30" not in html, path
 
 
 def test_draft_minutes_and_their_items_stay_off(built) -> None:  # type: ignore[no-untyped-def]
@@ -278,16 +284,27 @@ def test_chinese_search_finds_parts_of_long_words(built) -> None:  # type: ignor
 def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> None:  # type: ignore[no-untyped-def]
     store, site, first, _ = built
     before = os.readlink(site)
-    result = publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16, 0))
+    publisher = SitePublisher()  # as the server keeps one: pages are made again only when their data changed
+    # Nothing changed: no build, no new version.
+    same = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 15, 45))
+    assert same.ok and same.mode == "unchanged" and os.readlink(site) == before
+    add_progress(store, "R-2026-0002", "2026-10-01", "道路设计审查意见已回复")
+    result = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16, 0), reason="月度进展报告")
     assert result.ok, result.error
+    assert result.mode == "incremental"
     after = os.readlink(site)
     assert after != before
     versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir())
     assert versions == sorted({Path(before).name, Path(after).name})
     cache = site.parent / ".site-build-cache" / "segments.json"
     assert cache.is_file()
-    assert dict(result.stages)["分词索引"] < dict(first.stages)["分词索引"]
-    assert "2026年11月28日 16:00" in page(site, "")
+    # Every search entry but the changed project's was segmented before and is reused, not redone.
+    assert result.index["entries"] == first.index["entries"]
+    assert result.index["segmented"] == 1 and result.index["reused"] == first.index["entries"] - 1
+    # Only the project's page and the home page (what changed since the meeting) were made again.
+    assert result.made == 2
+    assert "道路设计审查意见已回复" in page(site, "projects/P-2026-0002")
+    assert json.loads((site / "stamp.json").read_text("utf-8"))["published_zh"] == "2026年11月28日 16:00"
 
 
 def test_failed_build_keeps_the_live_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,96 @@
+"""Which pages the site has, and each page made again only when what it read of the data has changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import cast
+
+from generator.incremental.tracking import Comparer, Reads, TrackedSite
+from generator.pages import (
+    Page,
+    board_page,
+    home_page,
+    ledger_page,
+    meeting_page,
+    meetings_index,
+    project_page,
+    projects_index,
+    unit_archive_page,
+    unit_archive_years,
+    unit_page,
+    units_index,
+)
+from generator.render import Renderer
+from generator.views import SiteData
+from xietiao.units import all_units
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the site: its path in the docs folder and how it is made from the data."""
+
+    path: str
+    make: Callable[..., Page]  # (site, *args) -> Page
+    args: tuple[Hashable, ...] = ()
+
+    def key(self) -> tuple[str, tuple[Hashable, ...]]:
+        return (self.make.__qualname__, self.args)
+
+
+def page_specs(site: SiteData) -> list[PageSpec]:
+    specs = [PageSpec("index.md", home_page), PageSpec("projects/index.md", projects_index)]
+    specs += [PageSpec(f"projects/{n}.md", project_page, (n,)) for n in sorted(site.projects)]
+    specs.append(PageSpec("meetings/index.md", meetings_index))
+    specs += [PageSpec(f"meetings/{m.number}.md", meeting_page, (m,)) for m in site.meetings]
+    specs += [PageSpec("ledger.md", ledger_page), PageSpec("units/index.md", units_index)]
+    for unit in all_units():
+        specs.append(PageSpec(f"units/{unit.code}.md", unit_page, (unit.name,)))
+        for year in unit_archive_years(site, unit.name):
+            specs.append(PageSpec(f"units/{unit.code}-{year}.md", unit_archive_page, (unit.name, year)))
+    specs.append(PageSpec("board.md", board_page))
+    return specs
+
+
+def site_pages(site: SiteData) -> Iterator[Page]:
+    """Every page, made afresh."""
+    for spec in page_specs(site):
+        yield spec.make(site, *spec.args)
+
+
+@dataclass
+class PageCache:
+    """Each page's Markdown and what it read, kept from one publish to the next (in the server).
+
+    A page whose reads all give equal values again is not made again: its Markdown would be the
+    same, byte for byte, since a page is a function of what it reads (incremental/tracking.py).
+    """
+
+    _pages: dict[str, tuple[tuple[str, tuple[Hashable, ...]], Reads, str]] = field(default_factory=dict)
+    _secret: tuple[str, ...] | None = None
+    made: int = 0  # pages made by the last call
+    reused: int = 0  # pages whose Markdown was reused by the last call
+
+    def markdown(self, site: SiteData) -> dict[str, str]:
+        """Every page's Markdown by path, in the order of page_specs."""
+        if self._secret != site.secret_names:  # the redaction of every page may change
+            self._pages.clear()
+            self._secret = site.secret_names
+        renderer = Renderer(site.secret_names)
+        comparer = Comparer(site)
+        out: dict[str, str] = {}
+        self.made = self.reused = 0
+        for spec in page_specs(site):
+            kept = self._pages.get(spec.path)
+            if kept is not None and kept[0] == spec.key() and comparer.still_holds(kept[1]):
+                out[spec.path] = kept[2]
+                self.reused += 1
+                continue
+            reads = Reads()
+            page = spec.make(cast(SiteData, TrackedSite(site, reads)), *spec.args)
+            out[spec.path] = text = renderer.render(page)
+            self._pages[spec.path] = (spec.key(), reads, text)
+            self.made += 1
+        for gone in set(self._pages) - set(out):
+            del self._pages[gone]
+        return out
