@@ -33,13 +33,31 @@ from xietiao.model import (
 )
 from xietiao.store.engine import Store
 
-__all__ = ["PUBLISHED_KINDS", "is_confidential", "read_site_data"]
+__all__ = ["CHANGE_LABELS", "PUBLISHED_KINDS", "change_reason", "is_confidential", "read_site_data"]
 
 T = TypeVar("T")
 
 # The kinds of record the site reads. A committed change to one of them triggers a publish
 # (cli/assemble.py); reading any other kind fails loudly (see _Reader.each), so this cannot go stale.
 PUBLISHED_KINDS = frozenset({"project", "issue", "meeting", "item", "progress", "material", "supervision", "snapshot"})
+# How the publish stamp names a kind of change (never a record's number or name: the stamp is public).
+CHANGE_LABELS = {
+    "project": "项目",
+    "issue": "协调议题",
+    "meeting": "例会纪要",
+    "item": "议定事项",
+    "progress": "月度进展",
+    "material": "上会材料",
+    "supervision": "督办",
+    "snapshot": "三色快照",
+}
+
+
+def change_reason(kinds: frozenset[str]) -> str:
+    """The publish reason for a change to these kinds of record, e.g. 数据更新：月度进展、议定事项."""
+    shown = sorted(kinds & PUBLISHED_KINDS)
+    return "数据更新：" + "、".join(CHANGE_LABELS.get(k, k) for k in shown) if shown else ""
+
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from server.forms import api
 from server.forms import pages as form_pages
 from server.ledger import routes as ledger_routes
 from server.publisher import Publisher, SiteBuilder
+from server.schedule import DailyPublish
 from server.security import BodyLimit, SecurityHeaders
 from server.site import SiteFiles
 from xietiao.forms.attachments import AttachmentStore
@@ -82,6 +84,20 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
 FILES_PER_POST = 4
 
 
+def _lifespan(daily: DailyPublish | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if daily is not None:
+            daily.start()
+        try:
+            yield
+        finally:
+            if daily is not None:
+                daily.stop()
+
+    return lifespan
+
+
 def create_app(
     store: Store,
     *,
@@ -91,12 +107,21 @@ def create_app(
     forms: dict[str, FormDef],
     build_site: SiteBuilder,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    daily_publish: bool = False,
+    last_published: Callable[[], date | None] | None = None,
 ) -> Starlette:
-    """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
+    """The whole server, given its forms (with their rules) and the site builder (see cli.assemble).
+
+    With `daily_publish`, the site is published every day after midnight (server.schedule), and at
+    start when `last_published` (the day the live site was published) is before today.
+    """
     site_dir = Path(site_dir).absolute()
     upload_limit = upload_mb * 1024 * 1024
+    publisher = Publisher(store, site_dir, today, now, build_site)
+    daily = DailyPublish(publisher, now, last_published) if daily_publish else None
     app = Starlette(
         routes=_routes(site_dir),
+        lifespan=_lifespan(daily),
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
@@ -111,7 +136,7 @@ def create_app(
         now=now,
         sessions=SessionTable(),
         throttle=LoginThrottle(),
-        publisher=Publisher(store, site_dir, today, now, build_site),
+        publisher=publisher,
         attachments=AttachmentStore(store.root / "attachments"),
         upload_limit=upload_limit,
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -34,13 +34,23 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str, object]]:
-    """The real app under real uvicorn on a loopback port; yields (base URL, app)."""
+def live_server(
+    store: Store,
+    site_dir: Path,
+    today: date,
+    *,
+    auto_publish: bool = False,
+    now: Callable[[], datetime] | None = None,
+) -> Iterator[tuple[str, object]]:
+    """The real app under real uvicorn on a loopback port; yields (base URL, app).
+
+    `auto_publish` as `xietiao serve` runs it: every change published, and the daily publish.
+    """
     from conftest import fixed_now
 
     from cli.assemble import assemble_app
 
-    app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
+    app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=now or fixed_now, auto_publish=auto_publish)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 STAMP_FILE = "stamp.json"
@@ -27,3 +28,20 @@ def write_stamp(site: Path, stamp: Stamp) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(asdict(stamp), ensure_ascii=False, sort_keys=True), "utf-8")
     os.replace(tmp, path)
+
+
+def read_stamp(site: Path) -> Stamp | None:
+    """The live site's stamp, or None when there is no site (or no readable stamp)."""
+    try:
+        return Stamp(**json.loads((site / STAMP_FILE).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def published_day(site: Path) -> date | None:
+    """The day the live site last changed, from its stamp."""
+    stamp = read_stamp(site)
+    try:
+        return datetime.fromisoformat(stamp.published).date() if stamp else None
+    except ValueError:
+        return None
