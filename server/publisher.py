@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -91,6 +92,22 @@ class PublishStatus:
         return MODE_LABELS.get(self.mode, "")
 
 
+@dataclass(frozen=True)
+class PastPublish:
+    """One finished publish, for the publish page's list."""
+
+    finished: str
+    reason: str
+    ok: bool
+    mode_label: str
+    changed: int
+    seconds: float
+    error: str
+
+
+HISTORY = 10
+
+
 @dataclass
 class _Queue:
     requested: int = 0  # requests so far
@@ -121,6 +138,7 @@ class Publisher:
         self._queue = _Queue()
         self._busy = False
         self.status = PublishStatus()
+        self.history: deque[PastPublish] = deque(maxlen=HISTORY)  # newest first
 
     def request(self, reason: str, on_done: Callable[[PublishStatus], None] | None = None) -> None:
         """Ask for a publish. It starts now, or after the one running, and then includes everything so far.
@@ -185,6 +203,9 @@ class Publisher:
         s.runs += 1
         if result.ok and result.mode != "unchanged":
             s.site_changed, s.site_reason = s.finished, s.reason
+        self.history.appendleft(
+            PastPublish(s.finished, s.reason, bool(s.ok), s.mode_label, s.changed, s.seconds, s.error)
+        )
 
     def _call(self, hooks: list[Callable[[PublishStatus], None]]) -> None:
         # Before `running` turns false, so whoever waits for the publish sees the hooks' effects.

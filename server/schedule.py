@@ -69,7 +69,7 @@ class DailyPublish:
         except Exception:  # a broken stamp must not stop the daily publish
             _log.exception("检查站点发布日期时出错")
         due = next_daily(self._now(), self._at)
-        self._publisher.set_next_daily(due.isoformat(timespec="minutes"))
+        self._publisher.set_next_daily(due.strftime("%Y-%m-%d %H:%M"))
         while True:
             wait = (due - self._now()).total_seconds()
             if wait > 0:
@@ -78,4 +78,4 @@ class DailyPublish:
                 continue
             self._publisher.request(DAILY_REASON)
             due = next_daily(max(self._now(), due), self._at)
-            self._publisher.set_next_daily(due.isoformat(timespec="minutes"))
+            self._publisher.set_next_daily(due.strftime("%Y-%m-%d %H:%M"))
