@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from browser import live_server
 from conftest import PASSWORD, TODAY, fixed_now
-from test_site_build import add_item, seed
+from site_support import add_item, seed
 
 from generator.build import publish
 from xietiao.store.engine import Store

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_site_build import add_progress
+from site_support import add_progress
 
 from generator.build import SitePublisher, publish
 from generator.output.versions import files_of
