@@ -115,6 +115,18 @@ class _Queue:
     hooks: list[tuple[int, Callable[[PublishStatus], None]]] = field(default_factory=list)
 
 
+def join_reasons(reasons: list[str]) -> str:
+    """Several reasons as one: those with the same heading share it (数据更新：月度进展、议定事项)."""
+    heads: dict[str, list[str]] = {}
+    for reason in reasons:
+        head, sep, rest = reason.partition("：")
+        parts = heads.setdefault(head if sep else reason, [])
+        for part in rest.split("、") if sep else []:
+            if part not in parts:
+                parts.append(part)
+    return "；".join(f"{head}：{'、'.join(parts)}" if parts else head for head, parts in heads.items())
+
+
 class Publisher:
     """One publish at a time; requests that arrive during one are taken by the next, all together."""
 
@@ -156,7 +168,7 @@ class Publisher:
                 return
             self._busy = True
             self.status.running = True
-            self.status.reason = "、".join(self._queue.reasons)
+            self.status.reason = join_reasons(self._queue.reasons)
         threading.Thread(target=self._run, daemon=True, name="publish").start()
 
     def set_next_daily(self, when: str) -> None:
@@ -168,7 +180,7 @@ class Publisher:
             time.sleep(self._settle)
             with self._lock:
                 taken = self._queue.requested
-                reason = "、".join(self._queue.reasons) or "重新发布"
+                reason = join_reasons(self._queue.reasons) or "重新发布"
                 self._queue.reasons = []
                 hooks = [h for n, h in self._queue.hooks if n <= taken]
                 self._queue.hooks = [(n, h) for n, h in self._queue.hooks if n > taken]
