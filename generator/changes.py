@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.blocks import Table, item_table
+from generator.blocks import Table, iso_date, item_table, month_label
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, md
 from generator.views import SiteData
@@ -62,10 +62,10 @@ def since_last_meeting(site: SiteData, links: Links) -> Changes | None:
     )
     report_rows = [
         [
-            md(r.filed),
+            zh(iso_date(r.filed)),
             links.meeting(i.meeting, i.number),
             _project(site, i.project, links),
-            md(r.month),
+            md(month_label(r.month)),
             md(r.status or "—"),
         ]
         for r, i in reports[:ROWS]

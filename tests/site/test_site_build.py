@@ -89,6 +89,20 @@ def test_the_stamp_says_which_minutes_and_publish_the_site_reflects(built) -> No
         assert "15:30" not in html, path
 
 
+def test_home_page_says_what_changed_since_the_last_meeting(built) -> None:  # type: ignore[no-untyped-def]
+    _, site, _, _ = built
+    home = page(site, "")
+    since = home.split("自上次例会以来</h2>", 1)[1].split("项目三色概况</h2>", 1)[0]
+    assert "2026年11月13日召开" in since
+    # 2026-11-01 was due on 15 October: under a month late at the meeting, over a month late today.
+    worse = since.split("颜色变差的议定事项", 1)[1].split("新报送的月度进展", 1)[0]
+    assert "2026-11-01" in worse and "xt-green" in worse and "xt-yellow" in worse
+    reports = since.split("新报送的月度进展", 1)[1].split("督办记录", 1)[0]
+    assert "2026年11月20日" in reports and "2026年11月" in reports and "城东智慧产业园一期" in reports
+    assert "用地预审滞后" in since.split("督办记录", 1)[1]
+    assert "已销号的议定事项" not in since  # 2026-10-02 was closed in October, before the meeting
+
+
 def test_draft_minutes_and_their_items_stay_off(built) -> None:  # type: ignore[no-untyped-def]
     _, site, _, _ = built
     assert not (site / "meetings" / "2026-12").exists()
