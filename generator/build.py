@@ -25,7 +25,6 @@ from pathlib import Path
 
 from generator.catalogue import PageCache
 from generator.incremental.records import RecordCache
-from generator.output.compress import precompress
 from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
@@ -33,10 +32,8 @@ from generator.output.versions import (
     LiveVersionTouched,
     check_untouched,
     clone,
-    files_of,
     live_version,
     new_name,
-    relink_identical,
     switch,
 )
 from generator.render import Renderer
@@ -55,7 +52,6 @@ BUILD_TIMEOUT = 1800  # seconds; a build that takes longer is stuck
 STAGE_READ = "读取数据"
 STAGE_PAGES = "生成页面"
 STAGE_BUILD = "构建站点"
-STAGE_COMPRESS = "压缩"
 STAGE_SWAP = "切换上线"
 
 FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
@@ -203,11 +199,8 @@ class SitePublisher:
         staging.mkdir()
         try:
             seen = clone(live, out) if live else None
-            index = self._run_mkdocs(where, inputs, out, staging, before, stages)
-            stages.next(STAGE_COMPRESS)
-            changed = relink_identical(out, live) if live else list(files_of(out))
-            write_stamp(out, inputs.stamp)
-            precompress(out, live)
+            index = self._run_mkdocs(where, inputs, out, staging, live, before, stages)
+            write_stamp(out, inputs.stamp)  # after the compression: served as it is (it is tiny)
             if live and seen is not None:
                 check_untouched(live, seen)
             write_manifest(where.cache, out.name, inputs.manifest)
@@ -228,10 +221,17 @@ class SitePublisher:
             shutil.rmtree(staging, ignore_errors=True)
         stages.finish()
         mode = INCREMENTAL if live else FULL
-        return self._result(True, where, inputs, started, stages, mode, len(changed), index)
+        return self._result(True, where, inputs, started, stages, mode, index.get("changed_files", 0), index)
 
     def _run_mkdocs(
-        self, where: _Folders, inputs: _Inputs, out: Path, staging: Path, before: Manifest | None, stages: _Stages
+        self,
+        where: _Folders,
+        inputs: _Inputs,
+        out: Path,
+        staging: Path,
+        live: Path | None,
+        before: Manifest | None,
+        stages: _Stages,
     ) -> dict[str, int]:
         entries, user_dict = staging / "search-entries.json", staging / "jieba-user.txt"
         entries.write_bytes(inputs.entries)
@@ -246,6 +246,7 @@ class SitePublisher:
             "docs": str(where.docs),
             "site": str(out),
             "incremental": before is not None,
+            "live": str(live) if live else "",
             "changed": changed,
             "user_dict": str(user_dict),
             "entries": str(entries),

@@ -18,15 +18,17 @@ import json
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 STAGE_BUILD = "构建站点"
-STAGE_INDEX = "分词索引"
+STAGE_INDEX = "分词索引与压缩"
 # Files MkDocs writes on every build besides pages and copied files.
 ALWAYS_WRITTEN = ("sitemap.xml.gz", "search/search_index.json")
 SIDECARS = (".gz", ".br")  # precompressed copies (output/compress.py), kept with their file
+SEARCH_FOLDER = "search/"  # where a search stage writes
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Job:
     docs: str  # the docs folder
     site: str  # the output folder: empty (full build) or a clone of the live version (incremental)
     incremental: bool
+    live: str  # the live version `site` was cloned from ("" for a full build)
     changed: list[str]  # docs files that differ from the live version's sources (incremental only)
     user_dict: str
     entries: str
@@ -144,7 +147,6 @@ def main(argv: list[str]) -> int:
     from mkdocs.exceptions import MkDocsException
 
     from generator.output.offline import NotSealed, seal
-    from generator.search.stage import SearchJob, build_search_index
 
     _stage(STAGE_BUILD)
     collect = _Collect()
@@ -158,13 +160,39 @@ def main(argv: list[str]) -> int:
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)
+    stats = index_and_compress(job, site) | {"pruned": pruned}
+    print("INDEX " + json.dumps(stats), flush=True)
+    return 0
+
+
+def _search_output(rel: str) -> bool:
+    return rel.startswith(SEARCH_FOLDER)
+
+
+def index_and_compress(job: Job, site: Path) -> dict[str, int]:
+    """The search stage, with the precompression of MkDocs' output beside it (zlib and Brotli run on the
+    other core while the stage segments); then the stage's own files are compressed."""
+    from generator.output.compress import precompress
+    from generator.output.versions import relink_identical
+    from generator.search.stage import SearchJob, build_search_index
+
+    live = Path(job.live) if job.live else None
+    # Files written again with the same bytes become links to the live ones again: they keep their
+    # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
+    changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
     pages = html_pages(site)
     search = SearchJob(
         site, pages, written_now(site, pages, job.incremental), Path(job.entries), Path(job.user_dict), Path(job.cache)
     )
-    stats = build_search_index(search) | {"pruned": pruned}
-    print("INDEX " + json.dumps(stats), flush=True)
-    return 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
+        stats = build_search_index(search)
+        compressed = pages_done.result()
+    if live:
+        changed += len(relink_identical(site, live, select=_search_output))
+    compressed += precompress(site, live, _search_output)
+    files = sum(1 for _ in site.rglob("*") if not _.name.endswith(SIDECARS))
+    return stats | {"compressed": compressed, "changed_files": changed if live else files}
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,8 +49,8 @@ def _link(source: Path, target: Path) -> None:
         os.replace(tmp, target)
 
 
-def precompress(site: Path, live: Path | None) -> int:
-    """Give every text file of `site` its .gz and .br; returns how many files were compressed anew.
+def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = lambda rel: True) -> int:
+    """Give every text file of `site` (that `select` takes) its .gz and .br; returns how many were compressed.
 
     `live` is the version `site` was cloned from (None for a full build): its copies are reused for
     files that are still the same file.
@@ -57,6 +58,8 @@ def precompress(site: Path, live: Path | None) -> int:
     files = files_of(site)
     todo: list[Path] = []
     for rel, path in files.items():
+        if not select(rel[:-3] if rel.endswith(SIDECARS) else rel):
+            continue
         if rel.endswith(SIDECARS):
             base = rel[:-3]
             if base not in files or not compressible(base):

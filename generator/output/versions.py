@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -78,14 +79,16 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def relink_identical(out: Path, live: Path) -> list[str]:
+def relink_identical(out: Path, live: Path, select: Callable[[str], bool] = lambda rel: True) -> list[str]:
     """Files the build wrote again with the same bytes become links to the live ones again.
 
-    Returns the files that really differ from the live version (new or changed): their precompressed
-    copies must be made again, and readers' caches revalidate only those.
+    Returns the files (that `select` takes) that really differ from the live version: their
+    precompressed copies must be made again, and readers' caches revalidate only those.
     """
     changed: list[str] = []
     for rel, path in files_of(out).items():
+        if rel.endswith((".gz", ".br")) or not select(rel):
+            continue
         before = live / rel
         if same_file(path, before):
             continue

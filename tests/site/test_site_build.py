@@ -61,7 +61,7 @@ def html_pages(site: Path) -> list[Path]:
 def test_publish_reports_stages_and_builds_every_page(built) -> None:  # type: ignore[no-untyped-def]
     _, site, result, stages = built
     assert result.ok, result.error
-    assert stages == ["读取数据", "生成页面", "构建站点", "分词索引", "压缩", "切换上线"]
+    assert stages == ["读取数据", "生成页面", "构建站点", "分词索引与压缩", "切换上线"]
     assert result.mode == "full" and result.index["pruned"] == 0     # MkDocs wrote nothing it did not list
     assert [name for name, _ in result.stages] == stages
     assert result.pages == len(html_pages(site)) - 1        # every page plus MkDocs' 404.html
