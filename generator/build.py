@@ -25,6 +25,7 @@ from pathlib import Path
 
 from generator.catalogue import PageCache
 from generator.incremental.records import RecordCache
+from generator.incremental.tracking import Memo
 from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
@@ -124,6 +125,7 @@ class SitePublisher:
     def __init__(self) -> None:
         self.records = RecordCache()
         self.pages = PageCache()
+        self.entries = Memo()  # the search entries made from the data, kept like the pages
 
     def publish(
         self,
@@ -166,7 +168,7 @@ class SitePublisher:
     def _inputs(self, site: SiteData, built_at: datetime, reason: str) -> _Inputs:
         markdown = self.pages.markdown(site)
         files = content_files(CONTENT) | {path: text.encode("utf-8") for path, text in markdown.items()}
-        entries = json.dumps(search_entries(site, Renderer(site.secret_names).redact), ensure_ascii=False)
+        entries = json.dumps(search_entries(site, Renderer(site.secret_names).redact, self.entries), ensure_ascii=False)
         words = dictionary_words(p.name for p in site.projects.values())
         user_dict = user_dict_text(words).encode("utf-8")
         stamp = Stamp(

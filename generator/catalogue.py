@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass
 
-from generator.incremental.tracking import Comparer, Reads, TrackedSite
+from generator.incremental.tracking import Memo
 from generator.pages import (
     Page,
     board_page,
@@ -58,7 +57,6 @@ def site_pages(site: SiteData) -> Iterator[Page]:
         yield spec.make(site, *spec.args)
 
 
-@dataclass
 class PageCache:
     """Each page's Markdown and what it read, kept from one publish to the next (in the server).
 
@@ -66,31 +64,31 @@ class PageCache:
     same, byte for byte, since a page is a function of what it reads (incremental/tracking.py).
     """
 
-    _pages: dict[str, tuple[tuple[str, tuple[Hashable, ...]], Reads, str]] = field(default_factory=dict)
-    _secret: tuple[str, ...] | None = None
-    made: int = 0  # pages made by the last call
-    reused: int = 0  # pages whose Markdown was reused by the last call
+    def __init__(self) -> None:
+        self._memo = Memo()
+        self._secret: tuple[str, ...] | None = None
+
+    @property
+    def made(self) -> int:
+        return self._memo.made
+
+    @property
+    def reused(self) -> int:
+        return self._memo.reused
 
     def markdown(self, site: SiteData) -> dict[str, str]:
         """Every page's Markdown by path, in the order of page_specs."""
         if self._secret != site.secret_names:  # the redaction of every page may change
-            self._pages.clear()
+            self._memo.clear()
             self._secret = site.secret_names
         renderer = Renderer(site.secret_names)
-        comparer = Comparer(site)
+        self._memo.start(site)
         out: dict[str, str] = {}
-        self.made = self.reused = 0
         for spec in page_specs(site):
-            kept = self._pages.get(spec.path)
-            if kept is not None and kept[0] == spec.key() and comparer.still_holds(kept[1]):
-                out[spec.path] = kept[2]
-                self.reused += 1
-                continue
-            reads = Reads()
-            page = spec.make(cast(SiteData, TrackedSite(site, reads)), *spec.args)
-            out[spec.path] = text = renderer.render(page)
-            self._pages[spec.path] = (spec.key(), reads, text)
-            self.made += 1
-        for gone in set(self._pages) - set(out):
-            del self._pages[gone]
+
+            def make(tracked: SiteData, spec: PageSpec = spec) -> str:
+                return renderer.render(spec.make(tracked, *spec.args))
+
+            out[spec.path] = self._memo.get(spec.path, spec.key(), make)
+        self._memo.finish()
         return out

@@ -75,11 +75,18 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def _incremental_plugin(changed: set[str], expected: set[str]) -> Any:
+def _incremental_plugin(changed: set[str], expected: set[str], templates: Path) -> Any:
+    from jinja2 import FileSystemBytecodeCache
     from mkdocs.plugins import BasePlugin, event_priority
 
     class Incremental(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Notes every file MkDocs will produce, and unlinks the ones it is about to write."""
+
+        def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+            # The theme's templates compiled once and kept (a second of every publish otherwise).
+            templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(templates))
+            return env
 
         @event_priority(-200)  # after every other plugin has added or removed files
         def on_files(self, files: Any, *, config: Any) -> Any:
@@ -92,8 +99,20 @@ def _incremental_plugin(changed: set[str], expected: set[str]) -> Any:
     return Incremental()
 
 
+def _without_jieba() -> None:
+    """Material's search plugin imports jieba (a second) only to segment pages, which it must not do here.
+
+    With rjieba there (search/dictionary.py uses it), jieba is never needed in this process.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("rjieba") is not None:
+        sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
+
+
 def build_site(job: Job) -> set[str]:
     """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files."""
+    _without_jieba()
     from material.plugins.search import plugin as search_plugin
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -105,7 +124,8 @@ def build_site(job: Job) -> set[str]:
     site = Path(job.site)
     config = load_config(config_file=job.config, docs_dir=job.docs, site_dir=job.site)
     expected: set[str] = set(config.theme.static_templates) | set(ALWAYS_WRITTEN)
-    config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected)
+    templates = Path(job.cache) / "templates"
+    config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates)
     if job.incremental:
         for name in expected:  # rewritten on every build
             _unlink(site / name)
@@ -116,30 +136,30 @@ def build_site(job: Job) -> set[str]:
 
 def prune(site: Path, expected: set[str]) -> int:
     """Remove what MkDocs did not produce this time (pages that are gone, the last search index's files)."""
+    from generator.output.versions import files_of
+
     removed = 0
-    for folder, dirs, names in os.walk(site, topdown=False):
-        base = Path(folder)
-        for name in names:
-            rel = (base / name).relative_to(site).as_posix()
-            own = rel[:-3] if rel.endswith(SIDECARS) else rel
-            if own not in expected:
-                (base / name).unlink()
-                removed += 1
+    for rel, path in files_of(site).items():
+        own = rel[:-3] if rel.endswith(SIDECARS) else rel
+        if own not in expected:
+            os.unlink(path)
+            removed += 1
+    for folder, dirs, _ in os.walk(site, topdown=False):
         for name in dirs:
             try:
-                (base / name).rmdir()  # only if empty
+                os.rmdir(os.path.join(folder, name))  # only if empty
             except OSError:
                 pass
     return removed
 
 
-def html_pages(site: Path) -> tuple[str, ...]:
-    return tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")))
+def html_pages(files: dict[str, str]) -> tuple[str, ...]:
+    return tuple(sorted(rel for rel in files if rel.endswith(".html")))
 
 
-def written_now(site: Path, pages: tuple[str, ...], incremental: bool) -> frozenset[str]:
+def written_now(files: dict[str, str], pages: tuple[str, ...], incremental: bool) -> frozenset[str]:
     # In a clone, a file this build did not write is still a hard link shared with the live version.
-    return frozenset(p for p in pages if not incremental or (site / p).stat().st_nlink == 1)
+    return frozenset(p for p in pages if not incremental or os.stat(files[p]).st_nlink == 1)
 
 
 def main(argv: list[str]) -> int:
@@ -173,16 +193,17 @@ def index_and_compress(job: Job, site: Path) -> dict[str, int]:
     """The search stage, with the precompression of MkDocs' output beside it (zlib and Brotli run on the
     other core while the stage segments); then the stage's own files are compressed."""
     from generator.output.compress import precompress
-    from generator.output.versions import relink_identical
+    from generator.output.versions import files_of, relink_identical
     from generator.search.stage import SearchJob, build_search_index
 
     live = Path(job.live) if job.live else None
     # Files written again with the same bytes become links to the live ones again: they keep their
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
     changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
-    pages = html_pages(site)
+    files = files_of(site)
+    pages = html_pages(files)
     search = SearchJob(
-        site, pages, written_now(site, pages, job.incremental), Path(job.entries), Path(job.user_dict), Path(job.cache)
+        site, pages, written_now(files, pages, job.incremental), Path(job.entries), Path(job.user_dict), Path(job.cache)
     )
     with ThreadPoolExecutor(max_workers=1) as pool:
         pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
@@ -191,8 +212,8 @@ def index_and_compress(job: Job, site: Path) -> dict[str, int]:
     if live:
         changed += len(relink_identical(site, live, select=_search_output))
     compressed += precompress(site, live, _search_output)
-    files = sum(1 for _ in site.rglob("*") if not _.name.endswith(SIDECARS))
-    return stats | {"compressed": compressed, "changed_files": changed if live else files}
+    total = sum(1 for rel in files_of(site) if not rel.endswith(SIDECARS))
+    return stats | {"compressed": compressed, "changed_files": changed if live else total}
 
 
 if __name__ == "__main__":

@@ -10,13 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from generator.derive import derive
 from generator.incremental.records import RecordCache
 from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
 from xietiao.jsonvalue import Doc, JSONValue
-from xietiao.ledger.board import item_assessment, official_name, project_colour
 from xietiao.ledger.colours import Colour
 from xietiao.model import (
     AgreedItem,
@@ -129,7 +129,7 @@ def read_site_data(
     _read_materials(reader, site)
     _read_supervisions(reader, site)
     _read_trend(reader, secret_projects, site)
-    _derive(site)
+    derive(site, reader.cache.memo)
     return site
 
 
@@ -155,20 +155,6 @@ def _forms_key(folder: Path) -> str:
     for path in sorted(folder.glob("*.y*ml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _derive(site: SiteData) -> None:
-    for number in sorted(site.items):
-        item = site.items[number]
-        site.assessments[number] = item_assessment(item, site.today)
-        site.by_project.setdefault(item.project, []).append(item)
-        site.by_meeting.setdefault(item.meeting, []).append(item)
-        site.by_unit.setdefault(official_name(item.lead_unit), []).append(item)
-    for number in sorted(site.issues):
-        issue = site.issues[number]
-        site.issues_by_project.setdefault(issue.project, []).append(issue)
-    site.shown_meetings = {m.number for m in site.meetings}
-    site.colours = {n: project_colour(p, site.by_project.get(n, []), site.today) for n, p in site.projects.items()}
 
 
 @dataclass(frozen=True)

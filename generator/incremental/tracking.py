@@ -8,9 +8,9 @@ page function reads through `site` is seen, so no list of a page's inputs can fa
 
 from __future__ import annotations
 
-from collections.abc import Hashable, ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, TypeVar, cast
 
 MISSING = object()  # what a lookup of an absent key gives, as a recorded value
 
@@ -141,3 +141,45 @@ class Comparer:
         # Keep references to today's objects only: older publishes' data can then be freed.
         reads.rows = fresh
         return True
+
+
+T = TypeVar("T")
+
+
+class Memo:
+    """Values made from the site data, each kept with what it read, made again only when that changed.
+
+    One publish: start(site), then get() for each value, then finish() (forgets values not asked for).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, tuple[Hashable, Reads, object]] = {}
+        self._site: object = None
+        self._comparer = Comparer(None)
+        self._used: set[Hashable] = set()
+        self.made = 0  # values made by the last publish
+        self.reused = 0  # values kept from an earlier one
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def start(self, site: object) -> None:
+        self._site, self._comparer, self._used = site, Comparer(site), set()
+        self.made = self.reused = 0
+
+    def get(self, name: Hashable, key: Hashable, make: Callable[[Any], T]) -> T:
+        """The value called `name`, made by `make(site)`; `key` stands for make's other inputs."""
+        self._used.add(name)
+        kept = self._kept.get(name)
+        if kept is not None and kept[0] == key and self._comparer.still_holds(kept[1]):
+            self.reused += 1
+            return cast(T, kept[2])
+        reads = Reads()
+        value = make(TrackedSite(self._site, reads))
+        self._kept[name] = (key, reads, value)
+        self.made += 1
+        return value
+
+    def finish(self) -> None:
+        for gone in set(self._kept) - self._used:
+            del self._kept[gone]

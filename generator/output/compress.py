@@ -29,22 +29,24 @@ def compressible(rel: str) -> bool:
     return rel.endswith(TEXT)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: str, data: bytes) -> None:
     # Always a new file: the folder's other files may be hard links into the live version.
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
     os.replace(tmp, path)
 
 
-def _compress(path: Path) -> None:
-    data = path.read_bytes()
-    _write(path.with_name(path.name + ".gz"), gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
-    _write(path.with_name(path.name + ".br"), brotli.compress(data, quality=BROTLI_QUALITY))
+def _compress(path: str) -> None:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    _write(path + ".gz", gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    _write(path + ".br", brotli.compress(data, quality=BROTLI_QUALITY))
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     if not same_file(source, target):
-        tmp = target.with_name(f".{target.name}.link")
+        tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.link")
         os.link(source, tmp)
         os.replace(tmp, target)
 
@@ -56,25 +58,22 @@ def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = l
     files that are still the same file.
     """
     files = files_of(site)
-    todo: list[Path] = []
+    base = os.fspath(live) if live is not None else None
+    todo: list[str] = []
     for rel, path in files.items():
-        if not select(rel[:-3] if rel.endswith(SIDECARS) else rel):
+        own = rel[:-3] if rel.endswith(SIDECARS) else rel
+        if not select(own):
             continue
-        if rel.endswith(SIDECARS):
-            base = rel[:-3]
-            if base not in files or not compressible(base):
-                path.unlink()  # the copy of a file that is gone
+        if own != rel:
+            if own not in files or not compressible(own):
+                os.unlink(path)  # the copy of a file that is gone
             continue
         if not compressible(rel):
             continue
-        before = live / rel if live is not None else None
-        if (
-            before is not None
-            and same_file(path, before)
-            and all(before.with_name(before.name + s).is_file() for s in SIDECARS)
-        ):
+        before = os.path.join(base, rel) if base is not None else ""
+        if before and same_file(path, before) and all(os.path.isfile(before + s) for s in SIDECARS):
             for s in SIDECARS:
-                _link(before.with_name(before.name + s), path.with_name(path.name + s))
+                _link(before + s, path + s)
         else:
             todo.append(path)
     # zlib and Brotli let go of the interpreter lock while they work: two threads use both cores.

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.incremental.tracking import Memo
 from generator.views import SiteData
 from xietiao.ledger.colours import zh_date
 from xietiao.model import Meeting
@@ -63,9 +64,18 @@ def meeting_entry(site: SiteData, m: Meeting) -> Entry:
     }
 
 
-def search_entries(site: SiteData, redact: Callable[[str], str]) -> list[Entry]:
-    entries = [project_entry(site, n) for n in sorted(site.projects)]
-    entries += [meeting_entry(site, m) for m in site.meetings]
+def search_entries(site: SiteData, redact: Callable[[str], str], memo: Memo | None = None) -> list[Entry]:
+    """One entry per project and meeting page; with a `memo` kept between publishes, an entry is made
+    again only when what it read of the data changed (incremental/tracking.py)."""
+    if memo is None:
+        memo = Memo()
+    memo.start(site)
+    entries = [
+        memo.get(("project", n), n, lambda s, n=n: project_entry(s, n))  # type: ignore[misc]
+        for n in sorted(site.projects)
+    ]
+    entries += [memo.get(("meeting", m.number), m, lambda s, m=m: meeting_entry(s, m)) for m in site.meetings]  # type: ignore[misc]
+    memo.finish()
     return [{k: redact(v) for k, v in e.items()} for e in entries]
 
 

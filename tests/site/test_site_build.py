@@ -14,6 +14,7 @@ import pytest
 
 import generator.build as build_module
 from generator.build import BuildResult, SitePublisher, publish
+from generator.output.versions import TRASH
 from generator.search.recall import OfflineSearch, measure_recall
 from xietiao.store.engine import Store
 
@@ -212,7 +213,7 @@ def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> N
     assert result.mode == "incremental"
     after = os.readlink(site)
     assert after != before
-    versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir())
+    versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir() if not p.name.startswith(TRASH))
     assert versions == sorted({Path(before).name, Path(after).name})
     cache = site.parent / ".site-build-cache" / "segments.json"
     assert cache.is_file()
@@ -240,7 +241,8 @@ def test_failed_build_keeps_the_live_site(tmp_path: Path, monkeypatch: pytest.Mo
     assert "站点构建失败" in result.error and "上一版本" in result.error
     assert os.readlink(tmp_path / "site") == live
     assert (tmp_path / "site" / "index.html").is_file()
-    assert [p.name for p in (tmp_path / ".site-versions").iterdir()] == [Path(live).name]
+    kept = [p.name for p in (tmp_path / ".site-versions").iterdir() if not p.name.startswith(TRASH)]
+    assert kept == [Path(live).name]  # older ones are set aside (TRASH) and deleted in the background
 
 
 def test_first_publish_over_a_plain_folder(tmp_path: Path) -> None:
