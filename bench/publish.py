@@ -79,13 +79,28 @@ def _site_bytes_per_page(site: Path) -> tuple[int, float]:
     return len(pages), sum(p.stat().st_size for p in pages) / max(1, len(pages)) / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children: on a shared machine, steadier than the clock."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _full_builds(store: Store, tmp: Path, scale: str) -> None:
+    start = _cpu()
     cold = publish(store, tmp / "cold" / "site", TODAY, built_at=BUILT_AT, reason="基准：冷启动全量")
     assert cold.ok, cold.error
+    cold_cpu, start = _cpu() - start, _cpu()
     # Warm: the same site folder again, its build cache (segmentation) kept, everything rebuilt.
     warm = publish(store, tmp / "cold" / "site", TODAY, built_at=BUILT_AT, reason="基准：全量", full=True)
     assert warm.ok, warm.error
+    warm_cpu, start = _cpu() - start, _cpu()
     reference = _reference_build(store, tmp)
+    reference_cpu = _cpu() - start
+    figure(f"publish_full_cold_cpu_{scale}", cold_cpu, "s")
+    figure(f"publish_full_warm_cpu_{scale}", warm_cpu, "s")
+    figure(f"reference_bare_build_cpu_{scale}", reference_cpu, "s")
+    figure(f"publish_full_cold_cpu_ratio_{scale}", cold_cpu / reference_cpu, "x")
+    figure(f"publish_full_warm_cpu_ratio_{scale}", warm_cpu / reference_cpu, "x")
     figure(f"publish_full_cold_{scale}", cold.seconds, "s")
     figure(f"publish_full_warm_{scale}", warm.seconds, "s")
     figure(f"reference_bare_build_{scale}", reference, "s")
