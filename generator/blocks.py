@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
-from xietiao.ledger.colours import zh_date
 from xietiao.model import AgreedItem, ItemStatus
 
 
@@ -36,18 +36,13 @@ def iso_date(value: str) -> date | None:
         return None
 
 
-def basis_line(site: SiteData, built_at: datetime) -> Md:
-    """Which approved minutes the page reflects and when it was built (raw HTML, not indexed)."""
-    m = site.latest
-    built = f"{zh_date(built_at.date())} {built_at:%H:%M}"
-    if m is None:
-        what = "尚无已审定的会议纪要"
-    else:
-        approved = iso_date(m.approved)
-        what = f"{m.doc_number or m.title}（{zh_date(m.date)}召开" + (
-            f"，{zh_date(approved)}审定）" if approved else "）"
-        )
-    return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；生成时间：{html_text(built)}</p>')
+def basis_placeholder() -> Md:
+    """Where a page shows which minutes and which publish it reflects (raw HTML, not indexed).
+
+    The text comes from the publish stamp (stamp.json, see generator/output/stamp.py), read by
+    javascripts/stamp.js: a page's own bytes then change only when its content does.
+    """
+    return Md('<p class="xt-basis" data-xt-stamp data-search-exclude>数据依据与更新时间：见站点首页。</p>')
 
 
 def item_state(item: AgreedItem) -> Md:
@@ -125,7 +120,13 @@ def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
 
 
 def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
-    head = f'<a href="{links.url(f"meetings/{item.meeting}.md")}">{html_text(item.number)}</a> {html_text(r.status)}'
+    return _entry_html(links.url(f"meetings/{item.meeting}.md"), item.number, r)
+
+
+# Thirty thousand reports at five years: each entry is made once and kept while it is the same.
+@lru_cache(maxsize=1 << 17)
+def _entry_html(href: str, number: str, r: Progress) -> str:
+    head = f'<a href="{href}">{html_text(number)}</a> {html_text(r.status)}'
     if r.percent is not None:
         head += f"（{r.percent}%）"
     lines = [head] + [

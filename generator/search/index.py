@@ -39,6 +39,7 @@ class SegmentCache:
         self._old: dict[str, Entry] = {}
         self._new: dict[str, Entry] = {}
         self._changed: re.Pattern[str] | None = None
+        self._loaded_ok = False
         self._load()
 
     def _load(self) -> None:
@@ -53,6 +54,7 @@ class SegmentCache:
         if changed:
             self._changed = re.compile("|".join(map(re.escape, sorted(changed, key=len, reverse=True))))
         self._old = saved.get("entries", {})
+        self._loaded_ok = True
 
     @staticmethod
     def key(raw: str) -> str:
@@ -69,7 +71,9 @@ class SegmentCache:
         self._new[key] = entry
 
     def save(self) -> None:
-        """Keep what this build used, nothing older; written whole and then renamed."""
+        """Keep what this build used, nothing older; written whole and then renamed (only if it differs)."""
+        if self._new.keys() == self._old.keys() and self._changed is None and self._loaded_ok:
+            return  # the same entries as last time: rewriting megabytes would change nothing
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         data = {"stamp": self.stamp, "words": self.words, "entries": self._new}
@@ -110,5 +114,7 @@ def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache, entries
         if entry[2]:
             doc["subwords"] = entry[2]
     out = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(out, "utf-8")
+    tmp = index_file.with_name(f".{index_file.name}.tmp")  # a new file: never write through a hard link
+    tmp.write_text(out, "utf-8")
+    os.replace(tmp, index_file)
     return IndexStats(len(data["docs"]), fresh, len(out.encode("utf-8")))
