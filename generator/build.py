@@ -17,8 +17,6 @@ from pathlib import Path
 
 from generator.pages import site_pages
 from generator.render import Renderer
-from generator.search.dictionary import dictionary_words, write_user_dict
-from generator.search.documents import search_entries, write_entries
 from generator.sitedata import read_site_data
 from xietiao.store.engine import Store
 
@@ -126,12 +124,8 @@ def _build(
     shutil.copytree(CONTENT, docs)
     renderer = Renderer(site.secret_names)
     renderer.write(site_pages(site, built_at), docs)
-    # Outside docs/: neither file is part of the site.
-    user_dict, entries = staging / "jieba-user.txt", staging / "search-entries.json"
-    write_user_dict(dictionary_words(p.name for p in site.projects.values()), user_dict)
-    write_entries(search_entries(site, renderer.redact), entries)
     pages = sum(1 for _ in docs.rglob("*.md"))
-    _run_mkdocs(staging, [str(CONFIG), str(docs), str(out), str(user_dict), str(cache), str(entries)], stages)
+    _run_mkdocs(staging, [str(CONFIG), str(docs), str(out), str(cache)], stages)
     return pages
 
 

@@ -1,114 +1,92 @@
-"""Chinese segmentation of the built search index, cached between builds, with sub-words added."""
+"""The character-bigram index: where each pair of adjacent characters occurs, split into shards.
+
+Every pair of adjacent characters of a page's folded text (a bigram; white space breaks pairs) is
+a key whose postings say on which pages and at which positions it occurs. A query of n characters
+is found exactly by checking that the bigrams at offsets 0, 2, 4 ... (and n-2) occur at matching
+positions, so any substring is found, across word boundaries, without a word list. Single
+characters are keys too, with a count per page instead of positions.
+
+Postings are flat integer lists, page by page: [page - previous page, count, first position,
+gaps between positions ...] for bigrams, [page - previous page, count] for single characters.
+Keys go to shards by a hash the site's script computes the same way (`shard_of`), so a query
+loads only the shards of its own keys.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
+from operator import sub
 
-from generator.search.dictionary import Segmenter
-from generator.search.documents import merge_entries
-
-# Bump when segmentation or the entry layout changes: every cached entry is then redone.
-CACHE_VERSION = 2
-CACHE_FILE = "segments.json"
-Entry = list[str]  # [segmented title, segmented text, tails of long words joined by U+200B]
+SHARD_TARGET = 48 * 1024  # bytes of JSON per shard, on average, before compression
+MAX_SHARDS = 4096
 
 
-@dataclass(frozen=True)
-class IndexStats:
-    entries: int
-    segmented: int  # entries that were not in the cache
-    bytes: int
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a over the key's code points, modulo the number of shards (a power of two)."""
+    h = 0x811C9DC5
+    for c in key:
+        h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
 
 
-class SegmentCache:
-    """Segmented index entries by content hash, kept while the user dictionary allows.
-
-    jieba's result for a text can change only if a word added to or removed from the
-    dictionary occurs in it, so a cached entry is reused unless its text contains one.
-    """
-
-    def __init__(self, folder: Path, words: dict[str, int], segmenter_version: str) -> None:
-        self.path = folder / CACHE_FILE
-        self.stamp = f"{CACHE_VERSION}/{segmenter_version}"
-        self.words = words
-        self._old: dict[str, Entry] = {}
-        self._new: dict[str, Entry] = {}
-        self._changed: re.Pattern[str] | None = None
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            saved = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return  # no cache, or a torn one: everything is segmented afresh
-        if not isinstance(saved, dict) or saved.get("stamp") != self.stamp:
-            return
-        old_words: dict[str, int] = saved.get("words", {})
-        changed = {w for w in set(old_words) | set(self.words) if old_words.get(w) != self.words.get(w)}
-        if changed:
-            self._changed = re.compile("|".join(map(re.escape, sorted(changed, key=len, reverse=True))))
-        self._old = saved.get("entries", {})
-
-    @staticmethod
-    def key(raw: str) -> str:
-        return hashlib.sha1(raw.encode("utf-8")).hexdigest()
-
-    def get(self, key: str, raw: str) -> Entry | None:
-        entry = self._new.get(key) or self._old.get(key)
-        if entry is None or (self._changed is not None and self._changed.search(raw)):
-            return None
-        self._new[key] = entry
-        return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        self._new[key] = entry
-
-    def save(self) -> None:
-        """Keep what this build used, nothing older; written whole and then renamed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        data = {"stamp": self.stamp, "words": self.words, "entries": self._new}
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
-        os.replace(tmp, self.path)
+def page_keys(text: str) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Positions of each bigram and the count of each character in a folded text."""
+    pairs: dict[str, list[int]] = {}
+    for i, pair in enumerate(map(str.__add__, text, text[1:])):
+        if " " not in pair:
+            found = pairs.get(pair)
+            if found is None:
+                pairs[pair] = [i]
+            else:
+                found.append(i)
+    singles: dict[str, int] = {}
+    for c in text:
+        singles[c] = singles.get(c, 0) + 1
+    singles.pop(" ", None)
+    return pairs, singles
 
 
-def segment_entry(seg: Segmenter, title: str, text: str) -> Entry:
-    title_out, title_tokens = seg.segment(title)
-    text_out, text_tokens = seg.segment(text)
-    tokens = set(title_tokens) | set(text_tokens)
-    tails = {s for t in tokens for s in seg.subwords(t)} - tokens
-    # A tail that begins another indexed word is found through that word already.
-    ordered = sorted(tails | tokens)
-    kept = [w for w, nxt in zip(ordered, [*ordered[1:], ""], strict=False) if w in tails and not nxt.startswith(w)]
-    return [title_out, text_out, "\u200b".join(kept)]
+class Postings:
+    """Postings of every key, filled page by page in page order."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, list[int]] = {}
+        self.last: dict[str, int] = {}
+
+    def add_page(self, page: int, pairs: dict[str, list[int]], singles: dict[str, int]) -> None:
+        lists, last = self.lists, self.last
+        # One loop per key and page, the gaps computed in C: this is most of the stage's time.
+        for key, positions in pairs.items():
+            target = lists.get(key)
+            if target is None:
+                target = lists[key] = []
+            target += (page - last.get(key, 0), len(positions), positions[0])
+            target += map(sub, positions[1:], positions)
+            last[key] = page
+        for key, count in singles.items():
+            target = lists.get(key)
+            if target is None:
+                target = lists[key] = []
+            target += (page - last.get(key, 0), count)
+            last[key] = page
+
+    def shards(self) -> list[bytes]:
+        """The shards as JSON objects {key: postings}, keys sorted: the same input gives the same bytes."""
+        encoded = {k: json.dumps(v, separators=(",", ":")) for k, v in self.lists.items()}
+        total = sum(len(v) + 8 for v in encoded.values())
+        count = 1
+        while count < MAX_SHARDS and total / count > SHARD_TARGET:
+            count *= 2
+        buckets: list[list[str]] = [[] for _ in range(count)]
+        for key in sorted(encoded):
+            buckets[shard_of(key, count)].append(f"{json.dumps(key, ensure_ascii=False)}:{encoded[key]}")
+        return [("{" + ",".join(b) + "}").encode("utf-8") for b in buckets]
 
 
-def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache, entries: Path | None = None) -> IndexStats:
-    """Rewrite Material's search_index.json with segmented text and a `subwords` field.
-
-    `entries` (searchdocs.py) are added first: the generated pages' own entries.
-    """
-    data = json.loads(index_file.read_text("utf-8"))
-    if entries is not None:
-        merge_entries(data, entries)
-    fresh = 0
-    for doc in data["docs"]:
-        title, text = doc.get("title", ""), doc.get("text", "")
-        raw = f"{title}\x1f{text}"
-        key = cache.key(raw)
-        entry = cache.get(key, raw)
-        if entry is None:
-            entry = segment_entry(seg, title, text)
-            cache.put(key, entry)
-            fresh += 1
-        doc["title"], doc["text"] = entry[0], entry[1]
-        if entry[2]:
-            doc["subwords"] = entry[2]
-    out = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(out, "utf-8")
-    return IndexStats(len(data["docs"]), fresh, len(out.encode("utf-8")))
+def head_text(title: str, names: Iterable[str]) -> str:
+    """The page's own names (title, link texts pointing to it, its address), searched before its text."""
+    seen: dict[str, None] = {title: None}
+    for name in names:
+        seen.setdefault(name, None)
+    return " ".join(seen)

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import bisect
 import json
-import logging
-import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.search.dictionary import HAN
+from bench.lunr.dictionary import HAN
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -111,22 +109,3 @@ def measure(site_dir: Path, words: Iterable[tuple[str, str]]) -> Recall:
 
 def measure_recall(site_dir: Path, words: Iterable[tuple[str, str]]) -> float:
     return measure(site_dir, words).share
-
-
-def sample_words(texts: Iterable[tuple[str, str]], count: int, seed: int = 7) -> list[tuple[str, str]]:
-    """(word, page) pairs: jieba's search-mode words of 2+ Han characters from each page's text.
-
-    Uses jieba's plain dictionary, not the site's, so the words are what a reader might type
-    (search mode adds the dictionary words inside long words: 预算 from 财政预算).
-    """
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    pairs: set[tuple[str, str]] = set()
-    for text, page in texts:
-        for word in tk.cut_for_search(text):
-            if len(word) >= 2 and HAN.fullmatch(word):
-                pairs.add((word, page))
-    ordered: Sequence[tuple[str, str]] = sorted(pairs)
-    return random.Random(seed).sample(list(ordered), min(count, len(ordered)))
