@@ -23,6 +23,7 @@
   var toggle = document.getElementById("__search");
   var meta = document.querySelector(".md-search-result__meta");
   var list = document.querySelector(".md-search-result__list");
+  var resultBox = document.querySelector(".md-search-result");
   var scrollwrap = document.querySelector(".md-search__scrollwrap");
   var root = new URL(JSON.parse(config.textContent).base.replace(/\/?$/, "/"), location.href);
 
@@ -236,7 +237,9 @@
       current = { seq: seq, results: found.results, shown: 0, terms: found.terms, busy: false };
       clearList();
       return more(seq).then(function () {
-        if (seq === current.seq) setMeta(summary(found.results, found.terms));
+        if (seq !== current.seq) return;
+        setMeta(summary(found.results, found.terms));
+        resultBox.dataset.query = query;  // which query the list shows (tests wait for it)
       });
     }).catch(function () {
       if (seq === current.seq) setMeta("搜索索引加载失败，请刷新页面后重试");
