@@ -11,7 +11,7 @@ from browser import chromium_page, live_server, shot
 from conftest import TODAY
 
 from generator.build import publish
-from generator.search.recall import sample_words
+from generator.search.samples import sample_words
 from xietiao.demo.generate import make_demo
 from xietiao.model import item_of
 from xietiao.store.engine import Store
