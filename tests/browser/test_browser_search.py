@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import chromium_page, live_server, shot
@@ -22,7 +23,7 @@ TYPED = "<script>alert('xss1')</script><img src=x onerror=alert(2)>"
 
 
 def _secret_project(store: Store) -> None:
-    data = {
+    data: dict[str, Any] = {
         "name": SECRET_NAME,
         "overview": SECRET_TEXT,
         "category": "产业",
@@ -64,7 +65,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path
         first = _published(store)[0]
         # A unit's typed text with markup in it: searchable as text, shown as text.
         store.update(
-            "item", str(first["number"]), lambda d: d.update(content=d["content"] + TYPED), actor="t", action="t"
+            "item", str(first["number"]), lambda d: d.update(content=f"{d['content']}{TYPED}"), actor="t", action="t"
         )
         result = publish(store, root / "site", TODAY)  # mkdocs.yml is strict: a warning fails the build
         assert result.ok, result.error
@@ -76,13 +77,18 @@ def browser_page(site: tuple[Store, Path]) -> Iterator[tuple[str, object, list[s
     store, folder = site
     outside: list[str] = []
     dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
     with live_server(store, folder, TODAY) as (base, _app), chromium_page() as page:
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", on_dialog)
         yield base, page, outside, dialogs
 
 
-def _published(store: Store) -> list[dict[str, object]]:
+def _published(store: Store) -> list[dict[str, Any]]:
     secret = {str(p["number"]) for p in store.all("project", lambda d: bool(d.get("confidential")))}
     meetings = {str(m["number"]) for m in store.all("meeting", lambda d: d.get("status") == "published")}
     return [d for d in store.all("item") if d.get("project") not in secret and d.get("meeting") in meetings]
@@ -95,7 +101,10 @@ def _type(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     box.fill(query)
     box.press("End")
     page.wait_for_function("q => document.querySelector('.md-search-result').dataset.query === q", arg=query)
-    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
+    links: list[str] = page.eval_on_selector_all(
+        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    return links
 
 
 def test_sub_word_and_cross_word_queries_find_their_pages(site, browser_page) -> None:  # type: ignore[no-untyped-def]
