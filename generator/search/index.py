@@ -15,6 +15,7 @@ loads only the shards of its own keys.
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from operator import sub
 
@@ -32,18 +33,13 @@ def shard_of(key: str, shards: int) -> int:
 
 def page_keys(text: str) -> tuple[dict[str, list[int]], dict[str, int]]:
     """Positions of each bigram and the count of each character in a folded text."""
-    pairs: dict[str, list[int]] = {}
+    pairs: defaultdict[str, list[int]] = defaultdict(list)
     for i, pair in enumerate(map(str.__add__, text, text[1:])):
-        if " " not in pair:
-            found = pairs.get(pair)
-            if found is None:
-                pairs[pair] = [i]
-            else:
-                found.append(i)
-    singles: dict[str, int] = {}
-    for c in text:
-        singles[c] = singles.get(c, 0) + 1
-    singles.pop(" ", None)
+        pairs[pair].append(i)
+    for spaced in [p for p in pairs if " " in p]:
+        del pairs[spaced]
+    singles = Counter(text)
+    del singles[" "]
     return pairs, singles
 
 
@@ -51,29 +47,28 @@ class Postings:
     """Postings of every key, filled page by page in page order."""
 
     def __init__(self) -> None:
-        self.lists: dict[str, list[int]] = {}
-        self.last: dict[str, int] = {}
+        self.lists: dict[str, list[int]] = {}  # key -> [last page, then the postings]
 
     def add_page(self, page: int, pairs: dict[str, list[int]], singles: dict[str, int]) -> None:
-        lists, last = self.lists, self.last
-        # One loop per key and page, the gaps computed in C: this is most of the stage's time.
+        lists = self.lists
+        # One step per key and page, the gaps computed in C: this is most of the stage's time.
         for key, positions in pairs.items():
             target = lists.get(key)
             if target is None:
-                target = lists[key] = []
-            target += (page - last.get(key, 0), len(positions), positions[0])
+                target = lists[key] = [0]
+            target += (page - target[0], len(positions), positions[0])
             target += map(sub, positions[1:], positions)
-            last[key] = page
+            target[0] = page
         for key, count in singles.items():
             target = lists.get(key)
             if target is None:
-                target = lists[key] = []
-            target += (page - last.get(key, 0), count)
-            last[key] = page
+                target = lists[key] = [0]
+            target += (page - target[0], count)
+            target[0] = page
 
     def shards(self) -> list[bytes]:
         """The shards as JSON objects {key: postings}, keys sorted: the same input gives the same bytes."""
-        encoded = {k: json.dumps(v, separators=(",", ":")) for k, v in self.lists.items()}
+        encoded = {k: "[" + ",".join(map(str, v[1:])) + "]" for k, v in self.lists.items()}
         total = sum(len(v) + 8 for v in encoded.values())
         count = 1
         while count < MAX_SHARDS and total / count > SHARD_TARGET:
