@@ -29,6 +29,9 @@ _BLOCK = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "source", "area", "embed"})
+# A relative link made of "./", "../" and plain folder names, then an optional query or fragment.
+_SEGMENT = r"[^/?#:\\\s\x00-\x1f\x7f.][^/?#:\\\s\x00-\x1f\x7f]*"
+_RELATIVE = re.compile(rf"(?:\./)?((?:\.\./)*)((?:{_SEGMENT}/)*(?:{_SEGMENT})?)(?:[?#].*)?", re.S)
 MAX_LINK_TEXT = 40  # longer link texts are sentences, not names of the page they point to
 
 
@@ -80,8 +83,19 @@ def page_url(path: str) -> str:
 
 def _target(url: str, href: str) -> str | None:
     """The page a link on `url` points to, relative to the site root; None for outside links."""
-    base = "http://site/" + url
-    parts = urlsplit(urljoin(base, href))
+    simple = _RELATIVE.fullmatch(href)
+    if simple is None:
+        return _target_by_urljoin(url, href)
+    # MkDocs writes "../../projects/P-2026-0041/": resolved here without urljoin, which took most of
+    # the time of reading a page (70,000 links at five years). Anything else goes the general way.
+    ups, rest = simple.group(1).count("../"), simple.group(2)
+    folders = url.split("/")[:-1]
+    folders = folders[: max(0, len(folders) - ups)]
+    return page_url("/".join([*folders, rest]))
+
+
+def _target_by_urljoin(url: str, href: str) -> str | None:
+    parts = urlsplit(urljoin("http://site/" + url, href))
     if parts.netloc != "site" or not parts.path.startswith("/"):
         return None
     return page_url(parts.path[1:])
@@ -96,8 +110,13 @@ def _links(url: str, article: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def read_page(source: str, url: str) -> PageText | None:
-    """The page's searchable text, or None when it has no article or is kept out of the search."""
+def searchable_html(source: str) -> str | None:
+    """The part of a built page the search reads: its article without scripts and without what is
+    marked `data-search-exclude`. None when the page has no article or is kept out of the search.
+
+    A page's search entry is a function of this part and its address alone, so the stage keys its
+    cache by them: the generation time every page shows (marked) does not make a page new.
+    """
     head_end = source.find("</head>")
     if EXCLUDE_MARK in source[: head_end if head_end >= 0 else 0]:
         return None
@@ -105,7 +124,11 @@ def read_page(source: str, url: str) -> PageText | None:
     closed = source.rfind("</article>")
     if opened is None or closed < opened.end():
         return None
-    article = _drop_marked(_SKIPPED.sub(" ", source[opened.end() : closed]))
+    return _drop_marked(_SKIPPED.sub(" ", source[opened.end() : closed]))
+
+
+def read_article(article: str, url: str) -> PageText | None:
+    """The searchable text of a page's article (from `searchable_html`); None when it has no title."""
     sections: list[Section] = []
     anchor, heading, at = "", "", 0
     title = ""
@@ -119,6 +142,12 @@ def read_page(source: str, url: str) -> PageText | None:
     if not title:
         return None
     return PageText(url, title, tuple(sections), _links(url, article))
+
+
+def read_page(source: str, url: str) -> PageText | None:
+    """The page's searchable text, or None when it has no article or is kept out of the search."""
+    article = searchable_html(source)
+    return read_article(article, url) if article is not None else None
 
 
 def _add_section(sections: list[Section], anchor: str, heading: str, fragment: str) -> None:

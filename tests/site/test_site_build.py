@@ -283,15 +283,22 @@ def test_chinese_search_finds_parts_of_long_words(built) -> None:  # type: ignor
 def test_second_publish_swaps_keeps_previous_and_reuses_what_the_search_read(built) -> None:  # type: ignore[no-untyped-def]
     store, site, _, _ = built
     before = os.readlink(site)
+    cache = site.parent / ".site-build-cache" / "search-pages"
+    cached = {p.name: p.stat().st_ino for p in cache.iterdir()}
     result = publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16, 0))
     assert result.ok, result.error
     after = os.readlink(site)
     assert after != before
     versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir())
     assert versions == sorted({Path(before).name, Path(after).name})
-    cache = site.parent / ".site-build-cache" / "search-pages.json"
-    assert cache.is_file()
     assert "2026年11月28日 16:00" in page(site, "")
+    # Every page shows the new generation time, yet the search read none of them again...
+    assert {p.name: p.stat().st_ino for p in cache.iterdir()} == cached
+    # ...and its files are the same bytes.
+    old, new = site.parent / before / "search", site.parent / after / "search"
+    files = sorted(p.relative_to(old) for p in old.rglob("*.json"))
+    assert files and files == sorted(p.relative_to(new) for p in new.rglob("*.json"))
+    assert all((old / f).read_bytes() == (new / f).read_bytes() for f in files)
 
 
 def test_failed_build_keeps_the_live_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
