@@ -9,8 +9,10 @@ the built sites between runs (building five years of data takes minutes).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -21,9 +23,10 @@ from pathlib import Path
 
 from generator.build import publish
 from generator.search.samples import sample_crossing, sample_words
-from generator.search.stage import build_search
+from generator.search.stage import SearchStats, build_search
 from xietiao.config import DISTRICT_TZ
 from xietiao.demo.generate import make_demo
+from xietiao.jsonvalue import Doc
 from xietiao.store.engine import Store
 
 from .common import figure
@@ -34,13 +37,19 @@ TODAY = date(2026, 11, 28)
 BUILT_AT = datetime(2026, 11, 28, 18, 0, tzinfo=DISTRICT_TZ)
 COLD_RUNS = 7
 WORDS, CROSSING, NUMBERS = 200, 100, 50
+GENERATED = re.compile(r"生成时间：[^<]*")
 PAGEFIND_PAGES = "{projects/P-*,meetings/2*,about}/index.html"
+
+
+def _confidential_data(doc: Doc) -> bool:
+    data = doc.get("data")
+    return isinstance(data, dict) and bool(data.get("confidential"))
 
 
 def _published(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(text, meeting page) of every published item, and (number, its page) for items and projects."""
     secret = {str(p["number"]) for p in store.all("project", lambda d: bool(d.get("confidential")))}
-    secret |= {str(p["number"]) for p in store.all("project", lambda d: bool(d["data"].get("confidential")))}
+    secret |= {str(p["number"]) for p in store.all("project", _confidential_data)}
     published = {str(m["number"]) for m in store.all("meeting", lambda d: d.get("status") == "published")}
     items = [d for d in store.all("item") if d.get("project") not in secret and d.get("meeting") in published]
     texts = [(str(d["content"]), f"meetings/{d['meeting']}/") for d in items]
@@ -78,32 +87,74 @@ def _sites(root: Path, scale: str) -> tuple[Path, Path, Path | None, list[tuple[
     return site.resolve(), old.site, _pagefind(site.resolve(), root / f"pagefind-{scale}", scale), texts, numbers
 
 
+def _timed(site: Path, cache: Path, fresh: bool = True) -> tuple[SearchStats, float, float]:
+    """The search stage on `site` (into a new search folder, as a publish does, unless `fresh` is False)."""
+    if fresh:
+        shutil.rmtree(site / "search", ignore_errors=True)
+    wall, cpu = time.perf_counter(), time.process_time()
+    stats = build_search(site, cache)
+    return stats, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def _site_stage(site: Path, root: Path, scale: str) -> None:
-    cache = root / "search-cache"
+    """Time the search stage on a copy of the built pages: from an empty cache, then as later publishes
+    find the pages (every page shows a new generation time; one meeting page changed too), then again
+    into the folder that already holds the index. Then bring the served site's index up to date."""
+    work, cache = root / f"stage-{scale}", root / "search-cache"
+    shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
-    cpu = time.process_time()
-    cold = build_search(site, cache)
-    cold_cpu, cpu = time.process_time() - cpu, time.process_time()
-    warm = build_search(site, cache)
-    warm_cpu = time.process_time() - cpu
-    figure(f"search_site_build_cold_{scale}", cold.seconds, "s")
-    figure(f"search_site_build_cold_cpu_{scale}", cold_cpu, "s (CPU time: less swayed by a shared machine)")
-    figure(f"search_site_build_warm_{scale}", warm.seconds, "s")
-    figure(f"search_site_build_warm_cpu_{scale}", warm_cpu, "s")
+    pages = [p for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("assets", "search")]
+    for page in pages:
+        (work / page.relative_to(site)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, work / page.relative_to(site))
+    runs = {"cold": _timed(work, cache)}
+    for page in work.rglob("index.html"):  # published an hour later: a new generation time on every page
+        page.write_text(GENERATED.sub("生成时间：2026年11月28日 19:05", page.read_text("utf-8")), "utf-8")
+    runs["later"] = _timed(work, cache)
+    meeting = sorted(work.glob("meetings/2*/index.html"))[0]  # and one decision more on a meeting page
+    text = meeting.read_text("utf-8")
+    at = text.rindex("</article>")
+    meeting.write_text(text[:at] + "<p>补充议定：协调电力接入，限期办结。</p>" + text[at:], "utf-8")
+    runs["one_page"] = _timed(work, cache)
+    runs["same_folder"] = _timed(work, cache, fresh=False)
+    for name, (stats, wall, cpu) in runs.items():
+        figure(f"search_site_build_{name}_{scale}", wall, "s")
+        figure(f"search_site_build_{name}_cpu_{scale}", cpu, "s (CPU time: less swayed by a shared machine)")
+        figure(f"search_site_build_{name}_read_{scale}", stats.read, f"pages read, {stats.runs_built} runs built")
+    cold = runs["cold"][0]
     figure(f"search_site_index_{scale}", cold.bytes / 1e6, "MB")
     figure(f"search_site_pages_{scale}", cold.pages, "pages")
     figure(f"search_site_shards_{scale}", cold.shards, "files")
+    figure(f"search_site_files_{scale}", sum(1 for p in (work / "search").rglob("*") if p.is_file()), "files")
+    build_search(site, cache)  # the served site's index, made by this code (the site may be from an older run)
+
+
+def _pagefind_command() -> list[str] | None:
+    """How to run Pagefind here, if at all: it is optional and never installed by the benchmark.
+
+    XIETIAO_PAGEFIND names a pagefind binary (or "off"); otherwise the Python package (the
+    `pagefind` extra of pyproject.toml), otherwise a `pagefind` on PATH (its npm package, say).
+    """
+    chosen = os.environ.get("XIETIAO_PAGEFIND", "")
+    if chosen == "off":
+        return None
+    if chosen:
+        return [chosen]
+    if importlib.util.find_spec("pagefind") is not None:
+        return [sys.executable, "-m", "pagefind"]
+    found = shutil.which("pagefind")
+    return [found] if found else None
 
 
 def _pagefind(site: Path, out: Path, scale: str) -> Path | None:
-    try:
-        import pagefind  # noqa: F401
-    except ImportError:
-        figure("search_pagefind", "not-installed (pip install 'pagefind[extended]')")
+    pagefind = _pagefind_command()
+    if pagefind is None:
+        hint = "pip install -e '.[pagefind]', or XIETIAO_PAGEFIND=/path/to/pagefind"
+        figure("search_pagefind", f"skipped (optional comparison; to include it: {hint})")
         return None
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out / "pagefind")]
+    command = [*pagefind, "--site", str(site), "--output-path", str(out / "pagefind")]
     command += ["--glob", PAGEFIND_PAGES, "--root-selector", "article", "--exclude-selectors", "[data-search-exclude]"]
     done = subprocess.run([*command, "--force-language", "zh", "--quiet"], capture_output=True, text=True)
     if done.returncode != 0:

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from backrefs import bre
 
@@ -94,7 +95,7 @@ def dictionary_words(names: Iterable[str]) -> dict[str, int]:
     sources = [*DOMAIN_WORDS, *town_names(), *(n for u in all_units() for n in (u.name, *u.aliases)), *names]
     for source in sources:
         for run in HAN.findall(clean(source)):
-            if 2 <= len(run) <= MAX_WORD:
+            if isinstance(run, str) and 2 <= len(run) <= MAX_WORD:
                 words[run] = USER_FREQ
     return words
 
@@ -134,7 +135,7 @@ class Segmenter:
     def __init__(self, words: dict[str, int], engine: str = "auto") -> None:
         self.words = words
         self.engine = _engine(engine)
-        self._cutter = None
+        self._cutter: Any = None  # jieba's Tokenizer or rjieba's Jieba: both cut text the same way
 
     def version(self) -> str:
         """Which segmenter and version: cached segmentations of another one are not reused."""
@@ -142,7 +143,7 @@ class Segmenter:
 
         return f"{self.engine}-{version(self.engine)}"
 
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
+    def _tokenizer(self) -> Any:
         if self._cutter is None:
             if self.engine == "rjieba":
                 import rjieba

@@ -82,7 +82,8 @@ def browser_page(site: tuple[Store, Path]) -> Iterator[tuple[str, object, list[s
         dialogs.append(dialog.message)
         dialog.dismiss()
 
-    with live_server(store, folder, TODAY) as (base, _app), chromium_page() as page:
+    with live_server(store, folder, TODAY) as (base, _app), chromium_page() as opened:
+        page: Any = opened  # Playwright's Page (tests/browser.py types it as object)
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
         page.on("dialog", on_dialog)
         yield base, page, outside, dialogs
