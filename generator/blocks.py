@@ -98,8 +98,9 @@ def month_label(month: str) -> str:
 def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
     """Monthly progress of the items, newest month first, as one raw HTML block.
 
-    It is kept out of the search index (data-search-exclude): 30,000 monthly reports over
-    five years would be most of the index, and the decisions are what readers search.
+    Only each item's latest report is in the site search, so that what a unit reported this month
+    can be found; older ones are marked data-search-exclude: 30,000 monthly reports over five years
+    would be most of the index, and the decisions are what readers search.
     """
     entries: list[tuple[str, AgreedItem, Progress]] = []
     for item in items:
@@ -107,25 +108,22 @@ def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
     if not entries:
         return Md("尚无月度进展报告。")
     entries.sort(key=lambda e: (e[0], e[1].number), reverse=True)
-    parts = ['<div class="xt-timeline" data-search-exclude>']
+    parts = ['<div class="xt-timeline">']
     month = None
     for m, item, r in entries:
         if m != month:
             close = "</ul>" if month is not None else ""
-            parts.append(f'{close}<p class="xt-month">{html_text(month_label(m))}</p><ul>')
+            parts.append(f'{close}<p class="xt-month" data-search-exclude>{html_text(month_label(m))}</p><ul>')
             month = m
-        parts.append(_timeline_entry(item, r, links))
+        latest = site.progress[item.number][0] == r
+        parts.append(_entry_html(links.url(f"meetings/{item.meeting}.md"), item.number, r, latest))
     parts.append("</ul></div>")
     return Md("\n".join(parts))
 
 
-def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
-    return _entry_html(links.url(f"meetings/{item.meeting}.md"), item.number, r)
-
-
 # Thirty thousand reports at five years: each entry is made once and kept while it is the same.
 @lru_cache(maxsize=1 << 17)
-def _entry_html(href: str, number: str, r: Progress) -> str:
+def _entry_html(href: str, number: str, r: Progress, searched: bool) -> str:
     head = f'<a href="{href}">{html_text(number)}</a> {html_text(r.status)}'
     if r.percent is not None:
         head += f"（{r.percent}%）"
@@ -134,4 +132,4 @@ def _entry_html(href: str, number: str, r: Progress) -> str:
         for label, value in (("进展", r.progress), ("下一步", r.next_steps), ("困难", r.difficulties))
         if value
     ]
-    return "<li>" + "<br>".join(lines) + "</li>"
+    return ("<li>" if searched else "<li data-search-exclude>") + "<br>".join(lines) + "</li>"

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from generator.catalogue import PageCache
 from generator.incremental.records import RecordCache
-from generator.incremental.tracking import Memo
 from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
@@ -37,8 +36,6 @@ from generator.output.versions import (
     new_name,
     switch,
 )
-from generator.search.dictionary import dictionary_words, user_dict_text
-from generator.search.documents import search_entries
 from generator.sitedata import read_site_data
 from generator.views import SiteData
 from xietiao.instance.layout import SiteSources
@@ -102,8 +99,6 @@ class _Inputs:
     """Everything a build needs besides the toolchain: the docs, the search stage's inputs, the stamp."""
 
     files: dict[str, bytes]  # the docs folder: hand-written content and generated pages
-    entries: bytes
-    user_dict: bytes
     stamp: Stamp
     manifest: Manifest
     sources: SiteSources  # the instance's mkdocs.yml and hand-written pages
@@ -126,7 +121,6 @@ class SitePublisher:
     def __init__(self) -> None:
         self.records = RecordCache()
         self.pages = PageCache()
-        self.entries = Memo()  # the search entries made from the data, kept like the pages
 
     def publish(
         self,
@@ -174,9 +168,6 @@ class SitePublisher:
     def _inputs(self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources) -> _Inputs:
         markdown = self.pages.markdown(site)
         files = content_files(*sources.content) | {path: text.encode("utf-8") for path, text in markdown.items()}
-        entries = json.dumps(search_entries(site, self.entries), ensure_ascii=False)
-        words = dictionary_words(p.name for p in site.projects.values())
-        user_dict = user_dict_text(words).encode("utf-8")
         stamp = Stamp(
             published=built_at.isoformat(timespec="seconds"),
             published_zh=f"{zh_date(built_at.date())} {built_at:%H:%M}",
@@ -186,10 +177,9 @@ class SitePublisher:
         manifest = Manifest(
             fingerprint=toolchain_fingerprint(sources.mkdocs_yml),
             sources={path: digest(data) for path, data in files.items()},
-            search=digest(entries.encode("utf-8") + b"\0" + user_dict),
             stamp=digest(stamp.basis.encode("utf-8")),
         )
-        return _Inputs(files, entries.encode("utf-8"), user_dict, stamp, manifest, sources)
+        return _Inputs(files, stamp, manifest, sources)
 
     def _build(
         self,
@@ -241,15 +231,8 @@ class SitePublisher:
         before: Manifest | None,
         stages: _Stages,
     ) -> dict[str, int]:
-        entries, user_dict = staging / "search-entries.json", staging / "jieba-user.txt"
-        entries.write_bytes(inputs.entries)
-        user_dict.write_bytes(inputs.user_dict)
         sources = inputs.manifest.sources
         changed = sorted(p for p in sources if before is None or before.sources.get(p) != sources[p])
-        # The search plugin indexes the hand-written pages only (generated ones are indexed from the
-        # data): they are rendered on every build, so that its index is always complete.
-        hand = content_files(*inputs.sources.content)
-        changed += sorted(p for p in hand if p.endswith(".md") and p not in changed)
         job = {
             "config": str(inputs.sources.mkdocs_yml),
             "docs": str(where.docs),
@@ -257,8 +240,6 @@ class SitePublisher:
             "incremental": before is not None,
             "live": str(live) if live else "",
             "changed": changed,
-            "user_dict": str(user_dict),
-            "entries": str(entries),
             "cache": str(where.cache),
         }
         (staging / "job.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")

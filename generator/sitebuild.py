@@ -2,14 +2,16 @@
 
 Usage: python -m generator.sitebuild JOB.json (see Job for its fields)
 
-A child process keeps MkDocs' and jieba's global state, logging and memory out of the
-long-running server. It prints "STAGE <name>" when a stage starts and "INDEX <json>"
-with the search stage's figures; problems go to stderr and the exit status is 1.
+A child process keeps MkDocs' global state, logging and memory out of the long-running
+server. It prints "STAGE <name>" when a stage starts and "INDEX <json>" with the search
+stage's figures; problems go to stderr and the exit status is 1.
 
 An incremental build runs MkDocs' dirty mode over a clone of the live version made of hard links
 (output/versions.py). MkDocs writes its files in place, which would write through the links into
 the live site: every file it is about to write is unlinked first (the Incremental plugin below),
-so that it writes a new file instead.
+so that it writes a new file instead. The search stage (generator/search) then reads the built pages
+and writes its index beside them, reading again only pages whose searchable part changed (its page
+cache is kept in the build cache, between publishes).
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ import logging
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 STAGE_BUILD = "构建站点"
-STAGE_INDEX = "分词索引与压缩"
+STAGE_INDEX = "搜索索引与压缩"
 # Files MkDocs writes on every build besides pages and copied files.
 ALWAYS_WRITTEN = ("sitemap.xml.gz", "search/search_index.json")
 SIDECARS = (".gz", ".br")  # precompressed copies (output/compress.py), kept with their file
@@ -39,9 +41,7 @@ class Job:
     incremental: bool
     live: str  # the live version `site` was cloned from ("" for a full build)
     changed: list[str]  # docs files that differ from the live version's sources (incremental only)
-    user_dict: str
-    entries: str
-    cache: str
+    cache: str  # the build cache: the theme's compiled templates, the search stage's page cache
 
 
 class _Collect(logging.Handler):
@@ -100,14 +100,10 @@ def _incremental_plugin(changed: set[str], expected: set[str], templates: Path) 
 
 
 def _without_jieba() -> None:
-    """Material's search plugin imports jieba (a second) only to segment pages, which it must not do here.
-
-    With rjieba there (search/dictionary.py uses it), jieba is never needed in this process.
-    """
-    import importlib.util
-
-    if importlib.util.find_spec("rjieba") is not None:
-        sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
+    """Material's search plugin imports jieba (a second) when it is installed (the test extras install it
+    for the benchmark) to segment the pages it indexes. Its index is not used (the site's search is built
+    from the pages by generator/search): the import is refused, so the plugin segments nothing."""
+    sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
 
 
 def build_site(job: Job) -> set[str]:
@@ -117,8 +113,6 @@ def build_site(job: Job) -> set[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    # The search plugin would segment every page with jieba on every build. We do it
-    # afterwards with a cache (search/stage.py), so the plugin's own segmentation is off.
     assert hasattr(search_plugin, "jieba"), "Material 的搜索插件已改版：请检查 generator/sitebuild.py"
     search_plugin.jieba = None
     site = Path(job.site)
@@ -135,13 +129,14 @@ def build_site(job: Job) -> set[str]:
 
 
 def prune(site: Path, expected: set[str]) -> int:
-    """Remove what MkDocs did not produce this time (pages that are gone, the last search index's files)."""
+    """Remove what MkDocs did not produce this time (pages that are gone). The search folder is the search
+    stage's: it keeps the files of the live index that it uses again and removes the others itself."""
     from generator.output.versions import files_of
 
     removed = 0
     for rel, path in files_of(site).items():
         own = rel[:-3] if rel.endswith(SIDECARS) else rel
-        if own not in expected:
+        if own not in expected and not _search_output(own):
             os.unlink(path)
             removed += 1
     for folder, dirs, _ in os.walk(site, topdown=False):
@@ -153,13 +148,13 @@ def prune(site: Path, expected: set[str]) -> int:
     return removed
 
 
-def html_pages(files: dict[str, str]) -> tuple[str, ...]:
-    return tuple(sorted(rel for rel in files if rel.endswith(".html")))
-
-
-def written_now(files: dict[str, str], pages: tuple[str, ...], incremental: bool) -> frozenset[str]:
-    # In a clone, a file this build did not write is still a hard link shared with the live version.
-    return frozenset(p for p in pages if not incremental or os.stat(files[p]).st_nlink == 1)
+def drop_orphan_sidecars(folder: Path) -> None:
+    """Precompressed copies whose file the search stage removed (cloned from the live version)."""
+    for current, _, names in os.walk(folder):
+        present = set(names)
+        for name in names:
+            if name.endswith(SIDECARS) and name[:-3] not in present:
+                os.unlink(os.path.join(current, name))
 
 
 def main(argv: list[str]) -> int:
@@ -190,25 +185,22 @@ def _search_output(rel: str) -> bool:
 
 
 def index_and_compress(job: Job, site: Path) -> dict[str, int]:
-    """The search stage, with the precompression of MkDocs' output beside it (zlib and Brotli run on the
-    other core while the stage segments); then the stage's own files are compressed."""
+    """The search stage, with the precompression of MkDocs' output beside it (gzip and Brotli run on the
+    other core while the stage reads the pages); then the stage's own files are compressed."""
     from generator.output.compress import precompress
     from generator.output.versions import files_of, relink_identical
-    from generator.search.stage import SearchJob, build_search_index
+    from generator.search.stage import build_search
 
     live = Path(job.live) if job.live else None
     # Files written again with the same bytes become links to the live ones again: they keep their
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
     changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
-    files = files_of(site)
-    pages = html_pages(files)
-    search = SearchJob(
-        site, pages, written_now(files, pages, job.incremental), Path(job.entries), Path(job.user_dict), Path(job.cache)
-    )
     with ThreadPoolExecutor(max_workers=1) as pool:
         pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
-        stats = build_search_index(search)
+        found = build_search(site, Path(job.cache))
         compressed = pages_done.result()
+    drop_orphan_sidecars(site / SEARCH_FOLDER)
+    stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     if live:
         changed += len(relink_identical(site, live, select=_search_output))
     compressed += precompress(site, live, _search_output)

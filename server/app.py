@@ -72,7 +72,8 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *notify_routes.routes(),
         *unit_admin.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
-        # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
+        # The site is a symlink swapped at each publish; StaticFiles resolves it per request. Its text
+        # files (pages, the search index) are sent as the publish precompressed them (server/site.py).
         Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),
     ]
 

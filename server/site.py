@@ -23,8 +23,9 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Receive, Scope, Send
 
-# Material's bundles carry their content hash in the name: bundle.79ae519e.min.js, main.484c7ddc.min.css.
-FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+# Material's bundles carry their content hash in the name: bundle.79ae519e.min.js, main.484c7ddc.min.css;
+# so do the search's shards and page texts (search/s/<hash>.json, search/t/<hash>.json, generator/search).
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$|(?:^|/)search/[st]/[0-9a-f]{16}\.json$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")

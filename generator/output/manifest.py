@@ -14,24 +14,22 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parent.parent
 # Whatever shapes the built files other than the Markdown sources: a change in any of them
 # (an upgrade, an edited template or config) makes the next publish a full build.
-TOOLS = ("mkdocs", "mkdocs-material", "brotli", "jieba", "rjieba")
+TOOLS = ("mkdocs", "mkdocs-material", "brotli")
+# The theme's overrides (custom_dir) beside mkdocs.yml, by the name the package's and `xietiao init`'s
+# configuration give them. A district that points custom_dir elsewhere runs `xietiao build --full` after
+# editing them.
+OVERRIDES = "overrides"
 
 
 @dataclass(frozen=True)
 class Manifest:
     fingerprint: str  # the toolchain (see toolchain_fingerprint)
     sources: dict[str, str]  # docs path -> digest of its bytes
-    search: str  # digest of the search stage's own inputs (entries from the data, user dictionary)
     stamp: str  # digest of what the stamp says about the data (which minutes), not when or why
 
     def same_site(self, other: Manifest) -> bool:
         """Would a build from `other`'s inputs give this version's files (the stamp's time aside)?"""
-        return (self.fingerprint, self.sources, self.search, self.stamp) == (
-            other.fingerprint,
-            other.sources,
-            other.search,
-            other.stamp,
-        )
+        return (self.fingerprint, self.sources, self.stamp) == (other.fingerprint, other.sources, other.stamp)
 
 
 def toolchain_fingerprint(config: Path) -> str:
@@ -39,6 +37,10 @@ def toolchain_fingerprint(config: Path) -> str:
     for path in sorted(GENERATOR.rglob("*")):
         if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes())
+    theme = config.parent / OVERRIDES
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            digest.update(b"theme/" + path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
     for name in TOOLS:
         try:
             digest.update(f"{name}={version(name)}".encode())

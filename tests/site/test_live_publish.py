@@ -19,6 +19,7 @@ from generator.output.stamp import published_day
 from server.publisher import Publisher
 from server.schedule import CATCH_UP_REASON, DAILY_REASON, DailyPublish, next_daily
 from xietiao.config import DISTRICT_TZ
+from xietiao.instance.layout import SiteSources
 from xietiao.store.engine import Store
 
 
@@ -84,9 +85,12 @@ def test_site_files_are_revalidated_compressed_or_cached_for_good(store: Store, 
             headers={"Accept-Encoding": "identity", "If-Modified-Since": page.headers["last-modified"]},
         )
         assert since.status_code == 304
-        zipped = httpx.get(f"{base}/search/search_index.json", headers={"Accept-Encoding": "gzip"})
+        zipped = httpx.get(f"{base}/search/index.json", headers={"Accept-Encoding": "gzip"})
         assert zipped.headers["content-encoding"] == "gzip" and zipped.headers["cache-control"] == "no-cache"
-        assert zipped.json()["docs"]
+        assert zipped.json()["pages"]
+        shard = httpx.get(f"{base}/search/s/{zipped.json()['shards'][0]}.json", headers={"Accept-Encoding": "br"})
+        assert shard.headers["content-encoding"] == "br"  # named by its content: never changes, kept a year
+        assert shard.headers["cache-control"] == "public, max-age=31536000, immutable"
         plain = httpx.get(f"{base}/stamp.json", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers and plain.json()["reason"] == "首次发布"
         assert plain.headers["cache-control"] == "no-cache" and plain.headers["etag"] != etag
@@ -109,7 +113,7 @@ def test_the_daily_publish_runs_after_midnight_and_catches_up_at_start(store: St
     def now() -> datetime:
         return datetime.now(DISTRICT_TZ) + offset
 
-    publisher = Publisher(store, site, lambda: now().date(), now, site_builder())
+    publisher = Publisher(store, site, lambda: now().date(), now, site_builder(SiteSources()))
     daily = DailyPublish(publisher, now, lambda: published_day(site))
     daily.start()
     try:

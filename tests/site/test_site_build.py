@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import BuildResult, SitePublisher, publish
 from generator.output.versions import TRASH
-from generator.search.recall import OfflineSearch, measure_recall
+from generator.search.query import SiteSearch
 from xietiao.config import MKDOCS_YML
 from xietiao.instance.layout import SiteSources
 from xietiao.store.engine import Store
@@ -63,7 +63,7 @@ def html_pages(site: Path) -> list[Path]:
 def test_publish_reports_stages_and_builds_every_page(built) -> None:  # type: ignore[no-untyped-def]
     _, site, result, stages = built
     assert result.ok, result.error
-    assert stages == ["读取数据", "生成页面", "构建站点", "分词索引与压缩", "切换上线"]
+    assert stages == ["读取数据", "生成页面", "构建站点", "搜索索引与压缩", "切换上线"]
     assert result.mode == "full" and result.index["pruned"] == 0     # MkDocs wrote nothing it did not list
     assert [name for name, _ in result.stages] == stages
     assert result.pages == len(html_pages(site)) - 1        # every page plus MkDocs' 404.html
@@ -192,22 +192,29 @@ def test_every_internal_link_resolves(built) -> None:  # type: ignore[no-untyped
 
 def test_chinese_search_finds_parts_of_long_words(built) -> None:  # type: ignore[no-untyped-def]
     _, site, _, _ = built
-    search = OfflineSearch(site)
+    search = SiteSearch(site)
+
+    def pages(query: str) -> list[str]:
+        return [f.url for f in search.find(query) if f.exact]
+
     for word in ("用地预审", "预审", "财政预算", "预算", "自然资源", "资源", "规划分局", "智慧产业园", "产业园"):
-        assert search.find(word), word
-    assert "meetings/2026-10/" in search.find("预算")       # only 财政预算 is written there
+        assert pages(word), word
+    assert "meetings/2026-10/" in pages("预算")       # only 财政预算 is written there
     words = [("预审", "meetings/2026-11/"), ("用地", "meetings/2026-11/"), ("设计审查", "meetings/2026-10/"),
-             ("资金", "meetings/2026-10/"), ("资源", "meetings/2026-11/"), ("手续", "meetings/2026-11/")]
-    assert measure_recall(site, words) == 1.0
+             ("资金", "meetings/2026-10/"), ("资源", "meetings/2026-11/"), ("手续", "meetings/2026-11/"),
+             ("加快办理用", "meetings/2026-11/"), ("政预", "meetings/2026-10/")]    # across words, too
+    assert all(where in pages(word) for word, where in words), [w for w, p in words if p not in pages(w)]
 
 
-def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> None:  # type: ignore[no-untyped-def]
+def test_second_publish_swaps_keeps_previous_and_reuses_what_the_search_read(built) -> None:  # type: ignore[no-untyped-def]
     store, site, first, _ = built
     before = os.readlink(site)
     publisher = SitePublisher()  # as the server keeps one: pages are made again only when their data changed
     # Nothing changed: no build, no new version.
     same = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 15, 45))
     assert same.ok and same.mode == "unchanged" and os.readlink(site) == before
+    cache = site.parent / ".site-build-cache" / "search-pages"
+    cached = {p.name: p.stat().st_ino for p in cache.iterdir()}
     add_progress(store, "R-2026-0002", "2026-10-01", "道路设计审查意见已回复")
     result = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16, 0), reason="月度进展报告")
     assert result.ok, result.error
@@ -216,15 +223,16 @@ def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> N
     assert after != before
     versions = sorted(p.name for p in (site.parent / ".site-versions").iterdir() if not p.name.startswith(TRASH))
     assert versions == sorted({Path(before).name, Path(after).name})
-    cache = site.parent / ".site-build-cache" / "segments.json"
-    assert cache.is_file()
-    # Every search entry but the changed project's was segmented before and is reused, not redone.
-    assert result.index["entries"] == first.index["entries"]
-    assert result.index["segmented"] == 1 and result.index["reused"] == first.index["entries"] - 1
-    # Only the project's page and the home page (what changed since the meeting) were made again.
+    # Only the project's page and the home page (what changed since the meeting) were made again...
     assert result.made == 2
     assert "道路设计审查意见已回复" in page(site, "projects/P-2026-0002")
     assert json.loads((site / "stamp.json").read_text("utf-8"))["published_zh"] == "2026年11月28日 16:00"
+    # ...and the search read only those again: every other page's parts came from its cache, untouched.
+    assert 1 <= result.index["read"] <= 2 < result.index["pages"] == first.index["pages"]
+    now = {p.name: p.stat().st_ino for p in cache.iterdir()}
+    assert all(now[name] == ino for name, ino in cached.items() if name in now)
+    assert len(cached.keys() - now.keys()) <= 3  # the changed page's parts and text, the run holding it
+    assert "projects/P-2026-0002/" in [f.url for f in SiteSearch(site).find("道路设计审查意见已回复") if f.exact]
 
 
 def test_failed_build_keeps_the_live_site(tmp_path: Path) -> None:

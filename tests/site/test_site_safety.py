@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import publish
-from xietiao.config import MKDOCS_YML
+from generator.search.query import SiteSearch
+from xietiao.config import CONTENT_DIR, MKDOCS_YML
 from xietiao.store.engine import Store
 
 from test_site_build import (BUILT, TODAY, add_issue, add_item, add_material, add_meeting, add_progress,
@@ -88,9 +89,16 @@ def test_confidential_records_reach_no_file_of_the_site(secret_site: Path) -> No
         for secret in SECRETS:
             assert secret not in text, f"{secret} in {path}"
     assert checked > 50
-    assert (secret_site / "search" / "search_index.json").is_file()
+    assert (secret_site / "search" / "index.json").is_file()
     assert not (secret_site / "projects" / "P-2026-0003").exists()
     assert not (secret_site / "projects" / "P-2026-0004").exists()
+
+
+def test_a_confidential_projects_words_find_nothing(secret_site: Path) -> None:
+    search = SiteSearch(secret_site)
+    for word in ("XTSECRETPROJ", "绝密甲乙丙丁戊", "甲乙丙", "XTSECRETITEM", "XTSECRETTALK", "P-2026-0003", "XTSECRETFLAG"):
+        assert search.find(word) == [], word
+    assert search.find("完善园区配套")          # the public item of the same meeting is found
 
 
 def test_public_parts_around_secrets_are_still_published(secret_site: Path) -> None:
@@ -262,12 +270,16 @@ def test_attack_text_is_shown_as_text(attack_site: Path) -> None:
     assert "| 列1 | 列2 |" in meeting
 
 
-def test_search_index_holds_no_markup_from_user_text(attack_site: Path) -> None:
-    index = json.loads((attack_site / "search/search_index.json").read_text("utf-8"))
-    for doc in index["docs"]:
-        for field in ("title", "text", "subwords"):
-            value = doc.get(field, "")
-            assert not re.search(r"<(script|img|iframe|style|a|div|svg)\b", value), (doc["location"], value[:200])
+def test_search_files_hold_typed_text_and_the_script_sets_it_only_as_text(attack_site: Path) -> None:
+    folder = attack_site / "search"
+    texts = sorted((folder / "t").glob("*.json"))
+    assert texts and (folder / "index.json").is_file()
+    assert not (folder / "search_index.json").exists()          # the theme's own index is not kept
+    bodies = " ".join(json.loads(p.read_text("utf-8"))["b"] for p in texts)
+    assert "<script>alert('xss1')</script>" in bodies            # searchable as typed: it is data
+    script = (CONTENT_DIR / "javascripts" / "search.js").read_text("utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function("):
+        assert sink not in script, sink
 
 
 # -- offline --------------------------------------------------------------------

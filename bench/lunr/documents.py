@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.incremental.tracking import Memo
 from generator.views import SiteData
 from xietiao.ledger.colours import zh_date
 from xietiao.model import Meeting
@@ -33,11 +32,6 @@ def project_entry(site: SiteData, number: str) -> Entry:
         parts += [q.number, q.kind, q.problem, q.ask]
     for i in site.by_project.get(number, []):
         parts += [i.number, i.content, i.lead_unit, *i.co_units]
-        # The item's latest monthly report, so that what a unit reported this month can be found;
-        # older reports stay on the page only (all of them would be most of the index at five years).
-        latest = site.progress.get(i.number)
-        if latest:
-            parts += [latest[0].progress, latest[0].next_steps, latest[0].difficulties]
     parts += [x.name for x in p.persons]
     material = site.materials.get(number)
     if material:
@@ -64,18 +58,10 @@ def meeting_entry(site: SiteData, m: Meeting) -> Entry:
     }
 
 
-def search_entries(site: SiteData, memo: Memo | None = None) -> list[Entry]:
-    """One entry per project and meeting page (the data is already redacted: see generator.redaction); with a
-    `memo` kept between publishes, an entry is made again only when what it read of the data changed."""
-    if memo is None:
-        memo = Memo()
-    memo.start(site)
-    entries = [
-        memo.get(("project", n), n, lambda s, n=n: project_entry(s, n))  # type: ignore[misc]
-        for n in sorted(site.projects)
-    ]
-    entries += [memo.get(("meeting", m.number), m, lambda s, m=m: meeting_entry(s, m)) for m in site.meetings]  # type: ignore[misc]
-    memo.finish()
+def search_entries(site: SiteData) -> list[Entry]:
+    """One entry per project and meeting page (the data is already redacted: see generator.redaction)."""
+    entries = [project_entry(site, n) for n in sorted(site.projects)]
+    entries += [meeting_entry(site, m) for m in site.meetings]
     return entries
 
 
