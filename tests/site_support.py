@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import brotli
+
 from xietiao.store.engine import Store
 
 CREATED = "2026-06-01T09:00:00+08:00"
@@ -327,3 +334,19 @@ def seed(store: Store) -> None:
                 actor="test",
                 action="快照",
             )
+
+
+def site_texts(site: Path) -> Iterator[tuple[Path, str]]:
+    """Every built file as text, as a reader or the search would see it."""
+    for path in sorted(site.resolve().rglob("*")):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        elif path.suffix == ".br":
+            raw = brotli.decompress(raw)
+        text = raw.decode("utf-8", errors="ignore")
+        if path.suffix == ".json":
+            text = json.dumps(json.loads(text), ensure_ascii=False)  # JSON may escape non-ASCII
+        yield path, text

@@ -112,5 +112,7 @@ def test_the_live_version_was_never_written_to(year: tuple[Store, Path]) -> None
     assert "首次发布" in stamp and "增量发布测试" not in (previous / "index.html").read_text("utf-8")
     # Files the two versions share are one file on disk (hard links), not copies.
     live = (root / "live" / "site").resolve()
-    shared = [rel for rel, path in files_of(previous).items() if (live / rel).exists() and os.path.samefile(path, live / rel)]
+    shared = [
+        rel for rel, path in files_of(previous).items() if (live / rel).exists() and os.path.samefile(path, live / rel)
+    ]
     assert len(shared) > len(files_of(previous)) // 2

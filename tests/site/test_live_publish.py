@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import brotli
 import gzip
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import brotli
 import httpx
 import pytest
 from conftest import TODAY, fixed_now

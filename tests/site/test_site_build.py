@@ -11,14 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from generator.build import BuildResult, SitePublisher, publish
-from generator.output.versions import TRASH
-from generator.search.query import SiteSearch
-from xietiao.config import MKDOCS_YML
-from xietiao.instance.layout import SiteSources
-from xietiao.store.engine import Store
-
 from site_support import (  # noqa: F401 - test_site_safety imports them from here
     CREATED,
     add_issue,
@@ -31,6 +23,13 @@ from site_support import (  # noqa: F401 - test_site_safety imports them from he
     seed,
 )
 
+from generator.build import BuildResult, SitePublisher, publish
+from generator.output.versions import TRASH
+from generator.search.query import SiteSearch
+from xietiao.config import MKDOCS_YML
+from xietiao.instance.layout import SiteSources
+from xietiao.store.engine import Store
+
 TODAY = date(2026, 11, 28)
 BUILT = datetime(2026, 11, 28, 15, 30)
 
@@ -38,6 +37,7 @@ BUILT = datetime(2026, 11, 28, 15, 30)
 # -- building a small store: tests/site_support.py (shared with test_site_safety and the live tests)
 
 # -- fixtures ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path, BuildResult, list[str]]]:
@@ -50,8 +50,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Pat
 
 
 def page(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text("utf-8") if not path.endswith(".html") else \
-        (site / path).read_text("utf-8")
+    return (
+        (site / path / "index.html").read_text("utf-8")
+        if not path.endswith(".html")
+        else (site / path).read_text("utf-8")
+    )
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -60,16 +63,29 @@ def html_pages(site: Path) -> list[Path]:
 
 # -- tests ------------------------------------------------------------------
 
+
 def test_publish_reports_stages_and_builds_every_page(built) -> None:  # type: ignore[no-untyped-def]
     _, site, result, stages = built
     assert result.ok, result.error
     assert stages == ["读取数据", "生成页面", "构建站点", "搜索索引与压缩", "切换上线"]
-    assert result.mode == "full" and result.index["pruned"] == 0     # MkDocs wrote nothing it did not list
+    assert result.mode == "full" and result.index["pruned"] == 0  # MkDocs wrote nothing it did not list
     assert [name for name, _ in result.stages] == stages
-    assert result.pages == len(html_pages(site)) - 1        # every page plus MkDocs' 404.html
-    for path in ("", "projects", "projects/P-2026-0001", "projects/P-2026-0002", "meetings",
-                 "meetings/2026-10", "meetings/2026-11", "ledger", "units", "units/zrzy", "units/czj",
-                 "board", "about"):
+    assert result.pages == len(html_pages(site)) - 1  # every page plus MkDocs' 404.html
+    for path in (
+        "",
+        "projects",
+        "projects/P-2026-0001",
+        "projects/P-2026-0002",
+        "meetings",
+        "meetings/2026-10",
+        "meetings/2026-11",
+        "ledger",
+        "units",
+        "units/zrzy",
+        "units/czj",
+        "board",
+        "about",
+    ):
         assert (site / path / "index.html").is_file(), path
 
 
@@ -118,17 +134,17 @@ def test_project_page_shows_colour_reasons_milestones_items_progress(built) -> N
     _, site, _, _ = built
     html = page(site, "projects/P-2026-0001")
     assert "城东智慧产业园一期" in html
-    assert 'class="xt-c xt-red"' in html                      # the start milestone is 4 months late
+    assert 'class="xt-c xt-red"' in html  # the start milestone is 4 months late
     assert "严重滞后" in html and "已逾期" in html
     assert "完成用地预审" in html and "2026年2月20日" in html
-    assert "加快办理用地预审手续" in html                        # the agreed item
-    assert "已提交用地预审材料" in html and "2026年11月" in html   # monthly progress
-    assert "用地指标尚未落实" in html                            # the issue
-    assert "王五" in html and "13800000000" not in html         # persons, without phone numbers
-    assert "厂房基础已完成" in html and "请区里协调新增用地指标" in html   # accepted material, with its ask
+    assert "加快办理用地预审手续" in html  # the agreed item
+    assert "已提交用地预审材料" in html and "2026年11月" in html  # monthly progress
+    assert "用地指标尚未落实" in html  # the issue
+    assert "王五" in html and "13800000000" not in html  # persons, without phone numbers
+    assert "厂房基础已完成" in html and "请区里协调新增用地指标" in html  # accepted material, with its ask
     assert "总投资：12,500.00 万元" in html
     assert "未经受理的材料说法" not in html
-    assert "仅供会上参阅的说明" not in html                      # its 涉密 field
+    assert "仅供会上参阅的说明" not in html  # its 涉密 field
 
 
 def test_meeting_page_has_plan_minutes_discussion_and_item_states(built) -> None:  # type: ignore[no-untyped-def]
@@ -146,8 +162,8 @@ def test_meeting_page_has_plan_minutes_discussion_and_item_states(built) -> None
 def test_ledger_units_and_board(built) -> None:  # type: ignore[no-untyped-def]
     _, site, _, _ = built
     ledger = page(site, "ledger")
-    assert ledger.index("区财政局") < ledger.index("区自然资源和规划分局")   # official unit order
-    assert "落实财政预算资金" in ledger                       # alias 区财政局（区国资办） grouped under 区财政局
+    assert ledger.index("区财政局") < ledger.index("区自然资源和规划分局")  # official unit order
+    assert "落实财政预算资金" in ledger  # alias 区财政局（区国资办） grouped under 区财政局
     assert "很早以前已销号的资金事项" not in ledger and "另有更早销号的 1 项" in ledger
     czj = page(site, "units/czj")
     # Closed more than a year ago: on the unit's page for that year, linked from the unit page.
@@ -155,7 +171,7 @@ def test_ledger_units_and_board(built) -> None:  # type: ignore[no-untyped-def]
     archive = page(site, "units/czj-2025")
     assert "很早以前已销号的资金事项" in archive and "2025年销号的事项" in archive
     unit = page(site, "units/zrzy")
-    assert "用地预审滞后" in unit and "督办函" in unit         # must explain
+    assert "用地预审滞后" in unit and "督办函" in unit  # must explain
     board = page(site, "board")
     assert "<svg" in board and 'class="xt-bar xt-red"' in board
     assert 'href="../projects/P-2026-0001/"' in board
@@ -163,7 +179,7 @@ def test_ledger_units_and_board(built) -> None:  # type: ignore[no-untyped-def]
 
 def test_detail_pages_are_not_in_the_navigation(built) -> None:  # type: ignore[no-untyped-def]
     _, site, _, _ = built
-    about = page(site, "about")        # a page that itself links to no project or meeting
+    about = page(site, "about")  # a page that itself links to no project or meeting
     assert "P-2026-0001" not in about and "2026-11/" not in about
     for entry in ("项目一览", "例会与纪要", "议定事项台账", "三色图", "责任单位"):
         assert entry in about
@@ -183,7 +199,7 @@ def test_every_internal_link_resolves(built) -> None:  # type: ignore[no-untyped
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("#", "//", "mailto:")) or not parts.path:
                 continue
-            base = root if parts.path.startswith("/") else path.parent   # 404.html links from the root
+            base = root if parts.path.startswith("/") else path.parent  # 404.html links from the root
             target = (base / unquote(parts.path).lstrip("/")).resolve()
             if parts.path.endswith("/"):
                 target = target / "index.html"
@@ -199,10 +215,17 @@ def test_chinese_search_finds_parts_of_long_words(built) -> None:  # type: ignor
 
     for word in ("用地预审", "预审", "财政预算", "预算", "自然资源", "资源", "规划分局", "智慧产业园", "产业园"):
         assert pages(word), word
-    assert "meetings/2026-10/" in pages("预算")       # only 财政预算 is written there
-    words = [("预审", "meetings/2026-11/"), ("用地", "meetings/2026-11/"), ("设计审查", "meetings/2026-10/"),
-             ("资金", "meetings/2026-10/"), ("资源", "meetings/2026-11/"), ("手续", "meetings/2026-11/"),
-             ("加快办理用", "meetings/2026-11/"), ("政预", "meetings/2026-10/")]    # across words, too
+    assert "meetings/2026-10/" in pages("预算")  # only 财政预算 is written there
+    words = [
+        ("预审", "meetings/2026-11/"),
+        ("用地", "meetings/2026-11/"),
+        ("设计审查", "meetings/2026-10/"),
+        ("资金", "meetings/2026-10/"),
+        ("资源", "meetings/2026-11/"),
+        ("手续", "meetings/2026-11/"),
+        ("加快办理用", "meetings/2026-11/"),
+        ("政预", "meetings/2026-10/"),
+    ]  # across words, too
     assert all(where in pages(word) for word, where in words), [w for w, p in words if p not in pages(w)]
 
 
@@ -243,8 +266,9 @@ def test_failed_build_keeps_the_live_site(tmp_path: Path) -> None:
         live = os.readlink(tmp_path / "site")
         broken = tmp_path / "mkdocs.yml"  # an instance whose own mkdocs.yml is broken
         broken.write_text(MKDOCS_YML.read_text("utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
-        result = publish(store, tmp_path / "site", TODAY, built_at=datetime(2026, 11, 28, 17, 0),
-                         sources=SiteSources(broken))
+        result = publish(
+            store, tmp_path / "site", TODAY, built_at=datetime(2026, 11, 28, 17, 0), sources=SiteSources(broken)
+        )
     assert not result.ok
     assert "站点构建失败" in result.error and "上一版本" in result.error
     assert os.readlink(tmp_path / "site") == live
@@ -269,7 +293,7 @@ def test_first_publish_over_a_plain_folder(tmp_path: Path) -> None:
 def test_two_sites_in_one_folder_keep_each_other_alive(tmp_path: Path) -> None:
     with Store(tmp_path / "data", create=True) as store:
         seed(store)
-        for k in range(4):     # more builds than the number of versions kept
+        for k in range(4):  # more builds than the number of versions kept
             for name in ("site", "site-copy"):
                 result = publish(store, tmp_path / name, TODAY, built_at=datetime(2026, 11, 28, 10, k))
                 assert result.ok, result.error
