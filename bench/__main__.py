@@ -9,7 +9,7 @@ import time
 
 from .common import figure
 
-SUITES = ("writes", "load", "publish", "segmenters", "memory", "reminders")
+SUITES = ("writes", "load", "publish", "search", "memory", "reminders")
 
 
 def main() -> None:

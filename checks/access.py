@@ -257,7 +257,7 @@ def run_role(report: AccessReport, role: str, base: Path, work: Path, sd: Seed) 
     folder = work / role
     shutil.copytree(base, folder / "data", ignore=shutil.ignore_patterns(".lock"))
     with Store(folder / "data") as store, ExitStack() as stack:
-        app = assemble_app(store, site_dir=folder / "site", today=lambda: TODAY, now=lambda: NOW)
+        app = assemble_app(store, site_dir=folder / "site", today=lambda: TODAY, now=lambda: NOW, auto_publish=False)
         stack.callback(app.state.xietiao.publisher.wait)  # no build may outlive its data folder
         session = _login(app, role, stack)
         # The route/policy coverage lines are the same for every role: report them once.

@@ -68,6 +68,7 @@ def _app(workdir: Path):  # type: ignore[no-untyped-def]
         site_dir=workdir / "site",
         today=lambda: TODAY,
         now=lambda: datetime(2026, 11, 28, 10, tzinfo=DISTRICT_TZ),
+        auto_publish=False,  # the fuzzer checks answers, not the site
     )
     return app, store
 

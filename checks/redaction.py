@@ -105,7 +105,9 @@ def run_redaction() -> RedactionReport:
 def _inspect(site: Path, report: RedactionReport) -> None:
     texts = {p: p.read_text("utf-8") for p in site.resolve().rglob("*.html")}
     report.pages = len(texts)
-    everything = "\n".join(texts.values()) + (site / "search/search_index.json").read_text("utf-8")
+    # The search's files too: its index, its shards (character pairs) and the page texts of its excerpts.
+    search = [p.read_text("utf-8") for p in sorted((site / "search").resolve().rglob("*.json"))]
+    everything = "\n".join([*texts.values(), *search])
     everything = everything.replace("\u200b", "")
     report.blanks = everything.count(BLANK)
     if "玄鸟一号" in everything or "玄鸟" in everything:

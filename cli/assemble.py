@@ -9,27 +9,34 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from generator.build import BuildResult, publish
+from generator.build import BuildResult, SitePublisher
+from generator.output.stamp import published_day
+from generator.sitedata import PUBLISHED_KINDS
 from server.app import DEFAULT_UNIT_QUOTA_MB, DEFAULT_UPLOAD_MB, IN_PROCESS_HOSTS, create_app
 from server.auth.sessions import IDLE_MINUTES
 from server.notify.service import NotifyService
-from server.publisher import SiteBuilder
+from server.publisher import Publisher, SiteBuilder
 from xietiao.config import FORMS_DIR
 from xietiao.forms.definitions import FormDef, Problem
+from xietiao.forms.versions import KIND as FORM_VERSIONS
 from xietiao.forms.versions import Registration, register_versions
 from xietiao.instance.layout import SiteSources
 from xietiao.notify.settings import NotifySettings, read_settings_file, settings_path
 from xietiao.rulebook import load_domain_forms
-from xietiao.store.engine import Store
+from xietiao.store.engine import ChangeListener, Store
 
 
 def site_builder(sources: SiteSources) -> SiteBuilder:
-    """The generator's whole publish of the instance's site, as the server's publisher calls it."""
+    """The generator's publish of the instance's site as the server's publisher calls it, keeping what one
+    publish leaves the next (pages, converted records, the search's page cache on disk)."""
+    publisher = SitePublisher()
 
     def build_site(
-        store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
+        store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None], reason: str
     ) -> BuildResult:
-        return publish(store, site, today, built_at=built_at, on_stage=on_stage, sources=sources)
+        return publisher.publish(
+            store, site, today, built_at=built_at, on_stage=on_stage, reason=reason, sources=sources
+        )
 
     return build_site
 
@@ -52,6 +59,38 @@ def form_report(registrations: list[Registration]) -> list[str]:
     return lines
 
 
+# How the publish stamp names a kind of change (never a record's number or name: the stamp is public).
+CHANGE_LABELS = {
+    "project": "项目",
+    "issue": "协调议题",
+    "meeting": "例会纪要",
+    "item": "议定事项",
+    "progress": "月度进展",
+    "material": "上会材料",
+    "supervision": "督办",
+    "snapshot": "三色快照",
+    FORM_VERSIONS: "表单定义",
+    "unit": "责任单位",
+}
+
+
+def change_reason(kinds: frozenset[str]) -> str:
+    """The publish reason for a change to these kinds of record, e.g. 数据更新：月度进展、议定事项."""
+    shown = sorted(kinds & PUBLISHED_KINDS)
+    return "数据更新：" + "、".join(CHANGE_LABELS.get(k, k) for k in shown) if shown else ""
+
+
+def publish_on_change(publisher: Publisher) -> ChangeListener:
+    """A store listener: every committed change to a kind of record the site shows asks for a publish."""
+
+    def listener(kinds: frozenset[str]) -> None:
+        reason = change_reason(kinds)
+        if reason:
+            publisher.request(reason)
+
+    return listener
+
+
 def assemble_app(
     store: Store,
     *,
@@ -65,6 +104,7 @@ def assemble_app(
     idle_minutes: int = IDLE_MINUTES,
     allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
     unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
+    auto_publish: bool = False,
 ) -> Starlette:
     """The server of one data directory. A bad form definition raises FormDefinitionError first.
 
@@ -72,7 +112,9 @@ def assemble_app(
     `forms_dir`, when given, replaces the sources' forms. The district profile is the one installed
     (`xietiao.profile.install`) before this is called. Reminders are set by `notifications` or, by
     default, by notifications.yml beside the data directory; problems in it leave reminders off and
-    are listed on the admin page.
+    are listed on the admin page. With `auto_publish` (as `xietiao serve` runs it; tests that do not
+    test publishing leave it off), every change a reader can see is published within seconds, and the
+    site is published every day after midnight.
     """
     sources = sources or SiteSources()
     if forms_dir is not None:
@@ -80,7 +122,7 @@ def assemble_app(
     path = settings_path(store.root)
     settings, problems = notifications if notifications is not None else read_settings_file(path)
     notify = NotifyService(store, settings, problems, now, source=str(path) if notifications is None else "")
-    return create_app(
+    app = create_app(
         store,
         site_dir=site_dir,
         today=today,
@@ -93,4 +135,9 @@ def assemble_app(
         idle_minutes=idle_minutes,
         allowed_hosts=allowed_hosts,
         unit_quota_mb=unit_quota_mb,
+        daily_publish=auto_publish,
+        last_published=lambda: published_day(Path(site_dir)),
     )
+    if auto_publish:
+        store.subscribe(publish_on_change(app.state.xietiao.publisher))
+    return app

@@ -170,10 +170,16 @@ def cmd_build(args: argparse.Namespace) -> None:
             built_at=district_now(),
             on_stage=lambda stage: print(f"· {stage}", flush=True),
             sources=_instance(args).sources(),
+            reason="命令行发布",
+            full=args.full,
         )
     if not result.ok:
         raise CommandFailed(f"站点构建失败，原站点保持不变：{result.error}")
-    print(f"站点已发布到 {site}：{result.pages} 个页面，用时 {result.seconds:.1f} 秒")
+    if result.mode == "unchanged":
+        print(f"站点 {site} 已是最新（内容无变化，未切换版本），用时 {result.seconds:.1f} 秒")
+        return
+    how = "全量构建" if result.mode == "full" else f"增量构建，{result.changed} 个文件有变化"
+    print(f"站点已发布到 {site}：{result.pages} 个页面（{how}），用时 {result.seconds:.1f} 秒")
 
 
 def _warn_unknown_units(store: Store, profile: Profile) -> None:
@@ -216,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
             idle_minutes=args.idle_minutes,
             allowed_hosts=hosts,
             unit_quota_mb=args.unit_quota_mb,
+            auto_publish=True,
         )
     except FormDefinitionError as exc:
         store.close()
@@ -320,8 +327,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p = command("demo", cmd_demo, "写入演示数据（含各角色演示账号）")
     p.add_argument("--scale", choices=["demo", "1y", "5y"], default="demo")
-    p = command("build", cmd_build, "从数据生成并发布内网站点")
+    p = command("build", cmd_build, "从数据生成并发布内网站点（已有站点时只重建有变化的页面）")
     site_option(p)
+    p.add_argument("--full", action="store_true", help="全量重建，不沿用上一版本")
     p = command("serve", cmd_serve, "启动表单服务器并提供站点")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

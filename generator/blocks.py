@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
 from xietiao.ledger.board import COLOUR_ORDER
-from xietiao.ledger.colours import zh_date
 from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, PUBLISHED_MEANING
 from xietiao.model import AgreedItem, ItemStatus
 
@@ -38,18 +38,13 @@ def iso_date(value: str) -> date | None:
         return None
 
 
-def basis_line(site: SiteData, built_at: datetime) -> Md:
-    """Which approved minutes the page reflects and when it was built (raw HTML, not indexed)."""
-    m = site.latest
-    built = f"{zh_date(built_at.date())} {built_at:%H:%M}"
-    if m is None:
-        what = "尚无已审定的会议纪要"
-    else:
-        approved = iso_date(m.approved)
-        what = f"{m.doc_number or m.title}（{zh_date(m.date)}召开" + (
-            f"，{zh_date(approved)}审定）" if approved else "）"
-        )
-    return Md(f'<p class="xt-basis" data-search-exclude>数据依据：{html_text(what)}；生成时间：{html_text(built)}</p>')
+def basis_placeholder() -> Md:
+    """Where a page shows which minutes and which publish it reflects (raw HTML, not indexed).
+
+    The text comes from the publish stamp (stamp.json, see generator/output/stamp.py), read by
+    javascripts/stamp.js: a page's own bytes then change only when its content does.
+    """
+    return Md('<p class="xt-basis" data-xt-stamp data-search-exclude>数据依据与更新时间：见站点首页。</p>')
 
 
 def figures_block(site: SiteData) -> dict[str, object]:
@@ -119,8 +114,9 @@ def month_label(month: str) -> str:
 def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
     """Monthly progress of the items, newest month first, as one raw HTML block.
 
-    It is kept out of the search index (data-search-exclude): 30,000 monthly reports over
-    five years would be most of the index, and the decisions are what readers search.
+    Only each item's latest report is in the site search, so that what a unit reported this month
+    can be found; older ones are marked data-search-exclude: 30,000 monthly reports over five years
+    would be most of the index, and the decisions are what readers search.
     """
     entries: list[tuple[str, AgreedItem, Progress]] = []
     for item in items:
@@ -128,20 +124,23 @@ def timeline(site: SiteData, items: Iterable[AgreedItem], links: Links) -> Md:
     if not entries:
         return Md("尚无月度进展报告。")
     entries.sort(key=lambda e: (e[0], e[1].number), reverse=True)
-    parts = ['<div class="xt-timeline" data-search-exclude>']
+    parts = ['<div class="xt-timeline">']
     month = None
     for m, item, r in entries:
         if m != month:
             close = "</ul>" if month is not None else ""
-            parts.append(f'{close}<p class="xt-month">{html_text(month_label(m))}</p><ul>')
+            parts.append(f'{close}<p class="xt-month" data-search-exclude>{html_text(month_label(m))}</p><ul>')
             month = m
-        parts.append(_timeline_entry(item, r, links))
+        latest = site.progress[item.number][0] == r
+        parts.append(_entry_html(links.url(f"meetings/{item.meeting}.md"), item.number, r, latest))
     parts.append("</ul></div>")
     return Md("\n".join(parts))
 
 
-def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
-    head = f'<a href="{links.url(f"meetings/{item.meeting}.md")}">{html_text(item.number)}</a> {html_text(r.status)}'
+# Thirty thousand reports at five years: each entry is made once and kept while it is the same.
+@lru_cache(maxsize=1 << 17)
+def _entry_html(href: str, number: str, r: Progress, searched: bool) -> str:
+    head = f'<a href="{href}">{html_text(number)}</a> {html_text(r.status)}'
     if r.percent is not None:
         head += f"（{r.percent}%）"
     lines = [head] + [
@@ -149,4 +148,4 @@ def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
         for label, value in (("进展", r.progress), ("下一步", r.next_steps), ("困难", r.difficulties))
         if value
     ]
-    return "<li>" + "<br>".join(lines) + "</li>"
+    return ("<li>" if searched else "<li data-search-exclude>") + "<br>".join(lines) + "</li>"

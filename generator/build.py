@@ -1,8 +1,16 @@
-"""The publish pipeline: store -> Markdown pages -> MkDocs build -> atomic switch of the live site."""
+"""The publish pipeline: store -> Markdown pages -> MkDocs -> search index -> compression -> atomic switch.
+
+A publish is incremental when the live version was built by the same toolchain (output/manifest.py):
+only pages whose Markdown changed are made again, MkDocs renders only those (its dirty mode) into a
+clone of the live version made of hard links, and the result is byte for byte what a full build of
+the same data gives (tests/site/test_incremental.py). A full build starts from an empty folder: the
+first publish of a site folder, after an upgrade, or when asked (`xietiao build --full`).
+"""
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -11,16 +19,27 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from generator.pages import site_pages
-from generator.render import Renderer
-from generator.search.dictionary import dictionary_words, write_user_dict
-from generator.search.documents import search_entries, write_entries
+from generator.catalogue import PageCache
+from generator.incremental.records import RecordCache
+from generator.output.docs import content_files, digest, sync_docs
+from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
+from generator.output.stamp import Stamp, write_stamp
+from generator.output.versions import (
+    LiveVersionTouched,
+    check_untouched,
+    clone,
+    live_version,
+    new_name,
+    switch,
+)
 from generator.sitedata import read_site_data
+from generator.views import SiteData
 from xietiao.instance.layout import SiteSources
+from xietiao.ledger.colours import zh_date
 from xietiao.store.engine import Store
 
 # Where our packages are imported from, for the MkDocs child process: the checkout when run from
@@ -33,6 +52,8 @@ STAGE_PAGES = "生成页面"
 STAGE_BUILD = "构建站点"
 STAGE_SWAP = "切换上线"
 
+FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -42,6 +63,10 @@ class BuildResult:
     seconds: float
     stages: tuple[tuple[str, float], ...]
     error: str = ""
+    mode: str = ""  # FULL, INCREMENTAL, or UNCHANGED: nothing differed, the live site stays as it is
+    changed: int = 0  # files that differ from the previous version (every file, for a full build)
+    made: int = 0  # pages whose Markdown was made again (the others were reused, see catalogue.py)
+    index: dict[str, int] = field(default_factory=dict)  # the search stage's figures
 
 
 class BuildFailed(Exception):
@@ -69,6 +94,175 @@ class _Stages:
             self.current = None
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything a build needs besides the toolchain: the docs, the search stage's inputs, the stamp."""
+
+    files: dict[str, bytes]  # the docs folder: hand-written content and generated pages
+    stamp: Stamp
+    manifest: Manifest
+    sources: SiteSources  # the instance's mkdocs.yml and hand-written pages
+
+
+@dataclass(frozen=True)
+class _Folders:
+    site: Path
+    versions: Path
+    cache: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.cache / "docs"
+
+
+class SitePublisher:
+    """Publishes a store's site, keeping what the next publish can reuse (the server keeps one)."""
+
+    def __init__(self) -> None:
+        self.records = RecordCache()
+        self.pages = PageCache()
+
+    def publish(
+        self,
+        store: Store,
+        site_dir: Path,
+        today: date,
+        *,
+        on_stage: Callable[[str], None] | None = None,
+        built_at: datetime | None = None,
+        reason: str = "",
+        full: bool = False,
+        sources: SiteSources | None = None,
+    ) -> BuildResult:
+        """Build the site from the store and switch `site_dir` to it; the old site stays live on failure.
+
+        `sources` are the instance's MkDocs configuration, hand-written pages and forms (the package's by default).
+        """
+        sources = (sources or SiteSources()).absolute()  # MkDocs runs in the staging folder: no relative paths
+        built_at = built_at or datetime.now().astimezone()
+        started = time.perf_counter()
+        site_dir = Path(site_dir).absolute()
+        # Named after the site: two sites in one folder (a copy, a test build) never share or prune
+        # each other's versions.
+        root, name = site_dir.parent, site_dir.name
+        where = _Folders(site_dir, root / f".{name}-versions", root / f".{name}-build-cache")
+        stages = _Stages(on_stage)
+        where.versions.mkdir(parents=True, exist_ok=True)
+        where.cache.mkdir(parents=True, exist_ok=True)
+        with _exclusive(root / f".{name}-publish.lock"):
+            for stale in where.cache.glob("staging-*"):  # left by a build that was killed
+                shutil.rmtree(stale, ignore_errors=True)
+            stages.next(STAGE_READ)
+            site = read_site_data(store, today, sources.forms_dir, cache=self.records)
+            stages.next(STAGE_PAGES)
+            inputs = self._inputs(site, built_at, reason or "发布", sources)
+            live = live_version(site_dir, where.versions)
+            before = read_manifest(where.cache, live.name) if live else None
+            if full or before is None or before.fingerprint != inputs.manifest.fingerprint:
+                live = before = None
+            elif before.same_site(inputs.manifest):
+                stages.finish()
+                return self._result(True, where, inputs, started, stages, UNCHANGED)
+            return self._build(where, inputs, live, before, built_at, started, stages)
+
+    def _inputs(self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources) -> _Inputs:
+        markdown = self.pages.markdown(site)
+        files = content_files(*sources.content) | {path: text.encode("utf-8") for path, text in markdown.items()}
+        stamp = Stamp(
+            published=built_at.isoformat(timespec="seconds"),
+            published_zh=f"{zh_date(built_at.date())} {built_at:%H:%M}",
+            reason=reason,
+            basis=_basis(site),
+        )
+        manifest = Manifest(
+            fingerprint=toolchain_fingerprint(sources.mkdocs_yml),
+            sources={path: digest(data) for path, data in files.items()},
+            stamp=digest(stamp.basis.encode("utf-8")),
+        )
+        return _Inputs(files, stamp, manifest, sources)
+
+    def _build(
+        self,
+        where: _Folders,
+        inputs: _Inputs,
+        live: Path | None,
+        before: Manifest | None,
+        built_at: datetime,
+        started: float,
+        stages: _Stages,
+    ) -> BuildResult:
+        sync_docs(where.docs, inputs.files)
+        out = where.versions / new_name(built_at, where.versions)
+        staging = where.cache / f"staging-{out.name}"
+        staging.mkdir()
+        try:
+            seen = clone(live, out) if live else None
+            index = self._run_mkdocs(where, inputs, out, staging, live, before, stages)
+            write_stamp(out, inputs.stamp)  # after the compression: served as it is (it is tiny)
+            if live and seen is not None:
+                check_untouched(live, seen)
+            write_manifest(where.cache, out.name, inputs.manifest)
+            stages.next(STAGE_SWAP)
+            previous = switch(where.site, where.versions, out.name)
+            prune_manifests(where.cache, {out.name, previous or ""})
+        except (BuildFailed, OSError, LiveVersionTouched) as exc:
+            shutil.rmtree(out, ignore_errors=True)
+            stages.finish()
+            why = str(exc) if isinstance(exc, (BuildFailed, LiveVersionTouched)) else f"写入文件失败（{exc}）"
+            kept = "网站仍为上一版本" if where.site.exists() else "网站尚未发布"
+            result = self._result(False, where, inputs, started, stages, INCREMENTAL if live else FULL)
+            return BuildResult(**(asdict(result) | {"error": f"{why}。{kept}。", "site": where.site}))
+        except BaseException:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        stages.finish()
+        mode = INCREMENTAL if live else FULL
+        return self._result(True, where, inputs, started, stages, mode, index.get("changed_files", 0), index)
+
+    def _run_mkdocs(
+        self,
+        where: _Folders,
+        inputs: _Inputs,
+        out: Path,
+        staging: Path,
+        live: Path | None,
+        before: Manifest | None,
+        stages: _Stages,
+    ) -> dict[str, int]:
+        sources = inputs.manifest.sources
+        changed = sorted(p for p in sources if before is None or before.sources.get(p) != sources[p])
+        job = {
+            "config": str(inputs.sources.mkdocs_yml),
+            "docs": str(where.docs),
+            "site": str(out),
+            "incremental": before is not None,
+            "live": str(live) if live else "",
+            "changed": changed,
+            "cache": str(where.cache),
+        }
+        (staging / "job.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
+        return _run_child(staging, stages)
+
+    def _result(
+        self,
+        ok: bool,
+        where: _Folders,
+        inputs: _Inputs,
+        started: float,
+        stages: _Stages,
+        mode: str,
+        changed: int = 0,
+        index: dict[str, int] | None = None,
+    ) -> BuildResult:
+        pages = sum(1 for p in inputs.files if p.endswith(".md"))
+        seconds = round(time.perf_counter() - started, 3)
+        return BuildResult(
+            ok, where.site, pages, seconds, tuple(stages.done), "", mode, changed, self.pages.made, index or {}
+        )
+
+
 def publish(
     store: Store,
     site_dir: Path,
@@ -76,84 +270,39 @@ def publish(
     *,
     on_stage: Callable[[str], None] | None = None,
     built_at: datetime | None = None,
+    reason: str = "",
+    full: bool = False,
     sources: SiteSources | None = None,
 ) -> BuildResult:
-    """Build the site from the store and switch `site_dir` to it; the old site stays live on failure.
-
-    `sources` are the instance's MkDocs configuration, hand-written pages and forms (the package's by default).
-    """
-    sources = (sources or SiteSources()).absolute()  # MkDocs runs in the staging folder: no relative paths
-    built_at = built_at or datetime.now().astimezone()
-    started = time.perf_counter()
-    site_dir = Path(site_dir).absolute()
-    root = site_dir.parent
-    # Named after the site: two sites in one folder (a copy, a test build) never share or prune
-    # each other's versions.
-    name = site_dir.name
-    versions, cache = root / f".{name}-versions", root / f".{name}-build-cache"
-    stages = _Stages(on_stage)
-    versions.mkdir(parents=True, exist_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    with _exclusive(root / f".{name}-publish.lock"):
-        for stale in cache.glob("staging-*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        stamp = _stamp(built_at, versions)
-        staging, out = cache / f"staging-{stamp}", versions / stamp
-        try:
-            pages = _build(store, today, built_at, staging, out, cache, stages, sources)
-            stages.next(STAGE_SWAP)
-            _switch(site_dir, versions, stamp)
-        except (BuildFailed, OSError) as exc:
-            shutil.rmtree(out, ignore_errors=True)
-            stages.finish()
-            why = str(exc) if isinstance(exc, BuildFailed) else f"写入文件失败（{exc}）"
-            kept = "网站仍为上一版本" if site_dir.exists() else "网站尚未发布"
-            return BuildResult(False, site_dir, 0, _since(started), tuple(stages.done), f"{why}。{kept}。")
-        except BaseException:
-            shutil.rmtree(out, ignore_errors=True)
-            raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    stages.finish()
-    return BuildResult(True, site_dir, pages, _since(started), tuple(stages.done))
+    """One publish with nothing kept in memory from an earlier one (the command line, tests)."""
+    return SitePublisher().publish(
+        store, site_dir, today, on_stage=on_stage, built_at=built_at, reason=reason, full=full, sources=sources
+    )
 
 
-def _since(start: float) -> float:
-    return round(time.perf_counter() - start, 3)
+def _basis(site: SiteData) -> str:
+    """Which approved minutes the site reflects, as the stamp says it."""
+    m = site.latest
+    if m is None:
+        return "尚无已审定的会议纪要"
+    approved = f"，{zh_date(date.fromisoformat(m.approved))}审定" if _is_iso(m.approved) else ""
+    return f"{m.doc_number or m.title}（{zh_date(m.date)}召开{approved}）"
 
 
-def _build(
-    store: Store,
-    today: date,
-    built_at: datetime,
-    staging: Path,
-    out: Path,
-    cache: Path,
-    stages: _Stages,
-    sources: SiteSources,
-) -> int:
-    stages.next(STAGE_READ)
-    site = read_site_data(store, today, sources.forms_dir)
-    stages.next(STAGE_PAGES)
-    docs = staging / "docs"
-    for folder in sources.content:  # the package's pages first, the instance's over them
-        shutil.copytree(folder, docs, dirs_exist_ok=True)
-    renderer = Renderer()
-    renderer.write(site_pages(site, built_at), docs)
-    # Outside docs/: neither file is part of the site.
-    user_dict, entries = staging / "jieba-user.txt", staging / "search-entries.json"
-    write_user_dict(dictionary_words(p.name for p in site.projects.values()), user_dict)
-    write_entries(search_entries(site), entries)
-    pages = sum(1 for _ in docs.rglob("*.md"))
-    config = [str(sources.mkdocs_yml), str(docs), str(out), str(user_dict), str(cache), str(entries)]
-    _run_mkdocs(staging, config, stages)
-    return pages
+def _is_iso(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
-def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
-    command = [sys.executable, "-m", "generator.sitebuild", *args]
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath()}
+def _run_child(staging: Path, stages: _Stages) -> dict[str, int]:
+    command = [sys.executable, "-m", "generator.sitebuild", str(staging / "job.json")]
+    # SOURCE_DATE_EPOCH: MkDocs dates its sitemap by the build; a fixed date keeps builds identical.
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath(), "SOURCE_DATE_EPOCH": "0"}
     errors = staging / "stderr.txt"
+    index: dict[str, int] = {}
     with errors.open("w+", encoding="utf-8") as err:
         proc = subprocess.Popen(
             command, cwd=staging, env=env, stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8"
@@ -165,6 +314,8 @@ def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
             for line in proc.stdout:
                 if line.startswith("STAGE "):
                     stages.next(line[6:].strip())
+                elif line.startswith("INDEX "):
+                    index = json.loads(line[6:])
             code = proc.wait()
         finally:
             watchdog.cancel()
@@ -178,6 +329,7 @@ def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
     if code != 0:
         last = message.splitlines()[-3:] if message else [f"退出码 {code}"]
         raise BuildFailed("站点构建失败：" + " ".join(last))
+    return index
 
 
 def _pythonpath() -> str:
@@ -194,41 +346,3 @@ def _exclusive(lock: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _stamp(built_at: datetime, versions: Path) -> str:
-    base = built_at.strftime("%Y%m%d-%H%M%S")
-    stamp, n = base, 1
-    while (versions / stamp).exists():
-        n += 1
-        stamp = f"{base}-{n}"
-    return stamp
-
-
-def _switch(site_dir: Path, versions: Path, stamp: str) -> None:
-    """Point `site_dir` at the new version in one rename; keep the previous version only."""
-    root = site_dir.parent
-    previous = None
-    if site_dir.is_symlink():
-        previous = Path(os.readlink(site_dir)).name
-    elif site_dir.is_dir():
-        # First publish over a plain folder: it becomes the previous version.
-        previous = f"{stamp}-before"
-        os.rename(site_dir, versions / previous)
-    elif site_dir.exists():
-        raise BuildFailed(f"{site_dir} 不是目录也不是符号链接，无法替换")
-    link = root / f".{site_dir.name}.{stamp}.tmp"
-    os.symlink(os.path.relpath(versions / stamp, root), link)
-    os.replace(link, site_dir)
-    _fsync_dir(root)
-    for old in versions.iterdir():
-        if old.name not in (stamp, previous):
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

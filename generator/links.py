@@ -38,10 +38,17 @@ def zh(day: date | None) -> Md:
     return Md(zh_date(day)) if day else Md("—")
 
 
-def badge(colour: Colour) -> Md:
+def _badge(colour: Colour) -> Md:
     return Md(
         f'<span class="xt-c xt-{colour.value}" data-k="{colour.value}" data-s="{colour.severity}">{colour.label}</span>'
     )
+
+
+_BADGES = {c: _badge(c) for c in Colour}
+
+
+def badge(colour: Colour) -> Md:
+    return _BADGES[colour]
 
 
 def keyed(key: str, inner: Md) -> Md:

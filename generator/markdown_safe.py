@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 # Python-Markdown does not sanitise: raw HTML, links, attribute lists ({: ...}),
 # emphasis, headings, tables and snippet markers (--8<--) all pass through. Every
@@ -56,6 +57,12 @@ def _escape_line(line: str) -> str:
     return line.strip(" \u3000").translate(_TABLE)
 
 
+# The same texts are escaped on every publish (and many times in one): the escapes are pure
+# functions of the text, so they are kept. `typed`: md(1) and md(True) must not share an entry.
+_MEMO = 1 << 18
+
+
+@lru_cache(maxsize=_MEMO, typed=True)
 def md(text: object) -> Md:
     """User text as one line of inline Markdown: safe in paragraphs, lists and table cells."""
     value = clean(text)
@@ -87,6 +94,7 @@ def md_block(text: object) -> Md:
     return Md("\n\n".join(out))
 
 
+@lru_cache(maxsize=_MEMO, typed=True)
 def html_text(text: object) -> Md:
     """User text inside a raw HTML block (Markdown is not applied there): one line, escaped."""
     one_line = " ".join(clean(text).split())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from generator.blocks import (
     Table,
-    basis_line,
+    basis_placeholder,
     closed_newest_first,
     figures_block,
     iso_date,
@@ -17,6 +17,7 @@ from generator.blocks import (
     open_sorted,
     timeline,
 )
+from generator.changes import since_last_meeting
 from generator.links import Links, amount, badge, key_for, keyed, zh
 from generator.markdown_safe import Md, md, md_heading
 from generator.svg import trend_chart
@@ -35,6 +36,11 @@ UNIT_ITEM_COLUMNS = ("number", "project", "content", "planned", "state", "colour
 GRID_NAME = 14  # characters of a project's name shown in its cell of the board
 
 
+# Where each page says what data it reflects: filled in the browser from the publish stamp
+# (stamp.json), so that a publish changes no page whose own content stayed the same.
+COMMON: dict[str, object] = {"basis": basis_placeholder()}
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # in the docs folder, e.g. projects/P-2026-0001.md
@@ -42,23 +48,7 @@ class Page:
     context: dict[str, object]
 
 
-def site_pages(site: SiteData, built_at: datetime) -> Iterator[Page]:
-    common: dict[str, object] = {"basis": basis_line(site, built_at), "fig": figures_block(site)}
-    yield home_page(site, common)
-    yield projects_index(site, common)
-    for number in sorted(site.projects):
-        yield project_page(site, number, common)
-    yield meetings_index(site, common)
-    for meeting in site.meetings:
-        yield meeting_page(site, meeting, common)
-    yield ledger_page(site, common)
-    yield units_index(site, common)
-    for unit in all_units():
-        yield from unit_pages(site, unit.name, common)
-    yield board_page(site, common)
-
-
-def home_page(site: SiteData, common: dict[str, object]) -> Page:
+def home_page(site: SiteData) -> Page:
     links, today = Links("index.md"), site.today
     opened = [i for i in site.items.values() if i.status.is_open]
     due = sorted(
@@ -74,15 +64,17 @@ def home_page(site: SiteData, common: dict[str, object]) -> Page:
     return Page(
         "index.md",
         "home.md.j2",
-        common
+        COMMON
         | {
             "latest": latest and meeting_summary(site, latest, links),
+            "fig": figures_block(site),
             "due_days": DUE_DAYS,
             "due_total": len(due),
             "late_total": len(late),
             "shown": HOME_ROWS,
             "due": item_table(site, due[:HOME_ROWS], links, cols),
             "late": item_table(site, late[:HOME_ROWS], links, cols),
+            "changes": since_last_meeting(site, links),
         },
     )
 
@@ -98,7 +90,7 @@ def meeting_summary(site: SiteData, m: Meeting, links: Links) -> dict[str, objec
     }
 
 
-def projects_index(site: SiteData, common: dict[str, object]) -> Page:
+def projects_index(site: SiteData) -> Page:
     links = Links("projects/index.md")
     rows = []
     for number in sorted(site.projects):
@@ -115,10 +107,10 @@ def projects_index(site: SiteData, common: dict[str, object]) -> Page:
             ]
         )
     table = Table(("编号", "项目名称", "三色", "类别", "责任单位", "镇街", "总投资（万元）"), rows)
-    return Page("projects/index.md", "projects_index.md.j2", common | {"table": table})
+    return Page("projects/index.md", "projects_index.md.j2", COMMON | {"table": table, "fig": figures_block(site)})
 
 
-def project_page(site: SiteData, number: str, common: dict[str, object]) -> Page:
+def project_page(site: SiteData, number: str) -> Page:
     path = f"projects/{number}.md"
     links, today = Links(path), site.today
     p, pc = site.projects[number], site.colours[number]
@@ -142,7 +134,7 @@ def project_page(site: SiteData, number: str, common: dict[str, object]) -> Page
     return Page(
         path,
         "project.md.j2",
-        common
+        COMMON
         | {
             "name": md_heading(p.name),
             "number": number,
@@ -167,17 +159,17 @@ def project_page(site: SiteData, number: str, common: dict[str, object]) -> Page
     )
 
 
-def meetings_index(site: SiteData, common: dict[str, object]) -> Page:
+def meetings_index(site: SiteData) -> Page:
     links = Links("meetings/index.md")
     rows = []
     for m in site.meetings:
         s = meeting_summary(site, m, links)
         rows.append([s["link"], s["date"], s["doc_number"], Md(str(s["item_count"])), Md(str(s["open_count"]))])
     table = Table(("会议", "召开日期", "纪要文号", "议定事项", "未销号"), rows)  # type: ignore[arg-type]
-    return Page("meetings/index.md", "meetings_index.md.j2", common | {"table": table})
+    return Page("meetings/index.md", "meetings_index.md.j2", COMMON | {"table": table})
 
 
-def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
+def meeting_page(site: SiteData, m: Meeting) -> Page:
     path = f"meetings/{m.number}.md"
     links = Links(path)
     projects = [links.project(n, site.projects[n].name) for n in m.projects if n in site.projects]
@@ -197,7 +189,7 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
     return Page(
         path,
         "meeting.md.j2",
-        common
+        COMMON
         | {
             "title": md_heading(m.title or m.number),
             "date": zh(m.date),
@@ -218,7 +210,7 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
     )
 
 
-def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
+def ledger_page(site: SiteData) -> Page:
     links = Links("ledger.md")
     cols = UNIT_ITEM_COLUMNS
     groups = []
@@ -233,7 +225,8 @@ def ledger_page(site: SiteData, common: dict[str, object]) -> Page:
                 "closed": item_table(site, recent, links, cols),
             }
         )
-    return Page("ledger.md", "ledger.md.j2", common | {"groups": groups, "closed_days": LEDGER_CLOSED_DAYS})
+    context = {"groups": groups, "fig": figures_block(site), "closed_days": LEDGER_CLOSED_DAYS}
+    return Page("ledger.md", "ledger.md.j2", COMMON | context)
 
 
 def closed_split(site: SiteData, items: list[AgreedItem]) -> tuple[list[AgreedItem], dict[int, list[AgreedItem]]]:
@@ -254,9 +247,9 @@ def _unit_order(names: Mapping[str, object]) -> list[str]:
     return known + sorted(set(names) - set(known))
 
 
-def units_index(site: SiteData, common: dict[str, object]) -> Page:
+def units_index(site: SiteData) -> Page:
     table = unit_overview(site, Links("units/index.md"))
-    return Page("units/index.md", "units_index.md.j2", common | {"table": table})
+    return Page("units/index.md", "units_index.md.j2", COMMON | {"table": table})
 
 
 def unit_overview(site: SiteData, links: Links) -> Table:
@@ -282,37 +275,38 @@ def unit_overview(site: SiteData, links: Links) -> Table:
     )
 
 
-def unit_pages(site: SiteData, name: str, common: dict[str, object]) -> Iterator[Page]:
-    """The unit's page, and one page per year for items it closed before the last year."""
+def unit_archive_years(site: SiteData, name: str) -> list[int]:
+    """The years for which the unit has a page of items it closed before the last year."""
+    return list(closed_split(site, site.by_unit.get(name, []))[1])
+
+
+def unit_archive_page(site: SiteData, name: str, year: int) -> Page:
+    """The items the unit closed in `year` (a year before the last one)."""
     unit = unit_by_name(name)
     assert unit is not None
-    recent, older = closed_split(site, site.by_unit.get(name, []))
-    yield unit_page(site, name, common, recent, older)
-    cols = UNIT_ITEM_COLUMNS
-    for year, items in older.items():
-        path = f"units/{unit.code}-{year}.md"
-        links = Links(path)
-        yield Page(
-            path,
-            "unit_closed.md.j2",
-            common
-            | {
-                "name": md_heading(name),
-                "year": year,
-                "back": links.unit(name),
-                "closed": item_table(site, items, links, cols),
-            },
-        )
+    items = closed_split(site, site.by_unit.get(name, []))[1].get(year, [])
+    path = f"units/{unit.code}-{year}.md"
+    links = Links(path)
+    return Page(
+        path,
+        "unit_closed.md.j2",
+        COMMON
+        | {
+            "name": md_heading(name),
+            "year": year,
+            "back": links.unit(name),
+            "closed": item_table(site, items, links, UNIT_ITEM_COLUMNS),
+        },
+    )
 
 
-def unit_page(
-    site: SiteData, name: str, common: dict[str, object], recent: list[AgreedItem], older: dict[int, list[AgreedItem]]
-) -> Page:
+def unit_page(site: SiteData, name: str) -> Page:
     unit = unit_by_name(name)
     assert unit is not None
     path = f"units/{unit.code}.md"
     links = Links(path)
     items = site.by_unit.get(name, [])
+    recent, older = closed_split(site, items)
     opened = open_sorted(site, items)
     late = [i for i in opened if site.assessments[i.number].colour is not Colour.GREEN]
     explain = [
@@ -335,7 +329,7 @@ def unit_page(
     return Page(
         path,
         "unit.md.j2",
-        common
+        COMMON
         | {
             "name": md_heading(name),
             "kind": Md(unit.kind.label),
@@ -355,7 +349,7 @@ def unit_page(
     )
 
 
-def board_page(site: SiteData, common: dict[str, object]) -> Page:
+def board_page(site: SiteData) -> Page:
     links = Links("board.md")
     ordered = sorted(site.colours.values(), key=lambda pc: (-pc.colour.severity, pc.project))
     # The cell shows the number and the start of the name; the whole name shows on hover.
@@ -375,8 +369,9 @@ def board_page(site: SiteData, common: dict[str, object]) -> Page:
     return Page(
         "board.md",
         "board.md.j2",
-        common
+        COMMON
         | {
+            "fig": figures_block(site),
             "grid": Md("".join(cells)),
             "units": unit_overview(site, links),
             "chart": trend_chart(site.trend),

@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TypeVar
 
+from generator.views import SiteData
+from xietiao.units import all_units, town_names
+
 BLANK = "【不公开内容已隐去】"
 # What writers put between the parts of a name: spaces, quotes, brackets, dots and dashes.
 _GAP = r"[\s\u3000\"'“”‘’「」『』《》〈〉()（）\[\]【】·・•\-—–_/]*"
@@ -92,3 +95,50 @@ def scrub(value: T, redact: Callable[[str], str]) -> T:
         changes = {f.name: scrub(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def redact_site(site: SiteData, names: set[str], numbers: set[str], memo: dict[str, object]) -> None:
+    """Every string the site will show, with the withheld `names` and `numbers` blanked.
+
+    `memo` (kept by the publisher between publishes) holds what each record was scrubbed to while the
+    terms stay the same: records read from unchanged files of the store are the same objects again.
+    """
+    site.secret_names = tuple(sorted(names))
+    if not names and not numbers:
+        return
+    shown = [u.name for u in all_units()] + list(town_names()) + [p.name for p in site.projects.values()]
+    key = (site.secret_names, tuple(sorted(numbers)), tuple(shown))
+    kept = memo.get("redacted")
+    if not isinstance(kept, _Scrubbed) or kept.key != key:
+        kept = _Scrubbed(key, Redactor(names, numbers, shown))
+        memo["redacted"] = kept
+    done = kept.value
+    site.projects = {k: done(v) for k, v in site.projects.items()}
+    site.meetings = [done(m) for m in site.meetings]
+    site.items = {k: done(v) for k, v in site.items.items()}
+    site.issues = {k: done(v) for k, v in site.issues.items()}
+    site.progress = {k: [done(r) for r in rows] for k, rows in site.progress.items()}
+    site.materials = {k: done(v) for k, v in site.materials.items()}
+    site.supervisions = [done(s) for s in site.supervisions]
+    site.discussions = {k: [done(d) for d in talks] for k, talks in site.discussions.items()}
+    kept.finish()
+
+
+class _Scrubbed:
+    """What records were scrubbed to by one Redactor, by the record object (kept alive with its result)."""
+
+    def __init__(self, key: object, redact: Redactor) -> None:
+        self.key, self.redact = key, redact
+        self._before: dict[int, tuple[object, object]] = {}
+        self._now: dict[int, tuple[object, object]] = {}
+
+    def value(self, record: T) -> T:
+        hit = self._before.get(id(record)) or self._now.get(id(record))
+        if hit is None or hit[0] is not record:
+            hit = (record, scrub(record, self.redact))
+        self._now[id(record)] = hit
+        return hit[1]  # type: ignore[return-value]
+
+    def finish(self) -> None:
+        """Keep only the records of this publish (older ones would pile up over a server's life)."""
+        self._before, self._now = self._now, {}

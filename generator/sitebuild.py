@@ -1,21 +1,47 @@
-"""The MkDocs build and search segmentation, run in a child process by build.py.
+"""The MkDocs build and the search stage, run in a child process by build.py.
 
-Usage: python -m generator.sitebuild CONFIG DOCS SITE USER_DICT CACHE_DIR ENTRIES
+Usage: python -m generator.sitebuild JOB.json (see Job for its fields)
 
-A child process keeps MkDocs' and jieba's global state, logging and memory out of the
-long-running server. It prints "STAGE <name>" when a stage starts and "INDEX <json>"
-with the search index figures; problems go to stderr and the exit status is 1.
+A child process keeps MkDocs' global state, logging and memory out of the long-running
+server. It prints "STAGE <name>" when a stage starts and "INDEX <json>" with the search
+stage's figures; problems go to stderr and the exit status is 1.
+
+An incremental build runs MkDocs' dirty mode over a clone of the live version made of hard links
+(output/versions.py). MkDocs writes its files in place, which would write through the links into
+the live site: every file it is about to write is unlinked first (the Incremental plugin below),
+so that it writes a new file instead. The search stage (generator/search) then reads the built pages
+and writes its index beside them, reading again only pages whose searchable part changed (its page
+cache is kept in the build cache, between publishes).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 STAGE_BUILD = "构建站点"
-STAGE_INDEX = "分词索引"
+STAGE_INDEX = "搜索索引与压缩"
+# Files MkDocs writes on every build besides pages and copied files.
+ALWAYS_WRITTEN = ("sitemap.xml.gz", "search/search_index.json")
+SIDECARS = (".gz", ".br")  # precompressed copies (output/compress.py), kept with their file
+SEARCH_FOLDER = "search/"  # where a search stage writes
+
+
+@dataclass(frozen=True)
+class Job:
+    config: str  # mkdocs.yml
+    docs: str  # the docs folder
+    site: str  # the output folder: empty (full build) or a clone of the live version (incremental)
+    incremental: bool
+    live: str  # the live version `site` was cloned from ("" for a full build)
+    changed: list[str]  # docs files that differ from the live version's sources (incremental only)
+    cache: str  # the build cache: the theme's compiled templates, the search stage's page cache
 
 
 class _Collect(logging.Handler):
@@ -27,48 +53,159 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may be inaccurate; in strict mode that warning aborts the build.
+
+    Ours is accurate: only the index pages are in the navigation, every page's Markdown is complete
+    and compared with the live version's (a test compares incremental and full builds byte by byte).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 def _stage(name: str) -> None:
     print(f"STAGE {name}", flush=True)
 
 
-def build_site(config_file: Path, docs: Path, site: Path) -> None:
-    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure)."""
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _incremental_plugin(changed: set[str], expected: set[str], templates: Path) -> Any:
+    from jinja2 import FileSystemBytecodeCache
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Incremental(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        """Notes every file MkDocs will produce, and unlinks the ones it is about to write."""
+
+        def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+            # The theme's templates compiled once and kept (a second of every publish otherwise).
+            templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(templates))
+            return env
+
+        @event_priority(-200)  # after every other plugin has added or removed files
+        def on_files(self, files: Any, *, config: Any) -> Any:
+            for file in files:
+                expected.add(file.dest_uri)
+                if file.src_uri in changed or file.is_modified():
+                    _unlink(Path(file.abs_dest_path))
+            return files
+
+    return Incremental()
+
+
+def _without_jieba() -> None:
+    """Material's search plugin imports jieba (a second) when it is installed (the test extras install it
+    for the benchmark) to segment the pages it indexes. Its index is not used (the site's search is built
+    from the pages by generator/search): the import is refused, so the plugin segments nothing."""
+    sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
+
+
+def build_site(job: Job) -> set[str]:
+    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files."""
+    _without_jieba()
     from material.plugins.search import plugin as search_plugin
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    # The search plugin would segment every page with jieba on every build. We do it
-    # afterwards with a cache (searchindex.py), so the plugin's own segmentation is off.
     assert hasattr(search_plugin, "jieba"), "Material 的搜索插件已改版：请检查 generator/sitebuild.py"
     search_plugin.jieba = None
-    build(load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site)))
+    site = Path(job.site)
+    config = load_config(config_file=job.config, docs_dir=job.docs, site_dir=job.site)
+    expected: set[str] = set(config.theme.static_templates) | set(ALWAYS_WRITTEN)
+    templates = Path(job.cache) / "templates"
+    config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates)
+    if job.incremental:
+        for name in expected:  # rewritten on every build
+            _unlink(site / name)
+    logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
+    build(config, dirty=job.incremental)
+    return expected
+
+
+def prune(site: Path, expected: set[str]) -> int:
+    """Remove what MkDocs did not produce this time (pages that are gone). The search folder is the search
+    stage's: it keeps the files of the live index that it uses again and removes the others itself."""
+    from generator.output.versions import files_of
+
+    removed = 0
+    for rel, path in files_of(site).items():
+        own = rel[:-3] if rel.endswith(SIDECARS) else rel
+        if own not in expected and not _search_output(own):
+            os.unlink(path)
+            removed += 1
+    for folder, dirs, _ in os.walk(site, topdown=False):
+        for name in dirs:
+            try:
+                os.rmdir(os.path.join(folder, name))  # only if empty
+            except OSError:
+                pass
+    return removed
+
+
+def drop_orphan_sidecars(folder: Path) -> None:
+    """Precompressed copies whose file the search stage removed (cloned from the live version)."""
+    for current, _, names in os.walk(folder):
+        present = set(names)
+        for name in names:
+            if name.endswith(SIDECARS) and name[:-3] not in present:
+                os.unlink(os.path.join(current, name))
 
 
 def main(argv: list[str]) -> int:
-    config_file, docs, site, user_dict, cache_dir, entries = map(Path, argv)
+    job = Job(**json.loads(Path(argv[0]).read_text("utf-8")))
     from mkdocs.exceptions import MkDocsException
 
-    from generator.offline import NotSealed, seal
-    from generator.search.dictionary import Segmenter, read_user_dict
-    from generator.search.index import SegmentCache, segment_index
+    from generator.output.offline import NotSealed, seal
 
     _stage(STAGE_BUILD)
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
+    site = Path(job.site)
     try:
-        build_site(config_file, docs, site)
+        expected = build_site(job)
+        pruned = prune(site, expected)
         seal(site)
     except (MkDocsException, SystemExit, NotSealed) as exc:
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)
-    words = read_user_dict(user_dict)
-    segmenter = Segmenter(words)
-    cache = SegmentCache(cache_dir, words, segmenter.version())
-    stats = segment_index(site / "search" / "search_index.json", segmenter, cache, entries)
-    cache.save()
-    print("INDEX " + json.dumps(stats.__dict__), flush=True)
+    stats = index_and_compress(job, site) | {"pruned": pruned}
+    print("INDEX " + json.dumps(stats), flush=True)
     return 0
+
+
+def _search_output(rel: str) -> bool:
+    return rel.startswith(SEARCH_FOLDER)
+
+
+def index_and_compress(job: Job, site: Path) -> dict[str, int]:
+    """The search stage, with the precompression of MkDocs' output beside it (gzip and Brotli run on the
+    other core while the stage reads the pages); then the stage's own files are compressed."""
+    from generator.output.compress import precompress
+    from generator.output.versions import files_of, relink_identical
+    from generator.search.stage import build_search
+
+    live = Path(job.live) if job.live else None
+    # Files written again with the same bytes become links to the live ones again: they keep their
+    # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
+    changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
+        found = build_search(site, Path(job.cache))
+        compressed = pages_done.result()
+    drop_orphan_sidecars(site / SEARCH_FOLDER)
+    stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
+    if live:
+        changed += len(relink_identical(site, live, select=_search_output))
+    compressed += precompress(site, live, _search_output)
+    total = sum(1 for rel in files_of(site) if not rel.endswith(SIDECARS))
+    return stats | {"compressed": compressed, "changed_files": changed if live else total}
 
 
 if __name__ == "__main__":

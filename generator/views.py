@@ -32,6 +32,7 @@ class Progress:
     next_steps: str
     difficulties: str
     percent: int | None
+    filed: str = ""  # ISO day it was first submitted
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from server.forms import pages as form_pages
 from server.ledger import routes as ledger_routes
 from server.notify import routes as notify_routes
 from server.publisher import Publisher, SiteBuilder
+from server.schedule import DailyPublish
 from server.security import AllowedHosts, BodyLimit, SecurityHeaders
 from server.site import SiteFiles
 from xietiao.forms.attachments import AttachmentStore
@@ -71,7 +72,8 @@ def _routes(site_dir: Path) -> list[BaseRoute]:
         *notify_routes.routes(),
         *unit_admin.routes(),
         Mount("/app/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
-        # The site is a symlink swapped at each publish; StaticFiles resolves it per request.
+        # The site is a symlink swapped at each publish; StaticFiles resolves it per request. Its text
+        # files (pages, the search index) are sent as the publish precompressed them (server/site.py).
         Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False), name="site"),
     ]
 
@@ -112,10 +114,14 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
-def _lifespan(services: Sequence[Service]) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def _lifespan(
+    services: Sequence[Service], daily: DailyPublish | None
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         started: list[Service] = []
+        if daily is not None:
+            daily.start()
         try:
             for service in services:
                 await service.start()
@@ -124,6 +130,8 @@ def _lifespan(services: Sequence[Service]) -> Callable[[Starlette], AbstractAsyn
         finally:
             for service in reversed(started):
                 await service.stop()
+            if daily is not None:
+                daily.stop()
 
     return lifespan
 
@@ -146,10 +154,18 @@ def create_app(
     idle_minutes: int = IDLE_MINUTES,
     allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
     unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
+    daily_publish: bool = False,
+    last_published: Callable[[], date | None] | None = None,
 ) -> Starlette:
-    """The whole server, given its forms (with their rules) and the site builder (see cli.assemble)."""
+    """The whole server, given its forms (with their rules) and the site builder (see cli.assemble).
+
+    With `daily_publish`, the site is published every day after midnight (server.schedule), and at
+    start when `last_published` (the day the live site was published) is before today.
+    """
     site_dir = Path(site_dir).absolute()
     upload_limit = upload_mb * 1024 * 1024
+    publisher = Publisher(store, site_dir, today, now, build_site)
+    daily = DailyPublish(publisher, now, last_published) if daily_publish else None
     app = Starlette(
         routes=_routes(site_dir),
         middleware=[
@@ -157,7 +173,7 @@ def create_app(
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, json_limit=JSON_LIMIT, upload_limit=FILES_PER_POST * upload_limit + 64 * 1024),
         ],
-        lifespan=_lifespan(services),
+        lifespan=_lifespan(services, daily),
         exception_handlers={
             LoginRequired: _on_login_required,
             PasswordChangeRequired: _on_password_change,
@@ -173,7 +189,7 @@ def create_app(
         now=now,
         sessions=SessionTable(idle_seconds=idle_minutes * 60),
         throttle=LoginThrottle(),
-        publisher=Publisher(store, site_dir, today, now, build_site),
+        publisher=publisher,
         attachments=AttachmentStore(store.root / "attachments"),
         upload_limit=upload_limit,
         allowed_hosts=frozenset(allowed_hosts),

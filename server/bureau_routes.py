@@ -20,7 +20,9 @@ async def publish_page(request: Request) -> Response:
         check_write(request, str(form.get("csrf") or ""))
         state(request).publisher.request(f"{bureau_name()}手动发布")
         return RedirectResponse("/app/publish", status_code=303)
-    return render(request, "publish.html", {"publish": state(request).publisher.status})  # type: ignore[return-value]
+    publisher = state(request).publisher
+    context = {"publish": publisher.status, "history": list(publisher.history)}
+    return render(request, "publish.html", context)  # type: ignore[return-value]
 
 
 async def publish_status(request: Request) -> Response:

@@ -7,9 +7,9 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -43,10 +43,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(store: Store, site_dir: Path, today: date) -> Iterator[tuple[str, object]]:
-    """The real app under real uvicorn on a loopback port; yields (base URL, app)."""
+def live_server(
+    store: Store,
+    site_dir: Path,
+    today: date,
+    *,
+    auto_publish: bool = False,
+    now: Callable[[], datetime] | None = None,
+) -> Iterator[tuple[str, object]]:
+    """The real app under real uvicorn on a loopback port; yields (base URL, app).
 
-    app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=fixed_now)
+    `auto_publish` as `xietiao serve` runs it: every change published, and the daily publish.
+    """
+
+    app = assemble_app(store, site_dir=site_dir, today=lambda: today, now=now or fixed_now, auto_publish=auto_publish)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -59,7 +59,9 @@ def store(tmp_path: Path, accounts_dir: Path) -> Iterator[Store]:
 def app(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
     from cli.assemble import assemble_app
 
-    return assemble_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now)
+    # Publishing on every change is tested where it is the subject (tests/site/test_live_publish.py):
+    # elsewhere a MkDocs build after each write would only slow the tests down.
+    return assemble_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now, auto_publish=False)
 
 
 class Client(TestClient):

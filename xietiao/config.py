@@ -14,6 +14,7 @@ DEFAULTS = Path(__file__).resolve().parent / "defaults"
 FORMS_DIR = DEFAULTS / "forms"
 CONTENT_DIR = DEFAULTS / "content"
 MKDOCS_YML = DEFAULTS / "mkdocs.yml"
+OVERRIDES_DIR = DEFAULTS / "overrides"  # the theme's custom_dir named in mkdocs.yml: the site's search box
 DEMO_PROFILE = DEFAULTS / "district.yml"
 DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 

@@ -1,114 +1,175 @@
-"""Chinese segmentation of the built search index, cached between builds, with sub-words added."""
+"""The character-bigram index: where each pair of adjacent characters occurs, split into shards.
+
+Every pair of adjacent characters of a page's folded text (a bigram; white space breaks pairs) is
+a key whose postings say on which pages and at which positions it occurs. A query of n characters
+is found exactly by checking that the bigrams at offsets 0, 2, 4 ... (and n-2) occur at matching
+positions, so any substring is found, across word boundaries, without a word list. Single
+characters are keys too, with a count per page instead of positions.
+
+Postings are flat integer lists, page by page: [page - previous page, count, first position,
+gaps between positions ...] for bigrams, [page - previous page, count] for single characters.
+Keys go to shards by a hash the site's script computes the same way (`shard_of`), so a query
+loads only the shards of its own keys.
+
+A page's part of a key's postings after the page number ("count,first,gaps" or "count") does not
+depend on any other page: `page_keys` computes it once per page as text, the stage caches it, and
+`Postings` only strings the parts of all pages together.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from itertools import repeat
+from operator import add, sub
 
-from generator.search.dictionary import Segmenter
-from generator.search.documents import merge_entries
+SHARD_TARGET = 48 * 1024  # bytes of JSON per shard, on average, before compression
+MAX_SHARDS = 4096
 
-# Bump when segmentation or the entry layout changes: every cached entry is then redone.
-CACHE_VERSION = 2
-CACHE_FILE = "segments.json"
-Entry = list[str]  # [segmented title, segmented text, tails of long words joined by U+200B]
+PageKeys = dict[str, str]  # key -> the page's part of its postings, as JSON list items without brackets
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a over the key's code points, modulo the number of shards (a power of two)."""
+    h = 0x811C9DC5
+    for c in key:
+        h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+class _Numbers(list[str]):
+    """Numbers as text, made once: most of the index is small numbers written over and over."""
+
+    def upto(self, top: int) -> _Numbers:
+        if top >= len(self):
+            self.extend(map(str, range(len(self), max(top + 1, 2 * len(self)))))
+        return self
+
+
+_NUMBERS = _Numbers()
+
+
+def _positions(text: str, offset: int = 0) -> defaultdict[str, list[int]]:
+    found: defaultdict[str, list[int]] = defaultdict(list)
+    # One step per character: the costliest loop of a page read for the first time.
+    for i, pair in enumerate(map(str.__add__, text, text[1:]), offset):
+        found[pair].append(i)
+    return found
+
+
+def _part(positions: list[int]) -> str:
+    """ "count,first,gap,gap ..." for one key's positions on one page."""
+    numbers = _NUMBERS.upto(positions[-1])
+    gaps = map(numbers.__getitem__, map(sub, positions, [0, *positions]))
+    return f"{len(positions)}," + ",".join(gaps)
+
+
+def page_keys(text: str) -> PageKeys:
+    """Each bigram and character of a folded text with its postings on the page (page number left out).
+
+    Pairs come first, then single characters: the cache relies on that order.
+    """
+    number = _NUMBERS.upto(len(text)).__getitem__
+    keys: PageKeys = {}
+    # _part written out: this runs once per bigram and page read, 760,000 times at five years.
+    for pair, at in _positions(text).items():
+        if " " in pair:
+            continue
+        if len(at) == 1:
+            keys[pair] = "1," + number(at[0])
+        else:
+            keys[pair] = f"{len(at)}," + ",".join(map(number, map(sub, at, [0, *at])))
+    keys.update((char, number(count)) for char, count in Counter(text).items() if char != " ")
+    return keys
+
+
+def with_head(body: PageKeys, head: str, offset: int) -> PageKeys:
+    """The page's keys with those of its folded names (`head_text`) added, the names starting at `offset`.
+
+    The names come after the body in the page's text: a key in both gets the names' positions
+    appended to the body's. Changes `body` and returns it.
+    """
+    for pair, at in _positions(head, offset).items():
+        if " " in pair:
+            continue
+        part = body.get(pair)
+        if part is None:
+            body[pair] = _part(at)
+            continue
+        values = part.split(",")
+        last = sum(map(int, values[1:]))
+        more = _part([last, *at]).split(",", 2)[2]  # the gaps from the body's last position on
+        body[pair] = f"{int(values[0]) + len(at)},{','.join(values[1:])},{more}"
+    for char, count in Counter(head).items():
+        if char != " ":
+            body[char] = str(int(body.get(char, "0")) + count)
+    return body
 
 
 @dataclass(frozen=True)
-class IndexStats:
-    entries: int
-    segmented: int  # entries that were not in the cache
-    bytes: int
+class Run:
+    """The postings of a run of consecutive pages numbered from 0: for each key, the first and last
+    page it is on and its postings from the first page's part on (the first page number left out)."""
+
+    keys: list[str]
+    firsts: list[int]
+    lasts: list[int]
+    postings: list[str]
 
 
-class SegmentCache:
-    """Segmented index entries by content hash, kept while the user dictionary allows.
+class Postings:
+    """Postings of every key, strung together page by page (or run by run) in page order."""
 
-    jieba's result for a text can change only if a word added to or removed from the
-    dictionary occurs in it, so a cached entry is reused unless its text contains one.
-    """
+    def __init__(self) -> None:
+        self.parts: dict[str, list[str]] = {}
+        self.last: dict[str, int] = {}  # the last page each key was found on
 
-    def __init__(self, folder: Path, words: dict[str, int], segmenter_version: str) -> None:
-        self.path = folder / CACHE_FILE
-        self.stamp = f"{CACHE_VERSION}/{segmenter_version}"
-        self.words = words
-        self._old: dict[str, Entry] = {}
-        self._new: dict[str, Entry] = {}
-        self._changed: re.Pattern[str] | None = None
-        self._load()
+    def add_page(self, page: int, keys: PageKeys) -> None:
+        numbers, parts, last = _NUMBERS.upto(page), self.parts, self.last
+        # One step per key and page (1.2 million at five years): the most of a build from the pages' parts.
+        for key, part in keys.items():
+            previous = last.get(key)
+            if previous is None:
+                parts[key] = [numbers[page], part]
+            else:
+                parts[key] += (numbers[page - previous], part)
+        last.update(dict.fromkeys(keys, page))
 
-    def _load(self) -> None:
-        try:
-            saved = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return  # no cache, or a torn one: everything is segmented afresh
-        if not isinstance(saved, dict) or saved.get("stamp") != self.stamp:
-            return
-        old_words: dict[str, int] = saved.get("words", {})
-        changed = {w for w in set(old_words) | set(self.words) if old_words.get(w) != self.words.get(w)}
-        if changed:
-            self._changed = re.compile("|".join(map(re.escape, sorted(changed, key=len, reverse=True))))
-        self._old = saved.get("entries", {})
+    def add_run(self, start: int, run: Run) -> None:
+        """Add the postings of a run whose first page is `start`: one step per key, not per key and page."""
+        numbers, parts, last = _NUMBERS.upto(start + max(run.lasts, default=0)), self.parts, self.last
+        for key, first, postings in zip(run.keys, run.firsts, run.postings, strict=True):
+            previous = last.get(key)
+            if previous is None:
+                parts[key] = [numbers[start + first], postings]
+            else:
+                parts[key] += (numbers[start + first - previous], postings)
+        last.update(zip(run.keys, map(add, repeat(start), run.lasts), strict=True))
 
-    @staticmethod
-    def key(raw: str) -> str:
-        return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    def run(self) -> Run:
+        """What was added so far, as a run (pairs first, then single characters, as the cache keeps keys)."""
+        keys = [k for k in self.parts if len(k) == 2] + [k for k in self.parts if len(k) == 1]
+        firsts = [int(self.parts[k][0]) for k in keys]
+        return Run(keys, firsts, [self.last[k] for k in keys], [",".join(self.parts[k][1:]) for k in keys])
 
-    def get(self, key: str, raw: str) -> Entry | None:
-        entry = self._new.get(key) or self._old.get(key)
-        if entry is None or (self._changed is not None and self._changed.search(raw)):
-            return None
-        self._new[key] = entry
-        return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        self._new[key] = entry
-
-    def save(self) -> None:
-        """Keep what this build used, nothing older; written whole and then renamed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        data = {"stamp": self.stamp, "words": self.words, "entries": self._new}
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
-        os.replace(tmp, self.path)
+    def shards(self) -> list[bytes]:
+        """The shards as JSON objects {key: postings}, keys sorted: the same input gives the same bytes."""
+        encoded = {k: "[" + ",".join(v) + "]" for k, v in self.parts.items()}
+        total = sum(len(v) + 8 for v in encoded.values())
+        count = 1
+        while count < MAX_SHARDS and total / count > SHARD_TARGET:
+            count *= 2
+        buckets: list[list[str]] = [[] for _ in range(count)]
+        for key in sorted(encoded):
+            buckets[shard_of(key, count)].append(f"{json.dumps(key, ensure_ascii=False)}:{encoded[key]}")
+        return [("{" + ",".join(b) + "}").encode("utf-8") for b in buckets]
 
 
-def segment_entry(seg: Segmenter, title: str, text: str) -> Entry:
-    title_out, title_tokens = seg.segment(title)
-    text_out, text_tokens = seg.segment(text)
-    tokens = set(title_tokens) | set(text_tokens)
-    tails = {s for t in tokens for s in seg.subwords(t)} - tokens
-    # A tail that begins another indexed word is found through that word already.
-    ordered = sorted(tails | tokens)
-    kept = [w for w, nxt in zip(ordered, [*ordered[1:], ""], strict=False) if w in tails and not nxt.startswith(w)]
-    return [title_out, text_out, "\u200b".join(kept)]
-
-
-def segment_index(index_file: Path, seg: Segmenter, cache: SegmentCache, entries: Path | None = None) -> IndexStats:
-    """Rewrite Material's search_index.json with segmented text and a `subwords` field.
-
-    `entries` (searchdocs.py) are added first: the generated pages' own entries.
-    """
-    data = json.loads(index_file.read_text("utf-8"))
-    if entries is not None:
-        merge_entries(data, entries)
-    fresh = 0
-    for doc in data["docs"]:
-        title, text = doc.get("title", ""), doc.get("text", "")
-        raw = f"{title}\x1f{text}"
-        key = cache.key(raw)
-        entry = cache.get(key, raw)
-        if entry is None:
-            entry = segment_entry(seg, title, text)
-            cache.put(key, entry)
-            fresh += 1
-        doc["title"], doc["text"] = entry[0], entry[1]
-        if entry[2]:
-            doc["subwords"] = entry[2]
-    out = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(out, "utf-8")
-    return IndexStats(len(data["docs"]), fresh, len(out.encode("utf-8")))
+def head_text(title: str, names: Iterable[str]) -> str:
+    """The page's own names (title, link texts pointing to it, its address), searched before its text."""
+    seen: dict[str, None] = {title: None}
+    for name in names:
+        seen.setdefault(name, None)
+    return " ".join(seen)

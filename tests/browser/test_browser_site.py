@@ -11,7 +11,7 @@ from browser import chromium_page, live_server, shot
 from conftest import TODAY
 
 from generator.build import publish
-from generator.search.recall import sample_words
+from generator.search.samples import sample_words
 from xietiao.demo.generate import make_demo
 from xietiao.model import item_of
 from xietiao.store.engine import Store
@@ -33,12 +33,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store,
 def _search(page, word: str) -> list[str]:  # type: ignore[no-untyped-def]
     box = page.locator("input[name=query]")
     box.fill(word)
-    box.press("End")  # Material searches on keyup: fill() alone never searches
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/^\\s*$/.test(m.textContent) && !/正在|Initializing/.test(m.textContent); }"
-    )
-    # Material shows the first results and adds more as the list scrolls: scroll to the end.
+    box.press("End")
+    # The search marks the result list with the query it shows once its results are in.
+    page.wait_for_function("q => document.querySelector('.md-search-result').dataset.query === q", arg=word)
+    # The first results are shown and more are added as the list scrolls: scroll to the end.
     page.wait_for_timeout(300)
     seen, steady = -1, 0
     for _ in range(80):
@@ -47,7 +45,7 @@ def _search(page, word: str) -> list[str]:  # type: ignore[no-untyped-def]
         if steady >= 3:
             break
         seen = count
-        # Material adds the next results when the list reaches its end; leave the end first so
+        # The next results are added when the list reaches its end; leave the end first so
         # that arriving there again counts as a new arrival.
         page.eval_on_selector(".md-search__scrollwrap", "e => e.scrollTo(0, e.scrollHeight - e.clientHeight - 300)")
         page.wait_for_timeout(60)

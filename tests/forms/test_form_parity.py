@@ -84,7 +84,9 @@ def parity_app(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
     forms = tmp_path / "forms"
     shutil.copytree(FORMS_DIR, forms)
     (forms / "alltypes.yml").write_text(EVERY_TYPE, "utf-8")
-    return assemble_app(store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now, forms_dir=forms)
+    return assemble_app(
+        store, site_dir=tmp_path / "site", today=lambda: TODAY, now=fixed_now, forms_dir=forms, auto_publish=False
+    )
 
 
 def test_html_and_api_store_the_same_values(parity_app) -> None:  # type: ignore[no-untyped-def]

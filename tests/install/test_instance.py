@@ -45,6 +45,7 @@ def test_init_makes_an_instance_from_a_checked_profile(tmp_path: Path) -> None:
         "project.yml",
     ]
     assert (root / "mkdocs.yml").is_file() and (root / "content" / "about.md").is_file()
+    assert (root / "overrides" / "partials" / "search.html").is_file()  # the theme's custom_dir in mkdocs.yml
     assert "首个县发展和改革局账号：xfg  密码：init-password-1" in made.stdout
     assert (root / "data" / "user").is_dir()
     again = xietiao("init", "qingshan", cwd=tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +38,17 @@ def test_demo_build_shows_colours_on_project_pages(built: tuple[Path, Path]) -> 
     for word in ("正常", "滞后", "严重滞后"):
         assert any(word in t for t in texts), word
     assert all("三色" in t for t in texts)
+
+
+def test_building_again_rebuilds_only_what_changed(built: tuple[Path, Path]) -> None:
+    data, site = built
+    live = os.readlink(site)
+    again = xietiao("build", "--data", str(data), "--site", str(site))
+    assert again.returncode == 0, again.stderr
+    # The same data (and, but across midnight, the same day): nothing to build, the live site stays.
+    assert "全量构建" not in again.stdout
+    if "已是最新" in again.stdout:
+        assert os.readlink(site) == live
 
 
 def test_no_built_file_references_an_outside_host(built: tuple[Path, Path]) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from xietiao.config import CONTENT_DIR, DEMO_PROFILE, FORMS_DIR, MKDOCS_YML
+from xietiao.config import CONTENT_DIR, DEMO_PROFILE, FORMS_DIR, MKDOCS_YML, OVERRIDES_DIR
 from xietiao.instance.layout import PROFILE_FILE, Instance
 from xietiao.profile import Profile, load_profile
 from xietiao.store.durable import atomic_write
 
-OWN = (PROFILE_FILE, "forms", "content", "mkdocs.yml")
+OWN = (PROFILE_FILE, "forms", "content", "mkdocs.yml", "overrides")
 
 
 class InstanceExists(Exception):
@@ -25,7 +25,8 @@ def refuse_existing(root: Path) -> None:
 
 
 def create_instance(root: Path, profile_source: Path | None = None) -> tuple[Instance, Profile]:
-    """Write the profile (a copy of `profile_source`, else the demo district's), forms/, content/ and mkdocs.yml.
+    """Write the profile (a copy of `profile_source`, else the demo district's), forms/, content/, mkdocs.yml
+    and the theme overrides/ it names (custom_dir, resolved beside mkdocs.yml as MkDocs does).
 
     The profile is checked before anything is written (ProfileError); an existing instance is refused.
     """
@@ -37,6 +38,7 @@ def create_instance(root: Path, profile_source: Path | None = None) -> tuple[Ins
     shutil.copytree(FORMS_DIR, root / "forms")
     shutil.copytree(CONTENT_DIR, root / "content")
     shutil.copyfile(MKDOCS_YML, root / "mkdocs.yml")
+    shutil.copytree(OVERRIDES_DIR, root / "overrides")
     # Last, and atomically: a folder with its profile in place is a finished instance.
     atomic_write(instance.profile_file, source.read_bytes())
     return instance, profile

@@ -1,9 +1,9 @@
 """Where an instance keeps each thing, with the package's defaults for whatever it does not have.
 
 An instance folder is like a MkDocs project: `district.yml` (the profile), `forms/`, `content/`,
-`mkdocs.yml`, `data/` and the published `site/` with its versions beside it. Anything missing
-comes from the defaults shipped with the package, so the source checkout (which keeps none of
-them at its top) runs as the demo district.
+`mkdocs.yml` with the theme `overrides/` it names, `data/` and the published `site/` with its versions
+beside it. Anything missing comes from the defaults shipped with the package, so the source checkout
+(which keeps none of them at its top) runs as the demo district.
 """
 
 from __future__ import annotations

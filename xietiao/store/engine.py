@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -24,11 +25,26 @@ from xietiao.store.partition import (
 )
 from xietiao.store.redo import clear_redo, redo_path, replay_redo, write_redo
 
-__all__ = ["PARTITIONING", "RESTORE_HINT", "CorruptDataFile", "Store", "StoreError", "WriteFailed", "now_iso"]
+__all__ = [
+    "PARTITIONING",
+    "RESTORE_HINT",
+    "ChangeListener",
+    "CorruptDataFile",
+    "Store",
+    "StoreError",
+    "WriteFailed",
+    "now_iso",
+]
+
+_log = logging.getLogger("xietiao.store")
 
 
 class WriteFailed(StoreError):
     """The change could not be made durable; it was not saved."""
+
+
+# Told the kinds of record that one committed batch changed, after the batch is durable.
+ChangeListener = Callable[[frozenset[str]], None]
 
 
 class Store:
@@ -53,7 +69,8 @@ class Store:
         self._durable = 0
         self._failed_upto = 0
         self._broken = ""  # set when a committed batch could not be put in place: restart to finish it
-        self._listeners: list[Callable[[list[Doc]], None]] = []
+        self._listeners: list[Callable[[list[Doc]], None]] = []  # journal rows of each flush (`listen`)
+        self._kind_listeners: list[ChangeListener] = []  # kinds of each committed batch (`subscribe`)
         try:
             with flush_guard(self.root, exclusive=False):  # not while a backup copies the folder
                 replay_redo(self.root)  # a batch cut off by a crash is finished before anything is read
@@ -106,6 +123,17 @@ class Store:
                         out.append(copy_doc(doc))
             return out
 
+    def read_parts(self, kind: str, known: Mapping[str, int]) -> dict[str, tuple[int, list[Doc] | None]]:
+        """Every file (partition) of `kind` with its version, and copies of its records unless `known` has
+        that version already: a reader that keeps what it derived from a partition redoes only changed ones."""
+        with self._lock:
+            out: dict[str, tuple[int, list[Doc] | None]] = {}
+            for (k, key), part in sorted(self._parts.items()):
+                if k == kind:
+                    same = known.get(key) == part.version
+                    out[key] = (part.version, None if same else [copy_doc(d) for d in part.table_data().values()])
+            return out
+
     def count(self, kind: str | None = None) -> int:
         with self._lock:
             return sum(1 for k, _ in self._index if kind is None or k == kind)
@@ -130,6 +158,15 @@ class Store:
 
     # -- writing ----------------------------------------------------------
 
+    def subscribe(self, listener: ChangeListener) -> None:
+        """Call `listener` with the kinds of record each committed batch changed, once it is on disk.
+
+        It runs in the writer's thread after the write is durable: it must be quick (hand the work to
+        another thread), and whatever it raises is logged, never passed to the writer, whose change is saved.
+        """
+        with self._lock:
+            self._kind_listeners.append(listener)
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group writes: all of them are durable when the block ends, or none is kept."""
@@ -151,10 +188,17 @@ class Store:
             self._depth -= 1
             if not outer:
                 return
+            kinds = frozenset(part.kind for part, _, _ in self._undo or [])
             self._undo = None
             self._gen += 1
             gen = self._gen
+            listeners = list(self._kind_listeners) if kinds else []
         self._sync_to(gen)
+        for listener in listeners:
+            try:
+                listener(kinds)
+            except Exception:  # a listener's bug must not turn a saved change into an error
+                _log.exception("通知数据变更时出错（数据已保存）")
 
     def insert(self, kind: str, doc: Doc, *, actor: str, action: str) -> Doc:
         """Add a new record; its `number` must be new."""

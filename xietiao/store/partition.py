@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,10 @@ PARTITIONING: dict[str, str] = {
     "login": "single",
     "formdef": "single",
 }
+
+# Versions are unique across every partition object of the process: a reader that kept what it
+# derived from (kind, key, version) can never mistake a reloaded or rolled-back partition for it.
+_VERSIONS = itertools.count(1)
 
 RESTORE_HINT = "请从备份恢复（xietiao restore），或将该文件移出数据目录后重试。"
 
@@ -71,12 +76,15 @@ class Partition:
     # Each document's JSON text, kept until the document changes: encoding the whole
     # partition on every write made CPU, not the disk, the limit under load.
     encoded: dict[str, str] = field(default_factory=dict)
+    version: int = field(default_factory=lambda: next(_VERSIONS))
 
     def table_data(self) -> dict[str, Doc]:
         return self.storage.data.setdefault(self.kind, {})
 
     def forget(self, key: str) -> None:
+        """One document changed (or was put back): drop its cached JSON, give the partition a new version."""
         self.encoded.pop(key, None)
+        self.version = next(_VERSIONS)
 
     def encode_now(self, key: str) -> None:
         """Encode one changed document at once, so that a value that cannot be stored

@@ -12,6 +12,7 @@ repo_url, which we never set). Every one of them is replaced.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -24,17 +25,24 @@ class NotSealed(RuntimeError):
 
 
 def seal(site: Path) -> int:
-    """Rewrite the loaders in the theme's scripts and drop source maps; returns how many were rewritten."""
+    """Rewrite the loaders in the theme's scripts and drop source maps; returns how many were rewritten.
+
+    An incremental build keeps the live version's scripts, sealed already: a sealed script is left
+    alone, and one that is rewritten is written as a new file (it may be a hard link into the live site).
+    """
     scripts = site / "assets" / "javascripts"
-    rewritten = 0
+    rewritten = sealed = 0
     for bundle in sorted(scripts.rglob("*.js")):
         text = bundle.read_text("utf-8")
-        sealed, count = QUOTED_URL.subn(EMPTY_SCRIPT, text)
+        fixed, count = QUOTED_URL.subn(EMPTY_SCRIPT, text)
         if count:
-            bundle.write_text(sealed, "utf-8")
+            tmp = bundle.with_name(f".{bundle.name}.tmp")
+            tmp.write_text(fixed, "utf-8")
+            os.replace(tmp, bundle)
             rewritten += count
-    if not rewritten:  # Material 9.8 has two; none means the bundle changed shape
-        raise NotSealed("主题脚本中没有找到按需加载的外部脚本地址：Material 已改版，请检查 generator/offline.py")
+        sealed += fixed.count(EMPTY_SCRIPT)
+    if not sealed:  # Material 9.8 has two loaders; none means the bundle changed shape
+        raise NotSealed("主题脚本中没有找到按需加载的外部脚本地址：Material 已改版，请检查 generator/output/offline.py")
     # Source maps are for debugging the theme; they are large and name outside hosts in comments.
     for source_map in scripts.rglob("*.map"):
         source_map.unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 from collections.abc import Iterable
@@ -106,9 +107,12 @@ def dictionary_words(names: Iterable[str]) -> dict[str, int]:
     return words
 
 
+def user_dict_text(words: dict[str, int]) -> str:
+    return "\n".join(f"{w} {f}" for w, f in sorted(words.items())) + "\n"
+
+
 def write_user_dict(words: dict[str, int], path: Path) -> None:
-    lines = [f"{w} {f}" for w, f in sorted(words.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(user_dict_text(words), encoding="utf-8")
 
 
 def read_user_dict(path: Path) -> dict[str, int]:
@@ -123,11 +127,9 @@ def read_user_dict(path: Path) -> dict[str, int]:
 def _engine(asked: str) -> str:
     if asked != "auto":
         return asked
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        return "jieba"
-    return "rjieba"
+    # Looked up, not imported: loading rjieba takes a second, and a build whose entries are all
+    # in the segment cache never needs it.
+    return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
 
 
 class Segmenter:

@@ -1,0 +1,172 @@
+"""Version folders of the site: a new one cloned from the live one by hard links, the atomic switch, pruning.
+
+The live version is never written to. A clone shares the live version's files (hard links); the
+build then replaces, never rewrites, what it changes: whatever writes into the clone unlinks the
+file first (see generator/sitebuild.py). check_untouched() proves it before the switch.
+
+Paths are plain strings here: a site of five years has thousands of files, walked several times
+per publish, and pathlib's objects were most of that time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+Stat = tuple[int, int, int]  # inode, size, modification time (ns)
+TRASH = ".trash-"  # a version being deleted, in the versions folder
+
+
+class LiveVersionTouched(RuntimeError):
+    """A file of the live version changed during a build: the build wrote through a hard link."""
+
+
+def files_of(root: Path | str) -> dict[str, str]:
+    """Every file under `root`: its path relative to `root` (posix) -> its full path. Symlinks not followed."""
+    out: dict[str, str] = {}
+    stack = [("", os.fspath(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    out[prefix + entry.name] = entry.path
+    return out
+
+
+def _stat(path: str) -> Stat:
+    st = os.lstat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def live_version(site_dir: Path, versions: Path) -> Path | None:
+    """The version folder `site_dir` points at, if it is one of ours."""
+    if not site_dir.is_symlink():
+        return None
+    target = (site_dir.parent / os.readlink(site_dir)).resolve()
+    return target if target.parent == versions.resolve() and target.is_dir() else None
+
+
+def new_name(built_at: datetime, versions: Path) -> str:
+    base = built_at.strftime("%Y%m%d-%H%M%S")
+    name, n = base, 1
+    while (versions / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def clone(live: Path, out: Path) -> dict[str, Stat]:
+    """`out` as a copy of `live` made of hard links; returns what each live file was, for check_untouched."""
+    seen: dict[str, Stat] = {}
+    stack = [(os.fspath(live), os.fspath(out))]
+    while stack:
+        source, target = stack.pop()
+        os.mkdir(target)
+        with os.scandir(source) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, os.path.join(target, entry.name)))
+                else:
+                    os.link(entry.path, os.path.join(target, entry.name))
+                    st = entry.stat(follow_symlinks=False)
+                    seen[entry.path] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return seen
+
+
+def check_untouched(live: Path, seen: dict[str, Stat]) -> None:
+    now = {path: _stat(path) for path in files_of(live).values()}
+    if now != seen:
+        changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
+        names = "、".join(os.path.relpath(p, live) for p in changed[:5])
+        raise LiveVersionTouched(f"构建改动了在线版本的文件（{names}），已放弃本次构建")
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
+def relink_identical(out: Path, live: Path, select: Callable[[str], bool] = lambda rel: True) -> list[str]:
+    """Files the build wrote again with the same bytes become links to the live ones again.
+
+    Returns the files (that `select` takes) that really differ from the live version: their
+    precompressed copies must be made again, and readers' caches revalidate only those.
+    """
+    changed: list[str] = []
+    base = os.fspath(live)
+    for rel, path in files_of(out).items():
+        if rel.endswith((".gz", ".br")) or not select(rel):
+            continue
+        before = os.path.join(base, rel)
+        try:
+            if os.path.samefile(path, before):
+                continue
+            if os.path.getsize(before) == os.path.getsize(path) and _same_bytes(before, path):
+                link = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.link")
+                os.link(before, link)
+                os.replace(link, path)
+                continue
+        except FileNotFoundError:
+            pass
+        changed.append(rel)
+    return sorted(changed)
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch(site_dir: Path, versions: Path, name: str) -> str | None:
+    """Point `site_dir` at version `name` in one rename; keep the previous version only. Returns its name.
+
+    Older versions are renamed away at once and deleted in the background: deleting thousands of
+    files takes seconds that the next publish, not this one, may wait for (see remove_trash).
+    """
+    root = site_dir.parent
+    previous = None
+    if site_dir.is_symlink():
+        previous = Path(os.readlink(site_dir)).name
+    elif site_dir.is_dir():
+        # First publish over a plain folder: it becomes the previous version.
+        previous = f"{name}-before"
+        os.rename(site_dir, versions / previous)
+    elif site_dir.exists():
+        raise OSError(f"{site_dir} 不是目录也不是符号链接，无法替换")
+    link = root / f".{site_dir.name}.{name}.tmp"
+    os.symlink(os.path.relpath(versions / name, root), link)
+    os.replace(link, site_dir)
+    fsync_dir(root)
+    for old in versions.iterdir():
+        if old.name not in (name, previous) and not old.name.startswith(TRASH):
+            os.rename(old, versions / f"{TRASH}{old.name}")
+    threading.Thread(target=remove_trash, args=(versions,), daemon=True, name="remove-old-versions").start()
+    return previous
+
+
+_removing = threading.Lock()
+
+
+def remove_trash(versions: Path) -> None:
+    """Delete the versions switch() set aside (one deleter at a time; a publish waits for it first)."""
+    with _removing:
+        for old in versions.glob(f"{TRASH}*"):
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,166 @@
+"""What the search stage made of the pages, kept between builds in one folder, every file named by its inputs.
+
+- `<key>.page`: what was read of one page, named by a hash of its address and of the part of its
+  HTML the search reads (`pagetext.searchable_html`). A page whose searchable part did not change
+  is never parsed again, although every build writes a new generation time into every page.
+  Two lines: JSON [address, title, links, body length, text file name, its size] (or null for a
+  page with nothing to search), then the page's keys (`_pack`).
+- `<name>.text`: a page's text file for excerpts, named by its content; linked (or copied) into the site.
+- `<key>.run`: the postings of a run of consecutive pages (`index.Run`), named by a hash of those
+  pages' keys and names; the postings of an unchanged run are strung on whole.
+
+Files are written whole and renamed into place; a build removes every file it did not use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.search.index import PageKeys, Run
+
+PAGE, TEXT, RUN = ".page", ".text", ".run"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # the name of its cache file
+    url: str
+    title: str
+    links: tuple[tuple[str, str], ...]  # (page the link points to, the link's text)
+    body_length: int  # code points of the body and the space after it: where the page's names start
+    text_name: str  # the page's text file for excerpts, named by its content
+    text_size: int
+    packed_keys: bytes = b""  # the body's keys as the cache keeps them (read only when a run is built)
+    fresh_keys: PageKeys | None = field(default=None, compare=False)  # the keys, when just computed
+
+
+class PageCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        with os.scandir(folder) as found:
+            # Text files go into the site as they are: one of the wrong size (damaged) is not used.
+            self.sizes = {e.name: e.stat().st_size if e.name.endswith(TEXT) else -1 for e in found}
+        self.used: set[str] = set()
+        self.stored = 0  # pages read afresh in this build
+        self.runs_stored = 0
+
+    def lookup(self, key: str) -> tuple[bool, PageEntry | None]:
+        """(found, entry): entry None means the page was read before and has nothing to search."""
+        data = self._read(key + PAGE)
+        if data is None:
+            return False, None
+        try:
+            entry = _load_entry(key, data)
+        except (ValueError, TypeError):
+            return False, None  # a file of another layout: the page is read again and the file rewritten
+        if entry is not None and self._use(entry.text_name + TEXT) != entry.text_size:
+            return False, None
+        return True, entry
+
+    def store(self, entry: PageEntry | None, key: str, text: bytes = b"") -> None:
+        """Keep what was read of a page (entry None: nothing to search on it) and its text file."""
+        self.stored += 1
+        if entry is not None:
+            self._write(entry.text_name + TEXT, text)
+            meta = [entry.url, entry.title, entry.links, entry.body_length, entry.text_name, entry.text_size]
+            self._write(key + PAGE, _json(meta) + b"\n" + entry.packed_keys)
+        else:
+            self._write(key + PAGE, b"null")
+
+    def text_path(self, name: str) -> Path:
+        return self.folder / (name + TEXT)
+
+    def run(self, key: str) -> Run | None:
+        data = self._read(key + RUN)
+        try:
+            return _load_run(data) if data is not None else None
+        except (ValueError, TypeError):
+            return None
+
+    def store_run(self, key: str, run: Run) -> None:
+        self.runs_stored += 1
+        packed = _pack(run.keys, [run.firsts, run.lasts, ";".join(run.postings)])
+        self._write(key + RUN, packed)
+
+    def prune(self) -> None:
+        """Remove what this build did not use: pages gone or changed, old runs, files of an older layout."""
+        for name in self.sizes.keys() - self.used:
+            (self.folder / name).unlink(missing_ok=True)
+
+    def _use(self, name: str) -> int | None:
+        """Mark a file used; its size for a text file, -1 for another, None when it is not there."""
+        self.used.add(name)
+        return self.sizes.get(name)
+
+    def _read(self, name: str) -> bytes | None:
+        if self._use(name) is None:
+            return None
+        try:
+            return (self.folder / name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _write(self, name: str, data: bytes) -> None:
+        tmp = self.folder / f"{name}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.folder / name)
+        self.sizes[name] = len(data) if name.endswith(TEXT) else -1
+        self.used.add(name)
+
+
+def pack_keys(keys: PageKeys) -> bytes:
+    """The keys of `index.page_keys` (pairs first, then single characters) with their parts."""
+    return _pack(list(keys), [";".join(keys.values())])
+
+
+def unpack_keys(packed: bytes) -> PageKeys:
+    names, (parts,) = _unpack(packed)
+    if not isinstance(parts, str):
+        raise TypeError("not a page's keys")
+    split = parts.split(";") if parts else []
+    return dict(zip(names, split, strict=True))
+
+
+def _pack(keys: list[str], columns: list[object]) -> bytes:
+    """The keys joined into one string and counted, then the columns. Pairs must come before single
+    characters (`index.page_keys` and `index.Postings.run` give them so): the count then tells where
+    the pairs end."""
+    return _json(["".join(keys), len(keys), *columns])
+
+
+def _unpack(packed: bytes) -> tuple[list[str], list[object]]:
+    joined, count, *columns = json.loads(packed)
+    if not isinstance(joined, str) or not isinstance(count, int):
+        raise TypeError("not packed keys")
+    pairs = 2 * (len(joined) - count)
+    names = list(map(str.__add__, joined[0:pairs:2], joined[1:pairs:2]))
+    names.extend(joined[pairs:])
+    return names, columns
+
+
+def _load_entry(key: str, data: bytes) -> PageEntry | None:
+    meta_line, _, packed = data.partition(b"\n")
+    meta = json.loads(meta_line)
+    if meta is None:
+        return None
+    url, title, links, body_length, text_name, text_size = meta
+    pairs = tuple((str(t), str(x)) for t, x in links)
+    return PageEntry(key, str(url), str(title), pairs, int(body_length), str(text_name), int(text_size), packed)
+
+
+def _load_run(data: bytes) -> Run:
+    keys, (firsts, lasts, postings) = _unpack(data)
+    if not (isinstance(firsts, list) and isinstance(lasts, list) and isinstance(postings, str)):
+        raise TypeError("not a run")
+    run = Run(keys, firsts, lasts, postings.split(";") if postings else [])
+    if not len(keys) == len(firsts) == len(lasts) == len(run.postings):
+        raise ValueError("torn run")
+    return run
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,233 @@
+"""The search stage of a publish: from the built pages to the files the site's search script loads.
+
+`build_search(site_dir, cache_dir)` runs after MkDocs. Its output is a function of the built pages
+alone: byte for byte the same whatever order the pages were written in and whether or not a cache
+exists, with no time stamps. What the stage makes of each page (its text, links and postings parts)
+is kept in the cache folder (pagecache.py), named by the part of the page the search reads; a later
+build parses and indexes only pages whose searchable part changed, and strings the rest together.
+
+Files written under site/search/ (the server compresses them on the way, as it does every page):
+- index.json: {"version", "shards": [file names], "pages": [[address, title, body length, text file]]}
+- s/<hash>.json: one shard of the bigram index (index.py), named by its content;
+- t/<hash>.json: one page's text for excerpts: {"b": text, "s": [[start, anchor, heading], ...]}.
+Into a folder that already holds an index, only files whose content is new are written, and files
+no longer used are removed.
+
+The body length in index.json counts code points (positions in the postings do); section starts
+count UTF-16 units (the script slices the text with them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import unicodedata
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.search.fold import fold
+from generator.search.index import PageKeys, Postings, Run, head_text, page_keys, with_head
+from generator.search.pagecache import PageCache, PageEntry, pack_keys, unpack_keys
+from generator.search.pagetext import page_url, read_article, searchable_html
+
+FORMAT = 1  # bump when the files' layout changes; the site's script checks it
+# What the cached parts depend on besides the page: the files' layout, how pages are read and
+# indexed (bump CACHE_LAYOUT when that changes) and the Unicode tables folding uses.
+CACHE_LAYOUT = 2
+CACHE_VERSION = f"{FORMAT}.{CACHE_LAYOUT}.{unicodedata.unidata_version}"
+CACHE_DIR = "search-pages"
+RUN_LENGTH = 16  # pages in a run of the cache, on average
+OLD_CACHE_FILE = "search-pages.json"  # the cache of CACHE_LAYOUT 1, one file for all pages
+SEARCH_DIR = "search"
+MATERIAL_INDEX = "search_index.json"  # written by the theme's search plugin; not used
+SKIPPED_DIRS = ("assets", "search")
+
+
+@dataclass(frozen=True)
+class SearchStats:
+    pages: int  # pages in the index
+    read: int  # pages parsed and indexed afresh (the others came from the cache)
+    runs: int  # runs of pages whose postings were strung afresh (runs_built of them), the others cached
+    runs_built: int
+    shards: int
+    keys: int
+    bytes: int  # all files of the index
+    seconds: float
+
+
+def build_search(site_dir: Path, cache_dir: Path) -> SearchStats:
+    """Index every page of the built site that is not kept out of the search; returns the figures."""
+    start = time.perf_counter()
+    site_dir, cache_dir = Path(site_dir), Path(cache_dir)
+    cache = PageCache(cache_dir / CACHE_DIR)
+    pages = [e for e in (_entry(cache, site_dir, path) for path in _page_files(site_dir)) if e is not None]
+    # Newest first among equals: addresses sorted descending put P-2026-… before P-2021-….
+    pages.sort(key=lambda p: p.url, reverse=True)
+    names = _names(pages)
+    heads = [fold(head_text(p.title, names.get(p.url, ()))) for p in pages]
+    postings, runs = Postings(), _runs(pages)
+    for first, end in runs:
+        postings.add_run(first, _run(cache, site_dir, pages[first:end], heads[first:end]))
+    out = _Output(site_dir / SEARCH_DIR)
+    for page in pages:
+        out.link("t", page.text_name, page.text_size, cache.text_path(page.text_name))
+    shard_files = [out.put("s", data) for data in postings.shards()]
+    rows = [[p.url, p.title, p.body_length, p.text_name] for p in pages]
+    out.put("", _json({"version": FORMAT, "shards": shard_files, "pages": rows}), "index")
+    out.prune()
+    cache.prune()
+    (cache_dir / OLD_CACHE_FILE).unlink(missing_ok=True)
+    seconds = round(time.perf_counter() - start, 3)
+    counts = (len(pages), cache.stored, len(runs), cache.runs_stored, len(shard_files), len(postings.parts))
+    return SearchStats(*counts, out.bytes, seconds)
+
+
+def _page_files(site_dir: Path) -> list[str]:
+    found = []
+    for folder, subfolders, files in os.walk(site_dir):
+        if folder == str(site_dir):
+            subfolders[:] = [d for d in subfolders if d not in SKIPPED_DIRS]
+        if "index.html" in files:
+            found.append(Path(folder, "index.html").relative_to(site_dir).as_posix())
+    return sorted(found)
+
+
+def _entry(cache: PageCache, site_dir: Path, relative: str) -> PageEntry | None:
+    """What the search holds of one page: from the cache when its searchable part was seen before."""
+    article = searchable_html((site_dir / relative).read_text("utf-8"))
+    if article is None:
+        return None
+    url = page_url(relative)
+    key = _hash(CACHE_VERSION, url, article)
+    found, entry = cache.lookup(key)
+    if not found:
+        entry = _read(cache, key, article, url)
+    return entry
+
+
+def _read(cache: PageCache, key: str, article: str, url: str) -> PageEntry | None:
+    page = read_article(article, url)
+    if page is None:
+        cache.store(None, key)
+        return None
+    body = " ".join(s.text for s in page.sections)
+    starts, at = [], 0  # where each section starts in the body, in UTF-16 units as the script counts
+    for section in page.sections:
+        starts.append(at)
+        at += len(section.text.encode("utf-16-le")) // 2 + 1
+    sections = [[s, sec.anchor, sec.heading] for s, sec in zip(starts, page.sections, strict=True)]
+    text = _json({"b": body, "s": sections})
+    name = hashlib.sha1(text).hexdigest()[:16]
+    keys = page_keys(fold(body))
+    entry = PageEntry(key, url, page.title, page.links, len(body) + 1, name, len(text), pack_keys(keys), keys)
+    cache.store(entry, key, text)
+    return entry
+
+
+def _runs(pages: list[PageEntry]) -> list[tuple[int, int]]:
+    """Consecutive pages in runs that end where an address says so: a page added or changed changes
+    its own run only, whatever it does to the numbers of the pages after it."""
+    ends = [i + 1 for i, p in enumerate(pages) if zlib.crc32(p.url.encode()) % RUN_LENGTH == 0]
+    if not ends or ends[-1] != len(pages):
+        ends.append(len(pages))
+    return list(zip([0, *ends[:-1]], ends, strict=True))
+
+
+def _run(cache: PageCache, site_dir: Path, pages: list[PageEntry], heads: list[str]) -> Run:
+    """The postings of a run of pages: from the cache unless one of the pages or its names changed."""
+    key = _hash(CACHE_VERSION, *(f"{p.key}\0{h}" for p, h in zip(pages, heads, strict=True)))
+    run = cache.run(key)
+    if run is None:
+        postings = Postings()
+        for number, (page, head) in enumerate(zip(pages, heads, strict=True)):
+            postings.add_page(number, with_head(_keys(cache, site_dir, page), head, page.body_length))
+        run = postings.run()
+        cache.store_run(key, run)
+    return run
+
+
+def _keys(cache: PageCache, site_dir: Path, page: PageEntry) -> PageKeys:
+    if page.fresh_keys is not None:
+        return page.fresh_keys
+    try:
+        return unpack_keys(page.packed_keys)
+    except (ValueError, TypeError):  # a damaged cache file: read the page again
+        article = searchable_html((site_dir / (page.url + "index.html")).read_text("utf-8"))
+        entry = _read(cache, page.key, article or "", page.url)
+        return entry.fresh_keys or {} if entry is not None else {}
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _names(pages: list[PageEntry]) -> dict[str, list[str]]:
+    """What each page is called by the links pointing to it, and the last part of its address."""
+    known = {p.url for p in pages}
+    names: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
+        key = page.url.rstrip("/").rsplit("/", 1)[-1]
+        if key:
+            names[page.url].add(key)
+        for target, text in page.links:
+            if target in known:
+                names[target].add(text)
+    return {url: sorted(found) for url, found in names.items()}
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _Output:
+    """The index's files: a file whose name (its content's hash) is already there is left as it is."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.bytes = 0
+        self.kept: set[str] = set()
+        self.present: dict[str, int] = {}  # "s/<name>.json" -> size, of the files there before
+        for sub in ("s", "t"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+            with os.scandir(folder / sub) as found:
+                self.present.update((f"{sub}/{e.name}", e.stat().st_size) for e in found if e.is_file())
+        (folder / MATERIAL_INDEX).unlink(missing_ok=True)
+
+    def put(self, sub: str, data: bytes, name: str = "") -> str:
+        """Write data, named by its content unless a name is given; returns the name."""
+        name = name or hashlib.sha1(data).hexdigest()[:16]
+        relative = f"{sub}/{name}.json" if sub else f"{name}.json"
+        self.bytes += len(data)
+        if relative not in self.kept:
+            self.kept.add(relative)
+            if not sub or self.present.get(relative) != len(data):  # a torn file has the wrong size
+                target = self.folder / relative
+                # A new file, never written in place: in an incremental build the folder's files are
+                # hard links to the live site's (generator/output/versions.py).
+                target.unlink(missing_ok=True)
+                target.write_bytes(data)
+        return name
+
+    def link(self, sub: str, name: str, size: int, source: Path) -> None:
+        """Put a file the cache holds, as a second name of the same file where the file system allows."""
+        relative = f"{sub}/{name}.json"
+        self.bytes += size
+        if relative in self.kept:
+            return
+        self.kept.add(relative)
+        if self.present.get(relative) != size:
+            target = self.folder / relative
+            target.unlink(missing_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links not allowed: a copy
+                shutil.copyfile(source, target)
+
+    def prune(self) -> None:
+        for relative in self.present.keys() - self.kept:
+            (self.folder / relative).unlink(missing_ok=True)
