@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
-from xietiao.ledger.colours import zh_date
+from xietiao.ledger.colours import Colour, zh_date
 from xietiao.model import AgreedItem, ItemStatus
 
 
@@ -134,3 +134,24 @@ def _timeline_entry(item: AgreedItem, r: Progress, links: Links) -> str:
         if value
     ]
     return "<li>" + "<br>".join(lines) + "</li>"
+
+
+def board_groups(site: SiteData, links: Links, counts: Mapping[Colour, int]) -> list[tuple[Md, int, Md]]:
+    """The board's tiles under their colour's name, worst first: colour is never the only sign of it.
+
+    Each tile carries the project's number and whole name (it wraps; nothing is cut off).
+    """
+    groups = []
+    for colour in sorted(counts, key=lambda c: -c.severity):
+        tiles = [
+            links.html_link(
+                f"{pc.project} {site.projects[pc.project].name}",
+                f"projects/{pc.project}.md",
+                f"xt-cell xt-{colour.value}",
+            )
+            for pc in sorted(site.colours.values(), key=lambda pc: pc.project)
+            if pc.colour is colour
+        ]
+        if tiles:
+            groups.append((badge(colour), len(tiles), Md("".join(tiles))))
+    return groups

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from generator.blocks import (
     Table,
     basis_line,
+    board_groups,
     closed_newest_first,
     iso_date,
     item_table,
@@ -31,7 +32,6 @@ HOME_ROWS = 50
 # and year, so that no page grows with the length of the district's history.
 LEDGER_CLOSED_DAYS = 365
 UNIT_ITEM_COLUMNS = ("number", "project", "content", "planned", "state", "colour")  # items grouped by unit
-GRID_NAME = 14  # characters of a project's name shown in its cell of the board
 
 
 @dataclass(frozen=True)
@@ -370,17 +370,7 @@ def unit_page(
 def board_page(site: SiteData, common: dict[str, object]) -> Page:
     links = Links("board.md")
     counts = colour_counts(pc.colour for pc in site.colours.values())
-    ordered = sorted(site.colours.values(), key=lambda pc: (-pc.colour.severity, pc.project))
-    # The cell shows the number and the start of the name; the whole name shows on hover.
-    cells = [
-        links.html_link(
-            f"{pc.project} {site.projects[pc.project].name[:GRID_NAME]}",
-            f"projects/{pc.project}.md",
-            f"xt-cell xt-{pc.colour.value}",
-            title=f"{site.projects[pc.project].name}（{pc.colour.label}）",
-        )
-        for pc in ordered
-    ]
+    groups = board_groups(site, links, counts)
     trend_rows = [
         [Md(month_label(p.day.isoformat()[:7])), *[Md(str(p.counts[c])) for c in COLOUR_ORDER]]
         for p in reversed(site.trend[-12:])
@@ -391,7 +381,7 @@ def board_page(site: SiteData, common: dict[str, object]) -> Page:
         common
         | {
             "counts": [(badge(c), counts[c]) for c in COLOUR_ORDER],
-            "grid": Md("".join(cells)),
+            "groups": groups,
             "units": unit_overview(site, links),
             "chart": trend_chart(site.trend),
             "trend": Table(("月份", "正常", "滞后", "严重滞后"), trend_rows),

@@ -11,6 +11,19 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
 fi
 source scripts/setup.sh test
+# axe-core for the accessibility tests: the version pinned in tests/axe/package.json, from the npm
+# registry into a cache folder git ignores. The tests inject it into pages from there (never fetched by a page).
+axe_want=$(python3 -c 'import json; print(json.load(open("tests/axe/package.json"))["dependencies"]["axe-core"])')
+axe_have=$(python3 -c 'import json; print(json.load(open(".test-cache/npm/node_modules/axe-core/package.json"))["version"])' 2>/dev/null || true)
+if [ "$axe_have" != "$axe_want" ]; then
+  if command -v npm >/dev/null; then
+    mkdir -p .test-cache/npm
+    cp tests/axe/package.json .test-cache/npm/package.json
+    npm install --prefix .test-cache/npm --no-audit --no-fund --no-package-lock --loglevel=error
+  else
+    echo "npm is missing: the accessibility tests need axe-core $axe_want (install Debian's nodejs and npm)" >&2
+  fi
+fi
 # Gates on the code itself: lint, format and types (configuration in pyproject.toml).
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -57,4 +57,34 @@ document.addEventListener("DOMContentLoaded", () => {
       last.after(copy);
     });
   });
+  // Phones show each table row as a card (app.css): every cell gets its column's name, and the
+  // table keeps its table roles, which a block display would drop for screen readers.
+  document.querySelectorAll("main table").forEach((table) => {
+    const names = Array.from(table.querySelectorAll(":scope > thead th")).map((th) => th.textContent.trim());
+    if (!names.length || !table.tBodies.length) return;
+    table.setAttribute("role", "table");
+    table.setAttribute("data-cards", "");
+    table.querySelectorAll(":scope > thead, :scope > tbody").forEach((g) => g.setAttribute("role", "rowgroup"));
+    Array.from(table.rows).forEach((row) => {
+      row.setAttribute("role", "row");
+      Array.from(row.cells).forEach((cell, i) => {
+        cell.setAttribute("role", cell.tagName === "TH" ? (row.parentElement.tagName === "THEAD" ? "columnheader" : "rowheader") : "cell");
+        if (cell.tagName === "TD" && names[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[i]);
+      });
+    });
+  });
+  // Errors written by a page's own markup (not the shared field macro) are tied to their fields too:
+  // the fields of the same block name them in aria-describedby and say they are invalid.
+  document.querySelectorAll(".field-error").forEach((error, n) => {
+    if (!error.id) error.id = `xt-error-${n}`;
+    if (document.querySelector(`[aria-describedby~="${CSS.escape(error.id)}"]`)) return;
+    const block = error.closest(".field, .has-error, fieldset");
+    if (!block) return;
+    const single = block.classList.contains("field");  // a whole group's error does not make each row invalid
+    block.querySelectorAll("input:not([type=hidden]), select, textarea").forEach((control) => {
+      const ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      control.setAttribute("aria-describedby", [...ids, error.id].join(" "));
+      if (single && control.type !== "checkbox" && control.type !== "radio") control.setAttribute("aria-invalid", "true");
+    });
+  });
 });
