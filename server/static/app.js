@@ -87,4 +87,29 @@ document.addEventListener("DOMContentLoaded", () => {
       if (single && control.type !== "checkbox" && control.type !== "radio") control.setAttribute("aria-invalid", "true");
     });
   });
+  // A form sent back with errors: the summary at its top lists each error as a link to its field
+  // and takes the focus, so keyboard and screen-reader users start where the work is.
+  const summary = document.querySelector("main > .warning[role=alert]");
+  const errors = Array.from(document.querySelectorAll(".field-error"));
+  if (summary && errors.length) {
+    const list = document.createElement("ul");
+    errors.forEach((error) => {
+      const block = error.closest(".field, .group, fieldset");
+      const control = block && block.querySelector("input:not([type=hidden]), select, textarea");
+      const label = block && block.querySelector("label, h2, legend");
+      if (!control || !control.id) return;
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${control.id}`;
+      link.textContent = error.textContent.trim();
+      if (label && !link.textContent.includes(label.textContent.trim().replace(/\s*\*$/, ""))) {
+        link.textContent = `${label.textContent.trim().replace(/\s*\*$/, "")}：${link.textContent}`;
+      }
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    if (list.children.length) summary.appendChild(list);
+    summary.tabIndex = -1;
+    summary.focus();
+  }
 });
