@@ -53,10 +53,15 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+OUTSIDE: list[str] = []  # every request a page made to anything but the server under test
+
+
 @contextmanager
 def tab(browser: Browser, viewport: dict[str, int], base: str, username: str = "") -> Iterator[Page]:
     """A fresh context (its own cookies) at this size, logged in as `username` when one is given."""
     context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=viewport["width"] < 600)  # type: ignore[arg-type]
+    local = (base, "data:", "blob:", "about:")
+    context.on("request", lambda r: None if r.url.startswith(local) else OUTSIDE.append(r.url))
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)

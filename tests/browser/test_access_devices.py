@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 from a11y_support import (
     DESKTOP,
+    OUTSIDE,
     PHONE,
     AxeTally,
     Layout,
@@ -188,6 +189,7 @@ def test_axe_finds_nothing_serious_on_any_page(world: World) -> None:
     for v in tally.violations:
         print("  " + v.line())
     assert any(name.endswith("-errors") for name in seen), "no form was shown with its errors"
+    assert OUTSIDE == [], f"pages asked outside hosts: {OUTSIDE[:5]}"
     assert tally.pages == len(seen) >= 40
     assert all((ARTIFACTS / f"{name}-1366.png").exists() for name in seen)
     assert tally.blocking() == [], "\n".join(v.line() for v in tally.blocking())
@@ -213,6 +215,7 @@ def test_phones_never_scroll_sideways_nor_squeeze_table_text(world: World) -> No
     for p in problems:
         print("  " + p)
     assert len(layouts) >= 40
+    assert OUTSIDE == [], f"pages asked outside hosts: {OUTSIDE[:5]}"
     assert all((ARTIFACTS / f"{layout.page}-375.png").exists() for layout in layouts)
     assert problems == []
 
