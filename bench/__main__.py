@@ -9,7 +9,7 @@ import time
 
 from .common import figure
 
-SUITES = ("writes", "load", "publish", "segmenters", "memory")
+SUITES = ("writes", "load", "publish", "segmenters", "memory", "reminders")
 
 
 def main() -> None:

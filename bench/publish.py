@@ -13,11 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from generator.build import CONFIG, CONTENT, publish
+from generator.build import publish
 from generator.pages import site_pages
 from generator.render import Renderer
 from generator.sitedata import read_site_data
+from xietiao.config import CONTENT_DIR as CONTENT
 from xietiao.config import DISTRICT_TZ
+from xietiao.config import MKDOCS_YML as CONFIG
 from xietiao.demo.generate import make_demo
 from xietiao.ledger.items import register_item
 from xietiao.store.engine import Store
@@ -50,7 +52,7 @@ def _reference_build(store: Store, tmp: Path) -> float:
     docs, out = tmp / "ref-docs", tmp / "ref-site"
     shutil.copytree(CONTENT, docs)
     site = read_site_data(store, TODAY)
-    Renderer(site.secret_names).write(site_pages(site, BUILT_AT), docs)
+    Renderer().write(site_pages(site, BUILT_AT), docs)
     config = yaml.safe_load(CONFIG.read_text("utf-8"))
     config["plugins"] = [p for p in config.get("plugins", []) if "search" not in (p if isinstance(p, dict) else {p: 0})]
     config.update(docs_dir=str(docs), site_dir=str(out))

@@ -25,13 +25,11 @@ from checks.access_policy import (
     FORBIDDEN,
     NOW,
     PASSWORD,
-    POLICY,
     POST_OK,
     PROBE_PDF,
     ROLES,
     TODAY,
     AccessReport,
-    Rule,
     Seed,
     Target,
     expected,
@@ -39,13 +37,21 @@ from checks.access_policy import (
     seed,
     targets,
 )
+from checks.access_rules import POLICY, Rule
 from xietiao.forms.definitions import FieldType
 from xietiao.store.engine import Store
 from xietiao.store.partition import PARTITIONING
 
 # -- running the matrix --------------------------------------------------------------------------
 
-FILLED = {"name", "form", "number", "sha"}  # the params a Target fills; any other takes the rule's choices
+FILLED = {
+    "name",
+    "form",
+    "number",
+    "sha",
+    "username",
+    "key",
+}  # the params a Target fills; any other takes the rule's choices
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,8 @@ def _send(s: Session, cell: Cell, *, csrf: bool = True, origin: str = "", files:
         if cell.method == "POST":
             body = {"action": "draft", "data": {}} if cell.rule.body else {}
             if cell.rule.body == "edit":
-                body["number"] = cell.target.params["number"]
+                # As a client that read the record first: the number, and the version it read (dc's draft has one).
+                body.update(number=cell.target.params["number"], version=1)
         return s.api.request(cell.method, cell.path, headers=headers, json=body)
     data = {"csrf": s.html_csrf} if csrf and cell.method == "POST" and s.html_csrf else {}
     return s.html.request(cell.method, cell.path, headers=headers, data=data or None, files=files)
@@ -186,11 +193,13 @@ def _line(s: Session, cell: Cell, variant: str, want: frozenset[str], r: Respons
 
 
 def _leaks(s: Session, r: Response, sd: Seed) -> str:
-    """Another unit, or nobody logged in, must never be shown dc's numbers or words."""
-    if s.role not in ("xc", "anonymous") or not 200 <= r.status_code < 300:
+    """Another unit, or nobody logged in, must never be shown dc's numbers or words; the unit that
+    coordinates dc's item sees the item, but never what dc filed on it."""
+    words = {"xc": sd.private, "anonymous": sd.private, "czj": sd.filings}.get(s.role)
+    if not words or not 200 <= r.status_code < 300:
         return ""
     text = r.text if r.headers.get("content-type", "").startswith(("text/", "application/json")) else ""
-    shown = [p for p in sd.private if p in text]
+    shown = [p for p in words if p in text]
     return f" (shows dc's {'、'.join(shown)})" if shown else ""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from checks.access_rules import Rule
 from xietiao.accounts import User, add_user, get_user
 from xietiao.config import DISTRICT_TZ, FORMS_DIR
 from xietiao.cycle.meetings import approve_minutes, create_meeting, save_minutes
@@ -22,116 +23,21 @@ NOW = datetime(2026, 11, 28, 10, 0, tzinfo=DISTRICT_TZ)
 EVIL = "http://evil.example"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROBE_PDF = "%PDF-1.4\n% probe {}: a refused post must not store this\n%%EOF\n"
-DC, XC = "东城街道", "西城街道"
+DC, XC, CO = "东城街道", "西城街道", "区财政局"
 FORMS = load_forms(FORMS_DIR)
 
-# Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers.
+# Who logs in as what. `dc` owns every record below; `xc` is the other unit guessing numbers;
+# `czj` coordinates dc's agreed item (配合单位): it sees the item, never dc's filings on it.
 ACCOUNTS = {
     "dc": (DC, "unit"),
     "xc": (XC, "unit"),
+    "czj": (CO, "unit"),
     "fgj": ("区发展改革局", "bureau"),
     "leader": ("区政府", "leader"),
     "admin": ("区发展改革局", "admin"),
 }
 ROLES = ("anonymous", *ACCOUNTS)
 
-# -- the policy: one row per route and method --------------------------------------------------
-#
-# who:     the roles that may use the route at all; anyone else gets 403 (anonymous: 303 to the
-#          login page for HTML, 401 for the API).
-# scope:   all        every allowed role may use it on every existing record;
-#          own        a unit only on its own records (another unit's number answers 404);
-#          part       a unit only on agreed items it leads or helps with (else 404);
-#          owner-edit only the owning unit, and only while the record is a draft or returned
-#                     (its own locked record: 403 or 409; the bureau and admins: 403; another unit: 404).
-# number:  what {name}/{form}/{number} in the path names, filled with dc's records and with a
-#          guessed number that belongs to nobody (404 for those who may use the route; the bureau's
-#          empty post may instead be refused for a missing reason, as it sees everything anyway).
-# choices: the values tried for the route's other parameter ({verb}, {kind}, {step}).
-# body:    for /api/forms/{name}: "new" posts a draft, "edit" names a record in the body.
-# write:   csrf       a POST must be refused (403, nothing changed, no file stored) without the
-#                     token or from a foreign Origin, even for a role that may use it;
-#          origin     public POST with no session yet (login): a foreign Origin is refused.
-# last:    ends the session or starts a site build, so it runs after every other cell.
-#
-# Always: HEAD answers like GET (it must never act as a post); no 5xx; no response to xc or to
-# anonymous shows dc's numbers or words; a refused post changes no record and stores no file.
-
-PUBLIC = frozenset({"anonymous", "unit", "bureau", "leader", "admin"})
-ANY = frozenset({"unit", "bureau", "leader", "admin"})
-WRITERS = frozenset({"unit", "bureau", "admin"})
-READERS = frozenset({"bureau", "admin", "leader"})
-BUREAU = frozenset({"bureau", "admin"})
-LEADER = frozenset({"leader"})
-
-
-@dataclass(frozen=True)
-class Rule:
-    path: str
-    methods: str
-    who: frozenset[str]
-    scope: str = "all"
-    number: str = ""
-    choices: tuple[str, ...] = ()
-    body: str = ""
-    write: str = "csrf"
-    last: bool = False
-
-
-POLICY: tuple[Rule, ...] = (
-    Rule("/health", "GET", PUBLIC),
-    Rule("/app/login", "GET POST", PUBLIC, write="origin"),
-    Rule("/api/login", "POST", PUBLIC, write="origin"),
-    Rule("/app/logout", "POST", ANY, last=True),
-    Rule("/api/logout", "POST", ANY, last=True),
-    Rule("/app/", "GET", ANY),
-    Rule("/app", "GET", ANY),
-    Rule("/app/publish", "GET", BUREAU),
-    Rule("/app/publish", "POST", BUREAU, last=True),
-    Rule("/api/publish/status", "GET", READERS),
-    Rule("/app/forms/{name}/new", "GET POST", WRITERS, number="form"),
-    Rule("/app/records/{form}/{number}", "GET", ANY, "own", number="record"),
-    Rule("/app/records/{form}/{number}/edit", "GET POST", WRITERS, "owner-edit", number="record"),
-    Rule("/app/records/{form}/{number}/{verb}", "POST", BUREAU, number="record", choices=("accept", "return")),
-    Rule("/app/records/{form}/{number}/files/{sha}", "GET", ANY, "own", number="file"),
-    Rule("/api/openapi.json", "GET", PUBLIC),
-    Rule("/api/forms", "GET", ANY),
-    Rule("/api/forms/{name}", "POST", WRITERS, number="form", body="new"),
-    Rule("/api/forms/{name}", "POST", WRITERS, "owner-edit", number="record", body="edit"),
-    Rule("/api/submissions/{number}", "GET", ANY, "own", number="record"),
-    Rule("/app/cycle", "GET", BUREAU),
-    Rule("/app/cycle/new", "POST", BUREAU),
-    Rule("/app/cycle/{number}/{kind}.docx", "GET", READERS, number="meeting", choices=("call", "notice", "minutes")),
-    Rule("/app/cycle/{number}/plan", "GET POST", BUREAU, number="meeting"),
-    Rule("/app/cycle/{number}/minutes", "GET POST", BUREAU, number="meeting"),
-    Rule("/app/cycle/{number}", "GET", READERS, number="meeting"),
-    Rule(
-        "/app/cycle/{number}/{step}",
-        "POST",
-        BUREAU,
-        number="meeting",
-        choices=("open-call", "held", "publish"),
-        last=True,
-    ),
-    Rule("/app/issues", "GET", BUREAU),
-    Rule(
-        "/app/issues/{number}/{verb}",
-        "POST",
-        BUREAU,
-        number="issue",
-        choices=("accept", "return", "merge", "carry", "city"),
-    ),
-    Rule("/app/approvals", "GET", LEADER),
-    Rule("/app/approvals/{number}/{verb}", "POST", LEADER, number="meeting", choices=("approve", "return")),
-    Rule("/app/ledger", "GET", READERS),
-    Rule("/app/ledger.xlsx", "GET", READERS),
-    Rule("/app/bulletin.docx", "GET", READERS),
-    Rule("/app/ledger/{number}", "GET", ANY, "part", number="item"),
-    Rule("/app/ledger/{number}/{verb}", "POST", BUREAU, number="item", choices=("close", "reject", "reopen")),
-    Rule("/app/reports", "GET", READERS),
-    Rule("/app/supervision", "GET", READERS),
-    Rule("/app/supervision", "POST", BUREAU),
-)
 
 # The acceptable answers. A page or download (GET, and HEAD like it) must simply answer; a
 # validation refusal (400/409/415/422) of an empty post still means the post reached the handler.
@@ -165,6 +71,7 @@ class Seed:
     item: str
     closure_sha: str
     private: tuple[str, ...]  # text only dc and the district may ever be shown
+    filings: tuple[str, ...]  # dc's reports and closure request on the item: not for the coordinating unit
 
 
 def _project_data() -> dict[str, object]:
@@ -237,6 +144,7 @@ def seed(folder: Path) -> Seed:
                     "project": project,
                     "content": "完成用地报批",
                     "lead_unit": DC,
+                    "co_units": [CO],
                     "person": {"name": "王工", "phone": "13800000001"},
                     "planned": "2026-12-31",
                 }
@@ -268,7 +176,7 @@ def seed(folder: Path) -> Seed:
                 "solved": "已取得用地批复。",
                 "done": "2026-11-25",
                 "evidence": [ref.to_json()],
-                "contact": {"name": "王工", "phone": "13800000001"},
+                "contact": {"name": "钱晓东", "phone": "13800000009"},
             },
         )
         material = _save(store, "material", dc, {"project": project}, submit=False)  # a draft: editable
@@ -279,8 +187,9 @@ def seed(folder: Path) -> Seed:
             ("progress", progress),
             ("closure", closure),
         )
-        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", "土地报批材料已报市局")
-        return Seed(records, meeting, issue, item, ref.sha256, private)
+        filings = (progress, closure, "土地报批材料已报市局", "已取得用地批复", "钱晓东", "用地批复.pdf")
+        private = (*(n for _, n in records), "东城智能制造产业园", "用地预审迟迟未批", *filings)
+        return Seed(records, meeting, issue, item, ref.sha256, private, filings)
 
 
 # -- filling the path: dc's numbers and guessed ones ----------------------------------------------
@@ -293,6 +202,7 @@ class Target:
     kind: str = ""  # the store kind and number whose status decides owner-edit
     number: str = ""
     ghost: bool = False  # a guessed number that belongs to nobody
+    helpers: tuple[str, ...] = ()  # units that take part in it without owning it (an item's co-units)
 
 
 def _record_targets(rule: Rule, sd: Seed) -> Iterator[Target]:
@@ -321,16 +231,22 @@ def targets(rule: Rule, sd: Seed) -> Iterator[Target]:
     elif rule.number == "issue":
         yield Target({"number": sd.issue}, DC, "issue", sd.issue)
         yield Target({"number": "Q-2026-0999"}, ghost=True)
+    elif rule.number == "user":  # an account: dc's, and a name nobody has
+        yield Target({"username": "dc"})
+        yield Target({"username": "nobody"}, ghost=True)
     elif rule.number == "item":
-        yield Target({"number": sd.item}, DC, "item", sd.item)
+        yield Target({"number": sd.item}, DC, "item", sd.item, helpers=(CO,))
         yield Target({"number": f"{sd.meeting}-99"}, ghost=True)
+    elif rule.number == "unit":  # a unit of the profile, by its key
+        yield Target({"key": "dc"})
+        yield Target({"key": "nosuch"}, ghost=True)
     else:
         yield Target({})
 
 
 def expected(rule: Rule, method: str, role: str, unit: str, target: Target, store: Store) -> frozenset[str]:
     """What the policy says `role` must get; a unit is a role with its own unit name."""
-    kind = {"dc": "unit", "xc": "unit", "fgj": "bureau"}.get(role, role)
+    kind = {"dc": "unit", "xc": "unit", "czj": "unit", "fgj": "bureau"}.get(role, role)
     allowed = POST_OK if method == "POST" else READ_OK
     if kind not in rule.who:
         if role == "anonymous":  # HTML: to the login page; API: 401
@@ -344,7 +260,8 @@ def expected(rule: Rule, method: str, role: str, unit: str, target: Target, stor
         return allowed
     own = unit == target.owner
     if rule.scope in ("own", "part"):
-        return allowed if own or kind != "unit" else HIDDEN
+        helps = rule.scope == "part" and unit in target.helpers
+        return allowed if own or helps or kind != "unit" else HIDDEN
     # owner-edit
     if kind != "unit":
         return FORBIDDEN

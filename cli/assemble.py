@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
 
 from generator.build import BuildResult, publish
-from server.app import DEFAULT_UPLOAD_MB, create_app
+from server.app import DEFAULT_UNIT_QUOTA_MB, DEFAULT_UPLOAD_MB, IN_PROCESS_HOSTS, create_app
+from server.auth.sessions import IDLE_MINUTES
+from server.notify.service import NotifyService
+from server.publisher import SiteBuilder
 from xietiao.config import FORMS_DIR
+from xietiao.forms.definitions import FormDef, Problem
+from xietiao.forms.versions import Registration, register_versions
+from xietiao.instance.layout import SiteSources
+from xietiao.notify.settings import NotifySettings, read_settings_file, settings_path
 from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import Store
 
 
-def build_site(
-    store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
-) -> BuildResult:
-    """The generator's whole publish, as the server's publisher calls it."""
-    return publish(store, site, today, built_at=built_at, on_stage=on_stage)
+def site_builder(sources: SiteSources) -> SiteBuilder:
+    """The generator's whole publish of the instance's site, as the server's publisher calls it."""
+
+    def build_site(
+        store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None]
+    ) -> BuildResult:
+        return publish(store, site, today, built_at=built_at, on_stage=on_stage, sources=sources)
+
+    return build_site
+
+
+def versioned_forms(store: Store, forms_dir: Path = FORMS_DIR) -> tuple[dict[str, FormDef], list[Registration]]:
+    """The forms with their rules and version numbers; a changed definition is registered, with its report."""
+    return register_versions(store, load_domain_forms(forms_dir))
+
+
+def form_report(registrations: list[Registration]) -> list[str]:
+    """What `serve` and `build` print about the form definitions at start-up."""
+    changed = [r for r in registrations if r.new]
+    if not changed:
+        versions = "、".join(f"{r.name} 第{r.version}版" for r in registrations)
+        return [f"表单定义未变化（{versions}）。"]
+    lines = ["表单定义检查（已对照现有数据）："]
+    for r in changed:
+        lines += r.lines()
+    lines.append("以上情况也显示在系统管理的“表单版本”页面。")
+    return lines
 
 
 def assemble_app(
@@ -28,16 +58,39 @@ def assemble_app(
     site_dir: Path,
     today: Callable[[], date],
     now: Callable[[], datetime],
-    forms_dir: Path = FORMS_DIR,
+    sources: SiteSources | None = None,
+    forms_dir: Path | None = None,
     upload_mb: int = DEFAULT_UPLOAD_MB,
+    notifications: tuple[NotifySettings, list[Problem]] | None = None,
+    idle_minutes: int = IDLE_MINUTES,
+    allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
+    unit_quota_mb: int = DEFAULT_UNIT_QUOTA_MB,
 ) -> Starlette:
-    """The server of one data directory. A bad form definition raises FormDefinitionError first."""
+    """The server of one data directory. A bad form definition raises FormDefinitionError first.
+
+    `sources` are the instance's forms, MkDocs configuration and pages (the package's by default);
+    `forms_dir`, when given, replaces the sources' forms. The district profile is the one installed
+    (`xietiao.profile.install`) before this is called. Reminders are set by `notifications` or, by
+    default, by notifications.yml beside the data directory; problems in it leave reminders off and
+    are listed on the admin page.
+    """
+    sources = sources or SiteSources()
+    if forms_dir is not None:
+        sources = replace(sources, forms_dir=forms_dir)
+    path = settings_path(store.root)
+    settings, problems = notifications if notifications is not None else read_settings_file(path)
+    notify = NotifyService(store, settings, problems, now, source=str(path) if notifications is None else "")
     return create_app(
         store,
         site_dir=site_dir,
         today=today,
         now=now,
-        forms=load_domain_forms(forms_dir),
-        build_site=build_site,
+        forms=versioned_forms(store, sources.forms_dir)[0],
+        build_site=site_builder(sources),
         upload_mb=upload_mb,
+        services=[notify],
+        notify=notify,
+        idle_minutes=idle_minutes,
+        allowed_hosts=allowed_hosts,
+        unit_quota_mb=unit_quota_mb,
     )

@@ -20,11 +20,12 @@ from generator.render import Renderer
 from generator.search.dictionary import dictionary_words, write_user_dict
 from generator.search.documents import search_entries, write_entries
 from generator.sitedata import read_site_data
+from xietiao.instance.layout import SiteSources
 from xietiao.store.engine import Store
 
-REPO = Path(__file__).resolve().parent.parent
-CONFIG = REPO / "mkdocs.yml"
-CONTENT = REPO / "content"
+# Where our packages are imported from, for the MkDocs child process: the checkout when run from
+# it, site-packages when installed (already on the child's path then; naming it again is harmless).
+CODE_ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT = 1800  # seconds; a build that takes longer is stuck
 
 STAGE_READ = "读取数据"
@@ -75,8 +76,13 @@ def publish(
     *,
     on_stage: Callable[[str], None] | None = None,
     built_at: datetime | None = None,
+    sources: SiteSources | None = None,
 ) -> BuildResult:
-    """Build the site from the store and switch `site_dir` to it; the old site stays live on failure."""
+    """Build the site from the store and switch `site_dir` to it; the old site stays live on failure.
+
+    `sources` are the instance's MkDocs configuration, hand-written pages and forms (the package's by default).
+    """
+    sources = (sources or SiteSources()).absolute()  # MkDocs runs in the staging folder: no relative paths
     built_at = built_at or datetime.now().astimezone()
     started = time.perf_counter()
     site_dir = Path(site_dir).absolute()
@@ -94,7 +100,7 @@ def publish(
         stamp = _stamp(built_at, versions)
         staging, out = cache / f"staging-{stamp}", versions / stamp
         try:
-            pages = _build(store, today, built_at, staging, out, cache, stages)
+            pages = _build(store, today, built_at, staging, out, cache, stages, sources)
             stages.next(STAGE_SWAP)
             _switch(site_dir, versions, stamp)
         except (BuildFailed, OSError) as exc:
@@ -117,21 +123,30 @@ def _since(start: float) -> float:
 
 
 def _build(
-    store: Store, today: date, built_at: datetime, staging: Path, out: Path, cache: Path, stages: _Stages
+    store: Store,
+    today: date,
+    built_at: datetime,
+    staging: Path,
+    out: Path,
+    cache: Path,
+    stages: _Stages,
+    sources: SiteSources,
 ) -> int:
     stages.next(STAGE_READ)
-    site = read_site_data(store, today)
+    site = read_site_data(store, today, sources.forms_dir)
     stages.next(STAGE_PAGES)
     docs = staging / "docs"
-    shutil.copytree(CONTENT, docs)
-    renderer = Renderer(site.secret_names)
+    for folder in sources.content:  # the package's pages first, the instance's over them
+        shutil.copytree(folder, docs, dirs_exist_ok=True)
+    renderer = Renderer()
     renderer.write(site_pages(site, built_at), docs)
     # Outside docs/: neither file is part of the site.
     user_dict, entries = staging / "jieba-user.txt", staging / "search-entries.json"
     write_user_dict(dictionary_words(p.name for p in site.projects.values()), user_dict)
-    write_entries(search_entries(site, renderer.redact), entries)
+    write_entries(search_entries(site), entries)
     pages = sum(1 for _ in docs.rglob("*.md"))
-    _run_mkdocs(staging, [str(CONFIG), str(docs), str(out), str(user_dict), str(cache), str(entries)], stages)
+    config = [str(sources.mkdocs_yml), str(docs), str(out), str(user_dict), str(cache), str(entries)]
+    _run_mkdocs(staging, config, stages)
     return pages
 
 
@@ -166,7 +181,7 @@ def _run_mkdocs(staging: Path, args: list[str], stages: _Stages) -> None:
 
 
 def _pythonpath() -> str:
-    parts = [str(REPO), os.environ.get("PYTHONPATH", "")]
+    parts = [str(CODE_ROOT), os.environ.get("PYTHONPATH", "")]
     return os.pathsep.join(p for p in parts if p)
 
 

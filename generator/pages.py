@@ -211,6 +211,7 @@ def meeting_page(site: SiteData, m: Meeting, common: dict[str, object]) -> Page:
             "attendance": [links.unit(u) for u in m.attendance],
             "issues": Table(("议题", "项目", "问题", "请求协调"), issues),
             "minutes": m.minutes,
+            "summary": Md(f"本次例会上会项目 {len(projects)} 个，议定事项 {len(items)} 项（均见下文）。"),  # as shown
             "talks": talks,
             "items": item_table(
                 site, items, links, ("number", "project", "content", "lead", "co", "planned", "state", "colour")

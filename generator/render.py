@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.markdown_safe import Md, html_text, md, md_block
+from generator.markdown_safe import Md, md, md_block
 from generator.pages import Page
+from xietiao.profile import current
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -38,23 +38,20 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["block"] = md_block
+    # The installed district profile: the names, deadlines and thresholds pages mention.
+    env.globals["district"] = current()
     return env
 
 
 class Renderer:
-    """Renders pages; confidential project names that slipped into free text are blanked."""
+    """Renders pages. Withheld names were blanked in the data already (generator.redaction), never in
+    the finished page, where a replacement could cut through a link or a tag."""
 
-    def __init__(self, secret_names: Iterable[str] = ()) -> None:
+    def __init__(self) -> None:
         self.env = environment()
-        # The names as they appear in Markdown, in raw HTML and as typed.
-        forms = {f for n in secret_names if n.strip() for f in (n, str(md(n)), str(html_text(n)))}
-        self._secret = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
-
-    def redact(self, text: str) -> str:
-        return self._secret.sub("【涉密内容已隐去】", text) if self._secret else text
 
     def render(self, page: Page) -> str:
-        return self.redact(self.env.get_template(page.template).render(page.context))
+        return self.env.get_template(page.template).render(page.context)
 
     def write(self, pages: Iterable[Page], docs: Path) -> int:
         count = 0

@@ -6,19 +6,31 @@ import re
 from datetime import date
 from pathlib import Path
 
+from generator.redaction import Redactor, scrub
 from generator.views import Discussion, Issue, MaterialSummary, Progress, SiteData, Supervision, TrendPoint
+from xietiao.config import FORMS_DIR
 from xietiao.forms.check import redact
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_forms
+from xietiao.forms.versions import form_of_record
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.board import item_assessment, official_name, project_colour
 from xietiao.ledger.colours import Colour
-from xietiao.model import IssueState, MeetingStatus, SubmissionStatus, item_of, meeting_of, project_of, strings, text
+from xietiao.model import (
+    IssueState,
+    MeetingStatus,
+    SubmissionStatus,
+    is_internal,
+    item_of,
+    meeting_of,
+    project_of,
+    strings,
+    text,
+)
 from xietiao.store.engine import Store
+from xietiao.units import all_units, town_names
 
 __all__ = ["is_confidential", "read_site_data"]
-
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 # Numbers become file names and link targets, so only the shapes the system itself
 # issues are accepted; a record with any other number is left off the site.
@@ -41,11 +53,8 @@ FILED = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
 def is_confidential(doc: Doc) -> bool:
-    """Confidential as a whole: the record's flag or its form's 涉密 answer (either suffices)."""
-    data = doc.get("data")
-    flags = [doc.get("confidential"), data.get("confidential") if isinstance(data, dict) else None]
-    # Fails closed: any answer but an explicit "no" counts as confidential.
-    return any(f not in (None, False, "", "no", 0) for f in flags)
+    """Confidential as a whole: the record's flag or its form's 涉密 answer (see xietiao.model.is_internal)."""
+    return is_internal(doc)
 
 
 def _shaped(kind: str, number: str) -> bool:
@@ -57,13 +66,20 @@ def _data(doc: Doc) -> Doc:
     return value if isinstance(value, dict) else {}
 
 
-def _without_secret_fields(form: FormDef, data: Doc) -> Doc:
-    """The form's 涉密 fields (and 涉密 cells of its groups) removed; other keys kept."""
+def _filed(store: Store, current: FormDef, doc: Doc) -> list[FormDef]:
+    """Today's form and the one the record was filed under: a field either marks 涉密 stays off the site."""
+    own = form_of_record(store, current, doc)
+    return [current] if own is current else [current, own]
+
+
+def _without_secret_fields(forms: list[FormDef], data: Doc) -> Doc:
+    """The forms' 涉密 fields (and 涉密 cells of their groups) removed; other keys kept."""
     out = dict(data)
-    for f in form.fields():
+    for f in (f for form in forms for f in form.fields()):
+        value = out.get(f.name)
         if f.confidential:
             out.pop(f.name, None)
-        elif f.fields and isinstance(value := out.get(f.name), list):
+        elif f.fields and isinstance(value, list):
             secret = {c.name for c in f.fields if c.confidential}
             rows: list[JSONValue] = [
                 {k: v for k, v in row.items() if k not in secret} for row in value if isinstance(row, dict)
@@ -83,8 +99,47 @@ def read_site_data(store: Store, today: date, forms_dir: Path = FORMS_DIR) -> Si
     _read_materials(store, forms, site)
     _read_supervisions(store, site)
     _read_trend(store, secret_projects, site)
+    _redact(store, site)
     _derive(site)
     return site
+
+
+def _accepted_internal(doc: Doc) -> bool:
+    """An internal record the bureau accepted: only such records may decide what text is blanked."""
+    return is_confidential(doc) and text(doc, "status") == SubmissionStatus.ACCEPTED.value
+
+
+def _withheld_terms(store: Store) -> tuple[set[str], set[str]]:
+    """Names and numbers of the withheld records the bureau accepted, and of the items agreed on them."""
+    names: set[str] = set()
+    numbers: set[str] = set()
+    projects = store.all("project", _accepted_internal)
+    for doc in projects:
+        names.add(text(_data(doc), "name"))
+        numbers.add(text(doc, "number"))
+    for kind in ("issue", "material"):
+        numbers |= {text(d, "number") for d in store.all(kind, _accepted_internal)}
+    secret = {text(d, "number") for d in projects}
+    numbers |= {text(d, "number") for d in store.all("item", lambda d: text(d, "project") in secret)}
+    return {n for n in names if n.strip()}, {n for n in numbers if n.strip()}
+
+
+def _redact(store: Store, site: SiteData) -> None:
+    """Every string the site will show, with withheld names and numbers blanked (see generator.redaction)."""
+    names, numbers = _withheld_terms(store)
+    site.secret_names = tuple(sorted(names))
+    if not names and not numbers:
+        return
+    shown = [u.name for u in all_units()] + list(town_names()) + [p.name for p in site.projects.values()]
+    redact = Redactor(names, numbers, shown)
+    site.projects = scrub(site.projects, redact)
+    site.meetings = scrub(site.meetings, redact)
+    site.items = scrub(site.items, redact)
+    site.issues = scrub(site.issues, redact)
+    site.progress = scrub(site.progress, redact)
+    site.materials = scrub(site.materials, redact)
+    site.supervisions = scrub(site.supervisions, redact)
+    site.discussions = scrub(site.discussions, redact)
 
 
 def _derive(site: SiteData) -> None:
@@ -103,18 +158,15 @@ def _derive(site: SiteData) -> None:
 
 def _read_projects(store: Store, forms: dict[str, FormDef], site: SiteData) -> set[str]:
     secret: set[str] = set()
-    names: set[str] = set()
     for doc in store.all("project"):
         number = text(doc, "number")
         if is_confidential(doc):
             secret.add(number)
-            names.add(text(_data(doc), "name"))
             continue
         if text(doc, "status") != SubmissionStatus.ACCEPTED.value or not _shaped("project", number):
             continue
-        doc["data"] = _without_secret_fields(forms["project"], _data(doc))
+        doc["data"] = _without_secret_fields(_filed(store, forms["project"], doc), _data(doc))
         site.projects[number] = project_of(doc)
-    site.secret_names = tuple(sorted(n for n in names if len(n.strip()) >= 4))
     return secret
 
 
@@ -162,7 +214,7 @@ def _read_issues(store: Store, forms: dict[str, FormDef], site: SiteData) -> Non
         number = text(doc, "number")
         if is_confidential(doc) or text(doc, "status") not in FILED or not _shaped("issue", number):
             continue
-        d = _without_secret_fields(forms["issue"], _data(doc))
+        d = _without_secret_fields(_filed(store, forms["issue"], doc), _data(doc))
         state = text(doc, "list_state")
         if state not in {s.value for s in SHOWN_ISSUE_STATES} or not _public_project(site, text(d, "project")):
             continue
@@ -182,7 +234,7 @@ def _read_progress(store: Store, forms: dict[str, FormDef], site: SiteData) -> N
     for doc in store.all("progress"):
         if is_confidential(doc) or text(doc, "status") not in FILED:
             continue
-        d = _without_secret_fields(forms["progress"], _data(doc))
+        d = _without_secret_fields(_filed(store, forms["progress"], doc), _data(doc))
         item = text(d, "item")
         if item not in site.items:
             continue
@@ -209,7 +261,8 @@ def _read_materials(store: Store, forms: dict[str, FormDef], site: SiteData) -> 
         if is_confidential(doc) or text(doc, "status") != SubmissionStatus.ACCEPTED.value:
             continue
         # Materials are where secrets live: keep only what the form declares public.
-        d = redact(forms["material"], _data(doc))
+        filed = _filed(store, forms["material"], doc)
+        d = redact(filed[0], _data(doc), filed[1:])
         project = text(d, "project")
         if not _public_project(site, project):
             continue

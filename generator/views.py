@@ -79,7 +79,7 @@ class SiteData:
     materials: dict[str, MaterialSummary] = field(default_factory=dict)  # latest, by project
     supervisions: list[Supervision] = field(default_factory=list)
     discussions: dict[str, list[Discussion]] = field(default_factory=dict)  # by meeting
-    secret_names: tuple[str, ...] = ()  # names of confidential projects, to catch in free text
+    secret_names: tuple[str, ...] = ()  # names of the accepted internal projects, blanked in every text shown
     trend: list[TrendPoint] = field(default_factory=list)
     # Derived once, so that a page never scans every record.
     assessments: dict[str, Assessment] = field(default_factory=dict)  # by item number

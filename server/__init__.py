@@ -2,6 +2,8 @@
 
 Lives here: `app` (routes and middleware), `context` (state, user, write guards), `security`,
 `site` (serving the built site), `publisher` (one background publish at a time), `dashboard`,
-`bureau_routes`, `downloads`; subpackages `auth`, `forms`, `cycle`, `ledger`.
+`bureau_routes`, `downloads`, `unit_admin` (the admin's unit pages); subpackages `auth`, `forms`, `cycle`,
+`ledger`, `admin` (accounts, the audit journal, form versions), `notify` (the reminder scheduler and the
+admin's notifications page).
 May import: `xietiao`, Starlette, Jinja2. Never `generator` or `cli`: the site builder is injected.
 """

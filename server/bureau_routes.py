@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.context import check_write, render, require_user, state
 from xietiao.model import Role
+from xietiao.units import bureau_name
 
 
 async def publish_page(request: Request) -> Response:
@@ -17,7 +18,7 @@ async def publish_page(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form(max_fields=5, max_files=0)
         check_write(request, str(form.get("csrf") or ""))
-        state(request).publisher.request("区发展改革局手动发布")
+        state(request).publisher.request(f"{bureau_name()}手动发布")
         return RedirectResponse("/app/publish", status_code=303)
     return render(request, "publish.html", {"publish": state(request).publisher.status})  # type: ignore[return-value]
 

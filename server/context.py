@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,16 +14,23 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 
-from server.auth.sessions import SESSION_COOKIE, LoginThrottle, Session, SessionTable
+from server.auth.hashing import HashingPool
+from server.auth.sessions import SESSION_COOKIE, Session, SessionTable
+from server.auth.throttle import LoginThrottle
 from server.publisher import Publisher
 from server.security import same_origin
 from xietiao.accounts import User, get_user
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.forms.definitions import FormDef
 from xietiao.model import Role
+from xietiao.profile import current
 from xietiao.store.engine import Store
+from xietiao.units import all_units, official_unit_name
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Unit names as the installed profile has them now: a record may carry an old name or an alias.
+TEMPLATES.env.filters["official_unit"] = official_unit_name
+TEMPLATES.env.globals["unit_choices"] = lambda kinds: [u.name for u in all_units() if u.kind.label in kinds]
 
 
 @dataclass
@@ -37,6 +45,9 @@ class AppState:
     publisher: Publisher
     attachments: AttachmentStore
     upload_limit: int
+    allowed_hosts: frozenset[str]
+    hashing: HashingPool
+    unit_quota: int  # bytes of attachments one unit may keep
 
 
 def state(request: Request) -> AppState:
@@ -58,10 +69,19 @@ class LoginRequired(Exception):
     """Raised where a page needs a user; turned into a redirect or a 401 at the edge."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user holds a password an administrator gave them: nothing else until they pick their own."""
+
+
+PASSWORD_PAGE = "/app/password"
+
+
 def require_user(request: Request, *roles: Role) -> User:
     user = current_user(request)
     if user is None:
         raise LoginRequired()
+    if user.must_change and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     if roles and user.role not in roles:
         deny()
     return user
@@ -74,8 +94,8 @@ def deny() -> NoReturn:
 def check_write(request: Request, token: str | None) -> None:
     """CSRF token plus an Origin / Sec-Fetch-Site check on every state-changing request."""
     session = session_of(request)
-    host = request.headers.get("host", "")
-    if session is None or token != session.csrf or not same_origin(request.headers, host):
+    fresh = session is not None and secrets.compare_digest((token or "").encode(), session.csrf.encode())
+    if not fresh or not same_origin(request.headers, state(request).allowed_hosts):
         raise HTTPException(403, "请求校验失败（CSRF）：请刷新页面后重试。")
 
 
@@ -85,7 +105,9 @@ def login_redirect(request: Request) -> RedirectResponse:
         target += "?" + request.url.query
     from urllib.parse import quote
 
-    return RedirectResponse(f"/app/login?next={quote(target)}", status_code=303)
+    # A cookie without a live session: it ran out (idle or 8 hours) or was ended; the login page says so.
+    expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+    return RedirectResponse(f"/app/login?next={quote(target)}{expired}", status_code=303)
 
 
 def safe_next(value: str | None) -> str:
@@ -98,5 +120,10 @@ def safe_next(value: str | None) -> str:
 def render(request: Request, name: str, context: dict[str, object], status: int = 200) -> object:
     user = current_user(request)
     session = session_of(request)
-    base = {"user": user, "csrf": session.csrf if session else "", "today": state(request).today()}
+    base = {
+        "user": user,
+        "csrf": session.csrf if session else "",
+        "today": state(request).today(),
+        "district": current(),  # the profile: names, deadlines and thresholds the pages mention
+    }
     return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)

@@ -12,11 +12,13 @@ from server.cycle.common import MeetingView, calendar, view_of
 from xietiao.accounts import User
 from xietiao.cycle.meetings import all_meetings, status_of
 from xietiao.jsonvalue import Doc
+from xietiao.ledger.board import thresholds
 from xietiao.ledger.colours import assess
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.view import month_of, owed_reports
 from xietiao.model import ItemStatus, MeetingStatus, Role, item_of
 from xietiao.store.engine import Store
+from xietiao.units import same_unit
 
 FORM_ORDER = ("project", "issue", "material", "progress", "closure")
 
@@ -29,7 +31,7 @@ def _my_records(store: Store, user: User) -> list[Doc]:
     rows: list[Doc] = []
     if user.role is Role.UNIT:
         for form in FORM_ORDER:
-            rows += store.all(form, lambda d: d.get("unit") == user.unit)
+            rows += store.all(form, lambda d: same_unit(d.get("unit"), user.unit))
     else:
         for form in REVIEWED_FORMS:
             rows += store.all(form, lambda d: d.get("status") == "submitted")
@@ -39,9 +41,13 @@ def _my_records(store: Store, user: User) -> list[Doc]:
 
 def _my_items(store: Store, user: User, request: Request) -> list[tuple[object, object]]:
     today = state(request).today()
-    docs = store.all("item", lambda d: d.get("lead_unit") == user.unit and d.get("status") != "closed")
+    docs = store.all("item", lambda d: same_unit(d.get("lead_unit"), user.unit) and d.get("status") != "closed")
     items = sorted((item_of(d) for d in docs), key=lambda i: i.planned)
-    return [(i, assess(i.planned, i.done, today)) for i in items if i.status is not ItemStatus.CLOSED]
+    return [
+        (i, assess(i.planned, i.done, today, thresholds=thresholds()))
+        for i in items
+        if i.status is not ItemStatus.CLOSED
+    ]
 
 
 def _topic_calls(store: Store, request: Request) -> tuple[list[MeetingView], MeetingView | None]:

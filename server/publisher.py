@@ -17,7 +17,7 @@ _log = logging.getLogger("xietiao.publish")
 
 
 class BuildOutcome(Protocol):
-    """What a site build reports back; the generator's result has these fields."""
+    """What a site build reports back; the generator's (frozen) result has these fields."""
 
     @property
     def ok(self) -> bool: ...

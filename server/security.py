@@ -1,6 +1,8 @@
-"""Response headers and request guards: CSP, framing, body size, same-origin writes."""
+"""Response headers and request guards: CSP, framing, body size, allowed hosts, same-origin writes."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -116,12 +118,56 @@ async def _too_large(send: Send, limit: int, *, page: bool = False) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def same_origin(headers: Headers, host: str) -> bool:
-    """A state-changing request must come from our own pages (or a non-browser client)."""
+def host_name(value: str) -> str:
+    """The name part of a Host header or of an origin's authority: "127.0.0.1:8000" -> "127.0.0.1"."""
+    value = value.strip().lower()
+    if value.startswith("["):  # an IPv6 address, with or without a port
+        end = value.find("]")
+        return value[: end + 1] if end > 0 else value
+    name, _, port = value.rpartition(":")
+    return name if name and port.isdigit() else value
+
+
+class AllowedHosts:
+    """Answers 400 to a request whose Host is not one of ours (DNS rebinding: a page on another name
+    that resolves to this server must not be able to read or post as if it were us)."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Collection[str]) -> None:
+        self.app = app
+        self.hosts = frozenset(host_name(h) for h in hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or host_name(Headers(scope=scope).get("host", "")) in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        body = "请求的主机名不在本服务允许的范围内（400）。请使用管理员告知的地址访问。".encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def same_origin(headers: Headers, allowed: Collection[str]) -> bool:
+    """A state-changing request must come from our own pages (or a non-browser client).
+
+    The Origin must name this very server (the Host it was sent to) and a host we answer to.
+    """
     site = headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    return origin.split("://", 1)[-1] == host
+    authority = origin.split("://", 1)[-1].lower()
+    host = headers.get("host", "").lower()
+    return authority == host and host_name(authority) in {host_name(h) for h in allowed}

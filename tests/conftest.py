@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from xietiao.accounts import add_user
 from xietiao.config import DISTRICT_TZ
+from xietiao.profile import demo_profile, using
 from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
@@ -24,6 +25,13 @@ ACCOUNTS = {
     "xc": ("西城街道", "unit"),
     "czj": ("区财政局", "unit"),
 }
+
+
+@pytest.fixture(autouse=True)
+def _demo_district() -> Iterator[None]:
+    """Each test starts with the demo district's profile installed, and whatever it installs is undone after."""
+    with using(demo_profile()):
+        yield
 
 
 def fixed_now() -> datetime:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
+from xietiao.config import FORMS_DIR
 from xietiao.forms.check import Checked, check_submission
 from xietiao.forms.definitions import FormDef
 from xietiao.forms.loader import load_form_text
 from xietiao.jsonvalue import JSONValue
 
-FORMS = Path(__file__).resolve().parents[1] / "forms"
+FORMS = FORMS_DIR
 SHA_PDF = "a" * 64
 SHA_PNG = "b" * 64
 PDF = {"sha256": SHA_PDF, "name": "批复.pdf", "size": 1000, "mime": "application/pdf"}

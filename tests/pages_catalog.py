@@ -1,7 +1,7 @@
 """The one list of pages the accessibility and phone tests visit: each kind of site page, each app page of each role.
 
 Site pages are found in the built site (the richest page of each kind); app pages in the app's own routes,
-filled with records from the store and visited by the roles checks/access_policy.py allows. A page another
+filled with records from the store and visited by the roles checks/access_rules.py allows. A page another
 change adds is therefore covered without touching this file; only a new kind of path parameter is named here.
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `checks` is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from checks.access_policy import POLICY, Rule  # noqa: E402
+from checks.access_rules import POLICY, Rule  # noqa: E402
 
 ROLES = ("unit", "bureau", "leader", "admin")
 # What a path parameter names when the policy does not say: by the path's first segment under /app/.

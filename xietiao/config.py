@@ -1,4 +1,8 @@
-"""Where things are: the repository's folders and the district's clock."""
+"""Where things are: the defaults shipped with the package, and the district's clock.
+
+The package carries a complete instance's worth of defaults (forms, site content, MkDocs
+configuration, the demo district's profile); an instance folder overrides any of them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-REPO = Path(__file__).resolve().parent.parent
-FORMS_DIR = REPO / "forms"
-CONTENT_DIR = REPO / "content"
-MKDOCS_YML = REPO / "mkdocs.yml"
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+FORMS_DIR = DEFAULTS / "forms"
+CONTENT_DIR = DEFAULTS / "content"
+MKDOCS_YML = DEFAULTS / "mkdocs.yml"
+DEMO_PROFILE = DEFAULTS / "district.yml"
 DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 
 

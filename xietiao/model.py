@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from xietiao.jsonvalue import Doc, JSONValue
+from xietiao.profile import current
 
 
 class Role(str, Enum):
@@ -22,7 +23,14 @@ class Role(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"unit": "责任单位", "bureau": "区发展改革局", "leader": "区领导", "admin": "系统管理员"}[self.value]
+        profile = current()
+        names = {
+            "unit": "责任单位",
+            "bureau": profile.bureau.name,
+            "leader": profile.leaders_label,
+            "admin": "系统管理员",
+        }
+        return names[self.value]
 
 
 class SubmissionStatus(str, Enum):
@@ -166,6 +174,16 @@ class Meeting:
     approved: str = ""  # ISO date the minutes were approved, or ""
     doc_number: str = ""  # 区政府专题会议纪要〔2026〕12号
     discussions: tuple[tuple[str, str], ...] = field(default=())  # (issue number, what was said)
+
+
+def is_internal(doc: Doc) -> bool:
+    """Marked not for the intranet site: the record's flag or its form's answer (either suffices).
+
+    Fails closed: any answer but an explicit "no" counts as internal.
+    """
+    data = doc.get("data")
+    flags = [doc.get("confidential"), data.get("confidential") if isinstance(data, dict) else None]
+    return any(f not in (None, False, "", "no", 0) for f in flags)
 
 
 def text(doc: Doc, key: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from xietiao.accounts import User
 from xietiao.forms.submissions import NotAllowed
 from xietiao.model import Role
+from xietiao.profile import current
+from xietiao.units import bureau_name
 
 
 class RoleRefused(NotAllowed):
@@ -13,9 +15,9 @@ class RoleRefused(NotAllowed):
 
 def require_bureau(user: User, what: str) -> None:
     if user.role not in (Role.BUREAU, Role.ADMIN):
-        raise RoleRefused(f"只有区发展改革局可以{what}。")
+        raise RoleRefused(f"只有{bureau_name()}可以{what}。")
 
 
 def require_leader(user: User, what: str) -> None:
     if user.role is not Role.LEADER:
-        raise RoleRefused(f"只有区领导可以{what}。")
+        raise RoleRefused(f"只有{current().leaders_label}可以{what}。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.views import SiteData
@@ -58,10 +58,11 @@ def meeting_entry(site: SiteData, m: Meeting) -> Entry:
     }
 
 
-def search_entries(site: SiteData, redact: Callable[[str], str]) -> list[Entry]:
+def search_entries(site: SiteData) -> list[Entry]:
+    """One entry per project and meeting page (the data is already redacted: see generator.redaction)."""
     entries = [project_entry(site, n) for n in sorted(site.projects)]
     entries += [meeting_entry(site, m) for m in site.meetings]
-    return [{k: redact(v) for k, v in e.items()} for e in entries]
+    return entries
 
 
 def write_entries(entries: list[Entry], path: Path) -> None:

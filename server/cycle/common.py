@@ -20,6 +20,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import zh_date
 from xietiao.model import MeetingStatus
 from xietiao.permissions import RoleRefused
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 
@@ -63,8 +64,8 @@ def view_of(
         doc,
         status_of(doc),
         previous,
-        tuple(meeting_deadlines(doc, previous, cal, today)),
-        submissions_due(doc, previous, cal, today),
+        tuple(meeting_deadlines(doc, previous, cal, today, days=current().deadlines)),
+        submissions_due(doc, previous, cal, today, days=current().deadlines),
     )
 
 

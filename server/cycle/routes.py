@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -44,16 +44,17 @@ from xietiao.cycle.meetings import (
 from xietiao.forms.submissions import NotAllowed
 from xietiao.jsonvalue import Doc
 from xietiao.model import MeetingStatus, Role
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 BUREAU = (Role.BUREAU, Role.ADMIN)
 STEP_LABELS = {
     MeetingStatus.CALL_OPEN: "发布议题征集通知",
     MeetingStatus.PLAN_PROPOSED: "报送建议方案",
-    MeetingStatus.PLAN_APPROVED: "区领导审定方案",
+    MeetingStatus.PLAN_APPROVED: "{leaders}审定方案",
     MeetingStatus.HELD: "召开例会",
     MeetingStatus.MINUTES_DRAFTED: "报送纪要代拟稿",
-    MeetingStatus.MINUTES_APPROVED: "区领导审定纪要",
+    MeetingStatus.MINUTES_APPROVED: "{leaders}审定纪要",
     MeetingStatus.PUBLISHED: "内网站点发布",
 }
 
@@ -69,7 +70,14 @@ def _list_context(store: Store, today: date) -> dict[str, object]:
     ]
     days = [d for v in views for d in v.days]
     waiting = any(v.status in NOT_YET_HELD for v in views)
-    return {"views": views, "warning": calendar_warning(cal, problem, days), "can_create": not waiting}
+    usual = current().meeting.weekday_index
+    next_day = today + timedelta(days=(usual - today.weekday()) % 7 or 7)  # the next usual weekday after today
+    return {
+        "views": views,
+        "warning": calendar_warning(cal, problem, days),
+        "can_create": not waiting,
+        "next_day": next_day.isoformat(),
+    }
 
 
 def _held_before(older: list[Doc]) -> Doc | None:
@@ -97,7 +105,17 @@ async def new_meeting(request: Request) -> Response:
             else "已有尚未召开的例会，请在该例会召开后再安排下一次。"
         )
         return render(request, "cycle_list.html", {**ctx, "zh": zh, "error": error}, status=400 if day is None else 409)  # type: ignore[return-value]
-    doc = await run_in_threadpool(lambda: create_meeting(st.store, day, actor=user.username, now=st.now()))
+    usual = current()
+    doc = await run_in_threadpool(
+        lambda: create_meeting(
+            st.store,
+            day,
+            actor=user.username,
+            now=st.now(),
+            place=usual.meeting.place,
+            convener=usual.government.leaders[0],
+        )
+    )
     return RedirectResponse(f"/app/cycle/{doc['number']}", status_code=303)
 
 
@@ -109,7 +127,8 @@ def _meeting_context(store: Store, doc: Doc, today: date) -> dict[str, object]:
     view = view_of(store, doc, cal, today)
     number = str(doc["number"])
     steps = doc.get("steps") if isinstance(doc.get("steps"), dict) else {}
-    timeline = [(label, steps.get(STEP_OF[s], "")) for s, label in STEP_LABELS.items()]  # type: ignore[union-attr]
+    leaders = current().leaders_label
+    timeline = [(label.format(leaders=leaders), steps.get(STEP_OF[s], "")) for s, label in STEP_LABELS.items()]  # type: ignore[union-attr]
     return {
         "m": doc,
         "view": view,

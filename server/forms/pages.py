@@ -2,42 +2,39 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.context import check_write, render, require_user, session_of, state
+from server.context import check_write, render, require_user, state
 from server.downloads import disposition
+from server.forms.posts import file_lookup, read_post, store_and_save, without_new_files
 from server.forms.values import (
     Raw,
-    all_attachment_shas,
-    attachment_refs_in,
+    attachment_refs,
     display,
     group_row_count,
     kept_attachment_name,
     posted_count,
     raw_from_values,
 )
+from server.forms.versioned import all_attachment_refs, edit_values, history, shown
 from xietiao.accounts import User
-from xietiao.forms.attachments import AttachmentRejected
-from xietiao.forms.definitions import FieldDef, FieldType, FormDef
+from xietiao.forms.attachments import KIND_BY_MIME, KINDS, sniff
+from xietiao.forms.definitions import FieldType, FormDef
 from xietiao.forms.posted import values_from_form
+from xietiao.forms.sniff import Malformed
 from xietiao.forms.submissions import (
+    NO_VERSION,
     NotAllowed,
     NotFound,
-    StoreLookup,
     accept_record,
     check_only,
     data_versions,
-    diff,
     get_visible,
     return_record,
-    save,
     version_of,
 )
 from xietiao.jsonvalue import Doc
@@ -45,9 +42,7 @@ from xietiao.ledger.board import official_name
 from xietiao.ledger.items import leads
 from xietiao.ledger.view import report_prefill
 from xietiao.model import IssueState, Role
-from xietiao.units import unit_names
-
-MAX_FIELDS = 600
+from xietiao.units import same_unit, unit_names
 
 
 def _form_or_404(request: Request) -> FormDef:
@@ -59,7 +54,7 @@ def _form_or_404(request: Request) -> FormDef:
 
 def _projects_for(request: Request, user: User) -> list[tuple[str, str]]:
     store = state(request).store
-    docs = store.all("project", lambda d: user.role is not Role.UNIT or d.get("unit") == user.unit)
+    docs = store.all("project", lambda d: user.role is not Role.UNIT or same_unit(d.get("unit"), user.unit))
     return [(str(d["number"]), str((d.get("data") or {}).get("name") or "")) for d in docs]  # type: ignore[union-attr]
 
 
@@ -84,6 +79,7 @@ def _form_page(
     fresh: bool,
     version: int | None = None,
     carried: str = "",
+    left: list[tuple[str, str]] | None = None,
 ) -> Response:
     return render(
         request,
@@ -97,6 +93,7 @@ def _form_page(
             "version": version,
             "suggest": _suggestions(request, user, form),
             "carried": carried,
+            "left": left or [],
             "units": unit_names(),
             "projects": _projects_for(request, user),
             "rows": lambda f: group_row_count(f, raw, fresh=fresh),
@@ -107,102 +104,31 @@ def _form_page(
     )  # type: ignore[return-value]
 
 
-async def _read_post(request: Request, form: FormDef) -> tuple[FormData, Raw, dict[str, list[str]]]:
-    """The post as strings; uploads stored first and replaced by their references."""
-    posted = await request.form(max_fields=MAX_FIELDS, max_files=20, max_part_size=1024 * 1024)
-    # Check the request before storing any upload: a forged post must leave nothing behind.
-    check_write(request, str(posted.get("csrf") or ""))
-    raw: Raw = {}
-    errors: dict[str, list[str]] = {}
-    st = state(request)
-    for key, value in posted.multi_items():
-        if key in ("csrf", "action", "version"):
-            continue
-        if isinstance(value, UploadFile):
-            if not value.filename:
-                continue
-            data = await value.read()
-            field = _attachment_field(form, key)
-            if field is None:
-                errors.setdefault(key, []).append("未知字段")
-                continue
-            accept = set(field.accept or ("pdf", "docx", "xlsx", "png", "jpg"))
-            limit = min((field.max_mb or 10**6) * 1024 * 1024, st.upload_limit)
-            try:
-                ref = await run_in_threadpool(st.attachments.save, data, value.filename, accept, limit)
-            except AttachmentRejected as exc:
-                errors.setdefault(key, []).append(f"“{field.label}”：{exc.message}")
-                continue
-            session = session_of(request)
-            if session is not None:
-                session.uploads.add(ref.sha256)
-            if not field.multiple:
-                raw[key] = []  # a new file replaces the one kept from before
-            raw.setdefault(key, []).append(json.dumps(ref.to_json(), ensure_ascii=False))
-        else:
-            raw.setdefault(key, []).append(value)
-    return posted, raw, errors
-
-
-def _attachment_field(form: FormDef, key: str) -> FieldDef | None:
-    parts = key.split("-")
-    for f in form.fields():
-        if f.name == parts[0] and f.type is FieldType.ATTACHMENT and len(parts) == 1:
-            return f
-        if f.name == parts[0] and f.type is FieldType.GROUP and len(parts) == 3:
-            return next((c for c in f.fields if c.name == parts[2] and c.type is FieldType.ATTACHMENT), None)
-    return None
-
-
-def file_lookup(request: Request, user: User, form: str, number: str | None) -> StoreLookup:
-    """The checker's lookup; a unit may refer only to files it uploaded or its record already holds."""
-    st = state(request)
-    if user.role in (Role.BUREAU, Role.ADMIN):
-        return StoreLookup(st.store, st.attachments, today=st.today())
-    session = session_of(request)
-    uploads = session.uploads if session is not None else set()
-    record = st.store.get(form, number) if number else None
-    mine = record if record is not None and record.get("unit") == user.unit else None
-    # Only real attachment references of the record count, not a hash typed into one of its text fields.
-    # Every save keeps its data as a version, the current one included.
-    versions = data_versions(mine) if mine is not None else []
-    held = {str(r["sha256"]) for v in versions for r in attachment_refs_in(st.forms[form], v["data"])}  # type: ignore[arg-type]
-    return StoreLookup(st.store, st.attachments, today=st.today(), may_use=lambda sha: sha in uploads or sha in held)
-
-
 async def _save_post(request: Request, user: User, form: FormDef, number: str | None) -> Response:
-    posted, raw, upload_errors = await _read_post(request, form)
-    submit = posted.get("action") == "submit"
-    seen_version = posted_count(posted.get("version"))
-    st = state(request)
-    data = values_from_form(form, raw)
-    lookup = file_lookup(request, user, form.name, number)
-    if upload_errors:
-        # A refused file means the post is incomplete: nothing is saved, every problem is shown,
-        # and the files that were accepted stay in the form so they need not be sent again.
+    post = await read_post(request, form)
+    submit = post.posted.get("action") == "submit"
+    seen_version = posted_count(post.posted.get("version"))
+    data = values_from_form(form, post.raw)
+    if post.errors:
+        # A refused file means the post is incomplete: nothing is saved, every problem is shown.
+        lookup = file_lookup(request, user, form.name, number, new={u.ref.sha256 for _, _, u in post.uploads})
         result = await run_in_threadpool(check_only, form, data, lookup, submit=submit)
-        return _form_page(
-            request, user, form, raw, {**result.errors, **upload_errors}, number, 400, fresh=False, version=seen_version
-        )
+        errors = {**result.errors, **post.errors}
+        raw = without_new_files(post, errors)
+        return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=seen_version)
+    if number is not None and seen_version is None:
+        seen_version = NO_VERSION  # an edit that does not say where it started could overwrite another save
     try:
-        result = await run_in_threadpool(
-            save,
-            st.store,
-            form,
-            user,
-            data,
-            submit=submit,
-            today=st.today(),
-            lookup=lookup,
-            number=number,
-            seen_version=seen_version,
-        )
+        result = await run_in_threadpool(store_and_save, request, user, form, post, data, number, seen_version)
     except NotFound:
         raise HTTPException(404) from None
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from None
     if not result.ok:
-        return _form_page(request, user, form, raw, result.errors, number, 400, fresh=False, version=seen_version)
+        errors = dict(result.errors)
+        raw = without_new_files(post, errors)
+        shown = None if seen_version == NO_VERSION else seen_version
+        return _form_page(request, user, form, raw, errors, number, 400, fresh=False, version=shown)
     done = "submitted" if submit else "saved"
     return RedirectResponse(f"/app/records/{form.name}/{result.number}?done={done}", status_code=303)
 
@@ -239,51 +165,39 @@ async def edit_record(request: Request) -> Response:
     record = await _visible(request, user, form)
     if request.method == "POST":
         return await _save_post(request, user, form, str(record["number"]))
-    if record.get("unit") != user.unit:
+    if not same_unit(record.get("unit"), user.unit):
         raise HTTPException(403, "只能修改本单位的填报。")
     if record.get("status") not in ("draft", "returned"):
         # Typically Back after submitting: show the record and why it is locked, not a bare refusal.
         return RedirectResponse(f"/app/records/{form.name}/{record['number']}?done=locked", status_code=303)
-    raw = raw_from_values(form, record.get("data") or {})  # type: ignore[arg-type]
-    return _form_page(request, user, form, raw, {}, str(record["number"]), 200, fresh=False, version=version_of(record))
-
-
-def _history(form: FormDef, record: Doc) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    previous: Doc = {}
-    labels = {f.name: f for f in form.fields()}
-    for version in record.get("versions") or []:  # type: ignore[union-attr]
-        assert isinstance(version, dict)
-        data = version.get("data")
-        changes = []
-        if isinstance(data, dict):
-            changed = {key: (before, after) for key, before, after in diff(previous, data)}
-            for key, f in labels.items():  # in the form's own order
-                if key in changed:
-                    before, after = changed[key]
-                    changes.append((f.label, display(f, before), display(f, after)))
-            previous = data
-        rows.append({"v": version, "changes": changes})
-    return rows
+    # A draft filed under an older version of the form opens on today's form; what no longer fits is shown.
+    values, left = await run_in_threadpool(edit_values, state(request).store, form, record)
+    raw = raw_from_values(form, values)
+    number = str(record["number"])
+    return _form_page(request, user, form, raw, {}, number, 200, fresh=False, version=version_of(record), left=left)
 
 
 async def view_record(request: Request) -> Response:
     user = require_user(request)
     form = _form_or_404(request)
     record = await _visible(request, user, form)
-    values = record.get("data") or {}
+    st = state(request)
+    # Read by the form it was filed under: a later definition cannot break or hide what was filed.
+    view = await run_in_threadpool(shown, st.store, form, record)
     return render(
         request,
         "record.html",
         {
-            "form": form,
+            "form": view.form,
+            "view": view,
             "record": record,
-            "values": values,
+            "values": view.values,
             "display": display,
+            "refs": attachment_refs,
             "T": FieldType,
-            "history": _history(form, record),
+            "history": await run_in_threadpool(history, st.store, form, record),
             "versions": len(data_versions(record)),
-            "can_edit": record.get("unit") == user.unit and record.get("status") in ("draft", "returned"),
+            "can_edit": same_unit(record.get("unit"), user.unit) and record.get("status") in ("draft", "returned"),
             "can_review": user.role in (Role.BUREAU, Role.ADMIN) and record.get("status") == "submitted",
             "done": request.query_params.get("done", ""),
             "list_states": {s.value: s.label for s in IssueState},
@@ -318,23 +232,27 @@ async def attachment(request: Request) -> Response:
     form = _form_or_404(request)
     record = await _visible(request, user, form)
     sha = request.path_params["sha"]
-    if sha not in all_attachment_shas(form, record.get("data") or {}):  # type: ignore[arg-type]
-        raise HTTPException(404)
     st = state(request)
-    data = await run_in_threadpool(st.attachments.open, sha)
-    from xietiao.forms.attachments import KINDS, sniff
-
-    kind = sniff(data) or "pdf"
+    refs = all_attachment_refs(st.store, form, record)
+    ref = next((r for r in refs if r.get("sha256") == sha), None)
+    if ref is None:
+        raise HTTPException(404)
+    try:
+        data = await run_in_threadpool(st.attachments.open, sha)
+    except FileNotFoundError:
+        raise HTTPException(404) from None
+    kind = KIND_BY_MIME.get(str(ref.get("mime") or "")) or _stored_kind(data)
     # The name the unit gave the file (cleaned when it was stored), as it appears on the record.
-    shown = next(
-        (
-            str(r.get("name"))
-            for r in attachment_refs_in(form, record.get("data") or {})  # type: ignore[arg-type]
-            if r.get("sha256") == sha and r.get("name")
-        ),
-        f"{sha[:12]}.{kind}",
-    )
+    shown = str(ref.get("name") or f"{sha[:12]}.{kind}")
     return Response(data, media_type=KINDS[kind], headers=disposition(f"{sha[:12]}.{kind}", shown))
+
+
+def _stored_kind(data: bytes) -> str:
+    """A stored file's kind for a reference that does not say it (it passed the checks of its day)."""
+    try:
+        return sniff(data) or "pdf"
+    except Malformed:
+        return "pdf"
 
 
 def routes() -> list[BaseRoute]:

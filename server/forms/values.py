@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping
 
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef
+from xietiao.forms.quota import attachment_refs as attachment_refs
+from xietiao.forms.quota import attachment_refs_in as attachment_refs_in
 from xietiao.jsonvalue import JSONValue
 
 T = FieldType
@@ -15,7 +17,9 @@ Raw = dict[str, list[str]]
 def posted_count(value: object) -> int | None:
     """A non-negative whole number sent back by a page (a version, a page number); None otherwise."""
     text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() else None
+    # Nine digits at most: a longer number is no version or page of ours, and a few thousand
+    # digits would pass Python's limit on converting text to an integer.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _strings(f: FieldDef, prefix: str, value: JSONValue, raw: Raw) -> None:
@@ -60,7 +64,7 @@ def group_row_count(f: FieldDef, raw: Raw, *, fresh: bool) -> int:
     filled: set[int] = set()
     for key, values in raw.items():
         parts = key.split("-")
-        if len(parts) >= 3 and parts[0] == f.name and parts[1].isdigit():
+        if len(parts) >= 3 and parts[0] == f.name and parts[1].isascii() and parts[1].isdigit() and len(parts[1]) <= 4:
             posted.add(int(parts[1]))
             if any(v.strip() for v in values):
                 filled.add(int(parts[1]))
@@ -80,7 +84,7 @@ def display(f: FieldDef, value: JSONValue) -> str:
         return f"{value.get('name', '')}（{value.get('phone', '')}）"
     if f.type is T.ATTACHMENT:
         refs = value if isinstance(value, list) else [value]
-        return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict))
+        return "、".join(str(r.get("name")) for r in refs if isinstance(r, dict)) or str(value)
     if f.type is T.DECIMAL:
         return f"{value} 万元" if "万元" not in f.label else str(value)
     if f.type is T.GROUP and isinstance(value, list):
@@ -98,27 +102,6 @@ def display(f: FieldDef, value: JSONValue) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
-
-
-def attachment_refs(value: JSONValue) -> list[dict[str, JSONValue]]:
-    refs = value if isinstance(value, list) else [value]
-    return [r for r in refs if isinstance(r, dict) and isinstance(r.get("sha256"), str)]
-
-
-def attachment_refs_in(form: FormDef, values: Mapping[str, JSONValue]) -> list[dict[str, JSONValue]]:
-    """Every attachment reference in a record's values, in groups too."""
-    refs: list[dict[str, JSONValue]] = []
-    for f in form.fields():
-        value = values.get(f.name)
-        if f.type is T.ATTACHMENT:
-            refs += attachment_refs(value)
-        elif f.type is T.GROUP and isinstance(value, list):
-            for row in value:
-                if isinstance(row, dict):
-                    for cell in f.fields:
-                        if cell.type is T.ATTACHMENT:
-                            refs += attachment_refs(row.get(cell.name))
-    return refs
 
 
 def all_attachment_shas(form: FormDef, values: Mapping[str, JSONValue]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from server.context import check_write, render, require_user, state
 from server.downloads import disposition
 from server.forms.values import posted_count
+from server.ledger import imports as ledger_imports
 from server.ledger import reports as ledger_reports
 from server.ledger.reports import code_of
 from xietiao.accounts import User
@@ -23,7 +25,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import item_assessment
 from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.export import bulletin_data, bulletin_docx, export_name, ledger_xlsx
-from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item
+from xietiao.ledger.items import close_item, leads, may_see, reject_closure, reopen_item, sees_filings
 from xietiao.ledger.snapshots import ensure_month_end_snapshots
 from xietiao.ledger.supervision import supervision_list
 from xietiao.ledger.view import (
@@ -112,12 +114,10 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
     if doc is None or not may_see(user, doc):
         raise HTTPException(404)
     item = item_of(doc)
-    include = (
-        ("submitted", "accepted", "returned")
-        if (user.is_bureau or leads(user.unit, doc))
-        else ("submitted", "accepted")
-    )
+    full = sees_filings(user, doc)
+    include = ("submitted", "accepted", "returned") if full else ("submitted", "accepted")
     closures = item_closures(st.store, number)
+    reports = item_reports(st.store, number, include=include)
     name, secret = project_names(st.store).get(item.project, ("", False))
     supervisions = [s for s in supervision_list(st.store) if number in (s.get("items") or [])]  # type: ignore[operator]
     return {
@@ -126,9 +126,13 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
         "project_name": name,
         "secret": secret,
         "assessment": item_assessment(item, st.today()) if item.status.is_open else None,
-        "reports": item_reports(st.store, number, include=include),
-        "closures": [(c, can_see(user, c)) for c in closures],
-        "journal": item_journal(st.store, number),
+        # A coordinating unit gets the outline only: the templates show no text, contact or file of them.
+        "full": full,
+        "reports": reports if full else [_outline(r, ("month", "status", "percent")) for r in reports],
+        "closures": [(c, can_see(user, c)) for c in closures]
+        if full
+        else [(_outline(c, ()), False) for c in closures if c.get("status") in ("submitted", "accepted")],
+        "journal": item_journal(st.store, number) if full else [_unnumbered(j) for j in item_journal(st.store, number)],
         "supervisions": supervisions,
         "is_lead": leads(user.unit, doc),
         "can_act": user.is_bureau,
@@ -139,6 +143,21 @@ def _item_context(request: Request, user: User, number: str) -> dict[str, object
         "code_of": code_of,
         "done": request.query_params.get("done", ""),
     }
+
+
+def _outline(record: Doc, keep: tuple[str, ...]) -> Doc:
+    """What a coordinating unit may know of the lead unit's filing: its state, date and the named fields."""
+    data = record.get("data")
+    shown = {k: data[k] for k in keep if isinstance(data, dict) and k in data}
+    return {"status": record.get("status"), "created": record.get("created"), "data": shown}
+
+
+# "申请销号（X-2026-0003）": the lead unit's record numbers, which a coordinating unit is not given.
+RECORD_NUMBER = re.compile(r"（[^）]*[A-Z]-\d{4}-\d{4}[^）]*）")
+
+
+def _unnumbered(row: Doc) -> Doc:
+    return {**row, "action": RECORD_NUMBER.sub("", str(row.get("action") or ""))}
 
 
 async def item_page(request: Request) -> Response:
@@ -221,6 +240,7 @@ async def bulletin_download(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/app/ledger", ledger_page),
+        *ledger_imports.routes(),  # before /app/ledger/{number}, which would take "import" for a number
         Route("/app/ledger.xlsx", ledger_xlsx_download),
         Route("/app/bulletin.docx", bulletin_download),
         Route("/app/ledger/{number}", item_page),

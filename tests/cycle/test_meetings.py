@@ -11,7 +11,7 @@ from test_issuelist import NOW, TODAY, project, propose, user
 
 from xietiao.cycle import documents as docs_meeting
 from xietiao.cycle import meetings, minutes
-from xietiao.cycle.deadlines import meeting_deadlines, submissions_due
+from xietiao.cycle.deadlines import CycleDeadlines, meeting_deadlines, submissions_due
 from xietiao.cycle.meetings import InvalidInput
 from xietiao.cycle.plan import Plan, suggest
 from xietiao.cycle.workdays import WorkCalendar
@@ -20,6 +20,8 @@ from xietiao.permissions import RoleRefused
 from xietiao.store.engine import Store
 
 CAL = WorkCalendar()
+MECHANISM = CycleDeadlines()  # 1, 3 and 1 working days
+WEDNESDAY, THURSDAY, FRIDAY = 2, 3, 4
 
 
 def _meeting(store: Store, day: date = date(2026, 11, 27), status: str = "planned") -> str:
@@ -173,9 +175,16 @@ def test_holding_opens_an_already_planned_next_meeting_instead_of_adding_one(sto
 
 def test_the_next_meeting_avoids_the_national_day_holiday() -> None:
     # Thursday 24 Sept 2026 + 7 is 1 Oct, a holiday: the week's last working day before it, Wed 30 Sept.
-    assert meetings.next_meeting_day(date(2026, 9, 24), CAL) == date(2026, 9, 30)
+    assert meetings.next_meeting_day(date(2026, 9, 24), CAL, THURSDAY) == date(2026, 9, 30)
     # Wed 30 Sept + 7 falls in the holiday with no working day earlier that week: Thu 8 Oct.
-    assert meetings.next_meeting_day(date(2026, 9, 30), CAL) == date(2026, 10, 8)
+    assert meetings.next_meeting_day(date(2026, 9, 30), CAL, WEDNESDAY) == date(2026, 10, 8)
+
+
+def test_the_next_meeting_keeps_the_usual_weekday_after_a_meeting_held_on_another_day() -> None:
+    # Usually Fridays: a meeting put off to Monday 30 Nov is followed by Friday 11 Dec, the week after.
+    assert meetings.next_meeting_day(date(2026, 11, 30), CAL, FRIDAY) == date(2026, 12, 11)
+    # One brought forward to Thursday 26 Nov is followed by the next week's Friday, 4 Dec.
+    assert meetings.next_meeting_day(date(2026, 11, 26), CAL, FRIDAY) == date(2026, 12, 4)
 
 
 def test_deadlines_count_working_days_across_the_national_day_holiday(store: Store) -> None:
@@ -186,7 +195,7 @@ def test_deadlines_count_working_days_across_the_national_day_holiday(store: Sto
         "status": "call_open",
         "steps": {"call_opened": "2026-10-08T09:00:00+08:00"},
     }
-    calls, plans, minute = meeting_deadlines(meeting, previous, CAL, date(2026, 10, 12))
+    calls, plans, minute = meeting_deadlines(meeting, previous, CAL, date(2026, 10, 12), days=MECHANISM)
     assert (calls.due, calls.late, calls.text) == (date(2026, 10, 8), False, "按时完成")
     # The Saturday 10 Oct make-up working day counts: the plan was due then and is now late.
     assert (plans.due, plans.late, plans.workdays_late) == (date(2026, 10, 10), True, 1)
@@ -298,6 +307,21 @@ def test_a_late_call_still_gives_units_a_working_day() -> None:
     on_time = {"number": "2026-21", "date": "2026-12-04", "steps": {"call_opened": "2026-11-30T09:00:00+08:00"}}
     late = {"number": "2026-21", "date": "2026-12-04", "steps": {"call_opened": "2026-12-01T09:00:00+08:00"}}
     # Held Friday the 27th: proposals due Tuesday 1 December (the list is due the 2nd).
-    assert submissions_due(on_time, previous, cal, date(2026, 11, 30)) == date(2026, 12, 1)
+    assert submissions_due(on_time, previous, cal, date(2026, 11, 30), days=MECHANISM) == date(2026, 12, 1)
     # The call went out only on the 1st: the units get until the 2nd.
-    assert submissions_due(late, previous, cal, date(2026, 12, 1)) == date(2026, 12, 2)
+    assert submissions_due(late, previous, cal, date(2026, 12, 1), days=MECHANISM) == date(2026, 12, 2)
+
+
+def test_deadlines_follow_the_days_they_are_given() -> None:
+    previous = {"number": "2026-20", "date": "2026-11-27", "steps": {}}
+    meeting = {"number": "2026-21", "date": "2026-12-11", "steps": {"call_opened": "2026-12-01T09:00:00+08:00"}}
+    slower = CycleDeadlines(call=2, list=5, minutes=2)
+    calls, plans, minute = meeting_deadlines(meeting, previous, CAL, date(2026, 12, 1), days=slower)
+    # Friday 27 Nov + 2 working days is Tuesday 1 Dec: the call on the 1st is on time, the list is due Friday.
+    assert (calls.due, calls.late, plans.due, minute.due) == (
+        date(2026, 12, 1),
+        False,
+        date(2026, 12, 4),
+        date(2026, 12, 15),
+    )
+    assert submissions_due(meeting, previous, CAL, date(2026, 12, 1), days=slower) == date(2026, 12, 3)

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from xietiao.forms.attachments import KINDS, AttachmentRejected, AttachmentStore, clean_name, sniff
+from xietiao.forms.sniff import Malformed
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(13)
@@ -55,10 +56,16 @@ def make_ole(*streams: str) -> bytes:
     struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
     fat = struct.pack("<128I", fat_sector, end, *([free] * 126))
     directory = bytearray(512)
+    none = 0xFFFFFFFF
     for i, name in enumerate(("Root Entry", *streams)):
         encoded = name.encode("utf-16-le") + b"\x00\x00"
         directory[i * 128 : i * 128 + len(encoded)] = encoded
-        struct.pack_into("<HB", directory, i * 128 + 0x40, len(encoded), 5 if i == 0 else 2)
+        struct.pack_into("<HBB", directory, i * 128 + 0x40, len(encoded), 5 if i == 0 else 2, 1)
+        # The root's child is the first stream; each stream's right sibling is the next one.
+        child = 1 if i == 0 and streams else none
+        right = i + 1 if 0 < i < len(streams) else none
+        struct.pack_into("<III", directory, i * 128 + 0x44, none, right, child)
+        struct.pack_into("<II", directory, i * 128 + 0x74, end, 0)
     return bytes(header) + fat + bytes(directory)
 
 
@@ -91,12 +98,10 @@ def test_sniff_real_office_files() -> None:
         EXE,
         b"",
         b"hello",
-        b"PK\x03\x04broken",
         make_zip(["readme.txt"]),  # a plain zip
         make_zip(["word/document.xml"]),  # no content types
         make_zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]),  # macros
         make_ole("PowerPoint Document"),  # OLE, but not ours
-        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(10),  # truncated OLE
         b" %PDF-1.4",
     ],
 )
@@ -104,10 +109,29 @@ def test_sniff_refuses(data: bytes) -> None:
     assert sniff(data) is None
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04broken",
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(10),  # truncated OLE
+        b"%PDF-1.4\n1 0 obj << /Type",  # cut off
+    ],
+)
+def test_broken_files_are_refused_with_a_reason(data: bytes) -> None:
+    with pytest.raises(Malformed) as caught:
+        sniff(data)
+    assert caught.value.message
+    with pytest.raises(AttachmentRejected, match="重新导出"):
+        AttachmentStore(Path("/nonexistent")).check(data, "x", set(KINDS), 10**6)
+
+
 def test_a_crafted_ole_loop_ends() -> None:
     data = bytearray(make_ole("Workbook"))
     struct.pack_into("<I", data, 512 + 4, 1)  # directory sector chains to itself
-    assert sniff(bytes(data)) == "xls"
+    try:
+        assert sniff(bytes(data)) == "xls"
+    except Malformed:
+        pass  # refusing it is as good: the point is that it ends
 
 
 # ---- names ----------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from xietiao.config import FORMS_DIR
 from xietiao.forms.definitions import Condition, FieldType, FormDefinitionError, Problem
 from xietiao.forms.loader import load_form_text, load_forms
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
+FORMS = FORMS_DIR
 
 
 def problems_of(text: str, name: str = "demo") -> list[Problem]:

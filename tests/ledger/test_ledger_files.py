@@ -111,7 +111,7 @@ def test_a_file_is_reachable_only_by_who_uploaded_it(app, store: Store) -> None:
     draft = r.json()["number"]
     r = xc.post(
         "/api/forms/closure",
-        json={"action": "draft", "number": draft, "data": {"item": "2026-10-02", "evidence": [ref]}},
+        json={"action": "draft", "number": draft, "version": 1, "data": {"item": "2026-10-02", "evidence": [ref]}},
     )
     assert r.status_code == 422 and "文件未找到" in json.dumps(r.json(), ensure_ascii=False)
     # A file name that is not text is refused at its field, not with a server error.

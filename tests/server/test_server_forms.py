@@ -32,7 +32,8 @@ def _submit(
 ) -> tuple[int, dict[str, object]]:
     body: dict[str, object] = {"action": action, "data": data}
     if number:
-        body["number"] = number
+        # An edit names the version it starts from, as read from the API.
+        body.update(number=number, version=c.get(f"/api/submissions/{number}").json()["version"])
     r = c.post(f"/api/forms/{form}", json=body)
     return r.status_code, r.json()
 

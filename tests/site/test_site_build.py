@@ -11,9 +11,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-import generator.build as build_module
 from generator.build import BuildResult, publish
 from generator.search.recall import OfflineSearch, measure_recall
+from xietiao.config import MKDOCS_YML
+from xietiao.instance.layout import SiteSources
 from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
@@ -290,17 +291,16 @@ def test_second_publish_swaps_keeps_previous_and_reuses_segmentation(built) -> N
     assert "2026年11月28日 16:00" in page(site, "")
 
 
-def test_failed_build_keeps_the_live_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_keeps_the_live_site(tmp_path: Path) -> None:
     with Store(tmp_path / "data", create=True) as store:
         seed(store)
         first = publish(store, tmp_path / "site", TODAY, built_at=BUILT)
         assert first.ok, first.error
         live = os.readlink(tmp_path / "site")
-        broken = tmp_path / "mkdocs.yml"
-        broken.write_text(build_module.CONFIG.read_text("utf-8").replace("name: material", "name: no-such-theme"),
-                          "utf-8")
-        monkeypatch.setattr(build_module, "CONFIG", broken)
-        result = publish(store, tmp_path / "site", TODAY, built_at=datetime(2026, 11, 28, 17, 0))
+        broken = tmp_path / "mkdocs.yml"  # an instance whose own mkdocs.yml is broken
+        broken.write_text(MKDOCS_YML.read_text("utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
+        result = publish(store, tmp_path / "site", TODAY, built_at=datetime(2026, 11, 28, 17, 0),
+                         sources=SiteSources(broken))
     assert not result.ok
     assert "站点构建失败" in result.error and "上一版本" in result.error
     assert os.readlink(tmp_path / "site") == live

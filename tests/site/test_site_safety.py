@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import publish
+from xietiao.config import MKDOCS_YML
 from xietiao.store.engine import Store
 
 from test_site_build import (BUILT, TODAY, add_issue, add_item, add_material, add_meeting, add_progress,
@@ -298,7 +299,7 @@ def test_built_site_references_no_outside_host(attack_site: Path) -> None:
 
 
 def test_config_keeps_the_site_offline() -> None:
-    config = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text("utf-8")
+    config = MKDOCS_YML.read_text("utf-8")
     assert re.search(r"^\s+font: false", config, re.M)
     assert "assets_fetch: false" in config and re.search(r"^strict: true", config, re.M)
     assert "mermaid" not in config.split("assets_exclude")[0]

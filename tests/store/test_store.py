@@ -226,14 +226,46 @@ def test_a_replay_does_not_repeat_journal_lines_already_written(tmp_path: Path) 
     journal = root / "journal" / "2026-11.jsonl"
     journal.parent.mkdir(parents=True)
     line = b'{"action": "x"}\n'
-    journal.write_bytes(b'{"action": "earlier"}\n' + line)  # the crash came after the append
+    journal.write_bytes(b'{"action": "earlier"}\n')
     target = root / "project" / "2026.json"
     write_redo(root, [(target, b'{"project": {}}')], [(journal, line)])
+    with journal.open("ab") as fh:
+        fh.write(line)  # the crash came after the append
     assert replay_redo(root) == 2
     assert journal.read_bytes().count(line) == 1 and target.read_bytes() == b'{"project": {}}'
     write_redo(root, [], [(journal, b'{"action": "y"}\n')])  # the crash came before it
     replay_redo(root)
     assert journal.read_bytes().endswith(b'{"action": "y"}\n')
+
+
+@pytest.mark.parametrize("cut", [1, 20, 31, 45])
+def test_a_replay_after_a_crash_inside_the_append_keeps_every_line_once(tmp_path: Path, cut: int) -> None:
+    from xietiao.store.redo import replay_redo, write_redo
+
+    root = tmp_path / "d"
+    journal = root / "journal" / "2026-11.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_bytes(b'{"action": "earlier"}\n')
+    lines = b'{"action": "first"}\n{"action": "second"}\n{"action": "third"}\n'
+    write_redo(root, [(root / "project" / "2026.json", b"{}")], [(journal, lines)])
+    with journal.open("ab") as fh:
+        fh.write(lines[:cut])  # power cut part-way through the append
+    replay_redo(root)
+    assert journal.read_bytes() == b'{"action": "earlier"}\n' + lines
+
+
+def test_an_old_redo_file_without_lengths_cuts_the_fragment_first(tmp_path: Path) -> None:
+    from xietiao.store.redo import REDO_NAME, replay_redo
+
+    root = tmp_path / "d"
+    journal = root / "journal" / "2026-11.jsonl"
+    journal.parent.mkdir(parents=True)
+    lines = b'{"action": "first"}\n{"action": "second"}\n'
+    journal.write_bytes(b'{"action": "earlier"}\n' + lines[:7])
+    header = f'[["journal/2026-11.jsonl", {len(lines)}, "a"]]'.encode()
+    (root / REDO_NAME).write_bytes(b"XIETIAO-REDO 1\n" + header + b"\n" + lines)
+    replay_redo(root)
+    assert journal.read_bytes() == b'{"action": "earlier"}\n' + lines
 
 
 def test_a_failure_after_a_batch_is_committed_stops_writes_until_restart(

@@ -2,5 +2,5 @@
 
 Lives here: `meetings` (the checked steps of one meeting), `issuelist`, `plan`, `materials`,
 `minutes`, `deadlines`, `workdays` (China's official calendar), `documents` (.docx papers).
-May import: `xietiao.forms`, `xietiao.store`, `xietiao.ledger`, and the top-level domain modules.
+May import: `xietiao.forms`, `xietiao.store`, `xietiao.ledger`, `xietiao.profile`, and the top-level domain modules.
 """

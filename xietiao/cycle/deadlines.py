@@ -1,8 +1,10 @@
 """The meeting cycle's deadlines in working days, and which steps were or are late.
 
-The call for a meeting is due one working day after the previous meeting, and the issue
-list with the plan at the latest three; the minutes draft one working day after the meeting
-itself. Today is a parameter: a step not yet done turns late once its day has passed.
+The call for a meeting is due some working days after the previous meeting (one in the
+mechanism), and the issue list with the plan at the latest some more (three); the minutes
+draft some working days after the meeting itself (one). The numbers are a parameter, the
+district profile's `deadlines`; today is a parameter too: a step not yet done turns late
+once its day has passed.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from datetime import date
 from xietiao.cycle.workdays import WorkCalendar
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import zh_date
+from xietiao.profile.schema import CycleDeadlines
 
-CALL_DAYS = 1
-LIST_DAYS = 3
-MINUTES_DAYS = 1
+__all__ = ["CycleDeadlines", "Deadline", "days_used", "meeting_day", "meeting_deadlines", "step_day", "submissions_due"]
 
 
 @dataclass(frozen=True)
@@ -55,29 +56,33 @@ def _deadline(step: str, label: str, base: date, n: int, meeting: Doc, cal: Work
     return Deadline(step, label, base, due, done, late, cal.workdays_between(due, until) if late else 0)
 
 
-def meeting_deadlines(meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date) -> list[Deadline]:
+def meeting_deadlines(
+    meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date, *, days: CycleDeadlines
+) -> list[Deadline]:
     """The deadlines of one meeting; the call and list ones only when a previous meeting is known."""
     out: list[Deadline] = []
     if previous is not None:
         held = meeting_day(previous)
-        out.append(_deadline("call_opened", "发布议题征集通知", held, CALL_DAYS, meeting, cal, today))
-        out.append(_deadline("plan_proposed", "形成问题清单并报送建议方案", held, LIST_DAYS, meeting, cal, today))
+        out.append(_deadline("call_opened", "发布议题征集通知", held, days.call, meeting, cal, today))
+        out.append(_deadline("plan_proposed", "形成问题清单并报送建议方案", held, days.list, meeting, cal, today))
     out.append(
-        _deadline("minutes_drafted", "形成会议纪要代拟稿", meeting_day(meeting), MINUTES_DAYS, meeting, cal, today)
+        _deadline("minutes_drafted", "形成会议纪要代拟稿", meeting_day(meeting), days.minutes, meeting, cal, today)
     )
     return out
 
 
-def submissions_due(meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date) -> date:
+def submissions_due(
+    meeting: Doc, previous: Doc | None, cal: WorkCalendar, today: date, *, days: CycleDeadlines
+) -> date:
     """The day units should have proposed their issues by: a working day before the list is due.
 
     A call that went out late still leaves the units at least one full working day.
     """
     opened = step_day(meeting, "call_opened")
     if previous is not None:
-        due = cal.add_workdays(meeting_day(previous), LIST_DAYS - 1)
+        due = cal.add_workdays(meeting_day(previous), max(days.list - 1, days.call))
         return max(due, cal.add_workdays(opened, 1)) if opened else due
-    return cal.add_workdays(opened or today, LIST_DAYS - 1)
+    return cal.add_workdays(opened or today, max(days.list - 1, 1))
 
 
 def days_used(deadlines: Iterable[Deadline], *more: date) -> list[date]:

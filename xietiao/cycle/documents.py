@@ -2,7 +2,8 @@
 
 Layout follows the usual government document conventions (GB/T 9704): A4, 仿宋 body at
 三号, 小标宋 titles, a red rule under the masthead, 主送/抄送 lines at the foot. Everything
-a user typed goes into runs as plain text; characters XML cannot hold are dropped.
+a user typed goes into runs as plain text; characters XML cannot hold are dropped. The
+district's names (government, bureau, issuer, recipients) come from the installed profile.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from docx.text.paragraph import Paragraph
 
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import zh_date
+from xietiao.profile import current
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 RED = RGBColor(0xC0, 0x00, 0x00)
-COPY_TO = ("区委办公室", "区人大常委会办公室", "区政协办公室")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DIGITS = "零一二三四五六七八九"
 # Elements that must follow w:pBdr inside w:pPr (ECMA-376 order), or Word reports the file damaged.
@@ -190,7 +191,9 @@ def call_notice(meeting: Doc, submit_by: date, issued: date) -> bytes:
     doc = _document()
     _title(doc, f"关于征集{_clean(meeting['title'])}议题的通知")
     _para(doc)
-    _para(doc, "各镇街，区级有关部门，各国有集团，各项目业主单位：", indent=False)
+    p = current()
+    gov, bureau = p.government.name, p.bureau.name
+    _para(doc, _clean(p.fill(p.documents.addressees)) + "：", indent=False)
     _para(
         doc,
         f"{_clean(meeting['title'])}拟于{zh_date(date.fromisoformat(str(meeting['date'])))}召开。"
@@ -199,25 +202,25 @@ def call_notice(meeting: Doc, submit_by: date, issued: date) -> bytes:
     _para(doc, "一、申报范围", font=HEADING_FONT)
     _para(
         doc,
-        "重大项目推进中遇到的审批、征拆、资金、土地等卡点问题，已经区发展改革局或行业主管部门"
-        "协调、仍需区政府出面解决的，可以申报。未经前期协调的问题暂不列入清单。",
+        f"重大项目推进中遇到的审批、征拆、资金、土地等卡点问题，已经{bureau}或行业主管部门"
+        f"协调、仍需{gov}出面解决的，可以申报。未经前期协调的问题暂不列入清单。",
     )
     _para(doc, "二、申报内容", font=HEADING_FONT)
     _para(
         doc,
-        "所属项目；问题类型和具体情况；已开展的协调及结果；请区政府协调的事项；紧急程度；"
+        f"所属项目；问题类型和具体情况；已开展的协调及结果；请{gov}协调的事项；紧急程度；"
         "需参与协调的单位；联系人及电话。需要报请市级层面协调的，请写明理由。",
     )
     _para(doc, "三、申报方式和时间", font=HEADING_FONT)
     _para(
         doc,
         f"请登录协调例会系统，通过“议题申报”表单填报，于{zh_date(submit_by)}下班前提交。"
-        "区发展改革局将按轻重缓急审核汇总，形成待协调重大项目问题清单，提出建议方案报区政府审定。"
+        f"{bureau}将按轻重缓急审核汇总，形成待协调重大项目问题清单，提出建议方案报{gov}审定。"
         "不符合申报范围的议题将注明理由退回。",
     )
     _para(doc, "四、其他", font=HEADING_FONT)
     _para(doc, SECRECY)
-    _signature(doc, "区发展改革局", issued)
+    _signature(doc, bureau, issued)
     return _bytes(doc)
 
 
@@ -239,9 +242,10 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     who = f"，由{_clean(meeting.get('convener'))}召集" if meeting.get("convener") else ""
     start = _clean(meeting.get("start"))
     at = f"{_start_text(start)}" if start else ""
+    gov, bureau = current().government.name, current().bureau.name
     _para(
         doc,
-        f"经区政府同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{at}{where}召开{title}{who}。"
+        f"经{gov}同意，定于{zh_date(date.fromisoformat(str(meeting['date'])))}{at}{where}召开{title}{who}。"
         "现将有关事项通知如下。",
     )
     _para(doc, "一、会议议题", font=HEADING_FONT)
@@ -255,32 +259,33 @@ def meeting_notice(meeting: Doc, projects: Sequence[ProjectLine], issues: Sequen
     _para(
         doc,
         "各项目责任单位请于会前通过系统“上会材料”表单报送书面材料，内容包括：项目名称及概况；"
-        "推进情况、存在问题和已做的协调；需区政府协调的事项；责任单位、协调单位和责任人；"
+        f"推进情况、存在问题和已做的协调；需{gov}协调的事项；责任单位、协调单位和责任人；"
         "以前期工作、开工、竣工、投产运营等节点明确的工作目标。" + SECRECY,
     )
     if meeting.get("contact"):
         _para(doc, f"会务联系人：{_clean(meeting.get('contact'))}。")
-    _signature(doc, "区发展改革局", issued)
+    _signature(doc, bureau, issued)
     return _bytes(doc)
 
 
 def minutes_docx(meeting: Doc, project_names: Mapping[str, str], *, draft: bool) -> bytes:
     """区政府专题会议纪要: masthead, number, what was studied, the agreed items, recipients."""
     doc = _document()
-    _title(doc, "区政府专题会议纪要", size=36, colour=RED)
+    gov = current().government.name
+    _title(doc, f"{gov}专题会议纪要", size=36, colour=RED)
     doc_number = str(meeting.get("doc_number") or "")
     rule = _para(
         doc, doc_number[doc_number.find("〔") :] if "〔" in doc_number else doc_number, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     _rule(rule, "bottom", size=18)
     if draft:
-        _para(doc, "（代拟稿，待区政府审定）", align=WD_ALIGN_PARAGRAPH.CENTER, font="楷体_GB2312")
+        _para(doc, f"（代拟稿，待{gov}审定）", align=WD_ALIGN_PARAGRAPH.CENTER, font="楷体_GB2312")
     _para(doc)
     _title(doc, f"{_clean(meeting['title'])}纪要")
     _para(doc)
     held = zh_date(date.fromisoformat(str(meeting["date"])))
     where = f"在{_clean(meeting.get('place'))}" if meeting.get("place") else ""
-    who = _clean(meeting.get("convener")) or "区政府领导"
+    who = _clean(meeting.get("convener")) or f"{gov}领导"
     _para(
         doc,
         f"{held}，{who}{where}主持召开{_clean(meeting['title'])}，"
@@ -352,9 +357,10 @@ def _foot(doc: DocxDocument, recipients: list[str], meeting: Doc, draft: bool) -
     _rule(send, "top", colour="000000", size=6)
     copy = _para(doc, indent=False)
     _font(copy.add_run("抄送："), HEADING_FONT, 14)
-    _font(copy.add_run("、".join(COPY_TO) + "。"), BODY_FONT, 14)
+    p = current()
+    _font(copy.add_run("、".join(_clean(p.fill(c)) for c in p.documents.copy_to) + "。"), BODY_FONT, 14)
     _rule(copy, "top", colour="000000", size=6)
     approved = str(meeting.get("approved") or "")
     issued = zh_date(date.fromisoformat(approved)) if approved and not draft else "（审定后填写）"
-    last = _para(doc, f"区人民政府办公室　　　　　　　　{issued}印发", size=14, indent=False)
+    last = _para(doc, f"{_clean(p.fill(p.documents.issuer))}　　　　　　　　{issued}印发", size=14, indent=False)
     _rule(last, "top", "bottom", colour="000000", size=6)

@@ -19,6 +19,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.model import IssueState, MeetingStatus, SubmissionStatus
 from xietiao.permissions import require_bureau
 from xietiao.store.engine import Store
+from xietiao.units import government_name
 
 URGENCY_ORDER = ("特急", "紧急", "一般")
 OPEN_STATES = (IssueState.PROPOSED, IssueState.ACCEPTED, IssueState.CARRIED, IssueState.SCHEDULED)
@@ -222,7 +223,7 @@ def send_to_city(store: Store, user: User, number: str, note: str = "") -> Doc:
         note = (
             _note(note, "报市级协调理由")
             or str(data_of(doc).get("city_reason") or "")
-            or "经区政府审定，需报市级层面协调。"
+            or f"经{government_name()}审定，需报市级层面协调。"
         )
         return _set(store, user, number, "报市级协调", list_state=S.CITY.value, list_note=note)
 

@@ -7,6 +7,7 @@ from xietiao.forms.rules import FormRule
 from xietiao.jsonvalue import Doc
 from xietiao.model import Role
 from xietiao.store.engine import Store
+from xietiao.units import same_unit
 
 
 def _data(doc: Doc) -> Doc:
@@ -17,13 +18,15 @@ def _data(doc: Doc) -> Doc:
 def may_file_for(store: Store, user: User, project: Doc) -> bool:
     if user.role is not Role.UNIT:
         return True  # the bureau files on anyone's behalf
-    if user.unit in (project.get("unit"), _data(project).get("lead_unit")):
+    if same_unit(project.get("unit"), user.unit) or same_unit(_data(project).get("lead_unit"), user.unit):
         return True
     number = project.get("number")
     return bool(
         store.all(
             "issue",
-            lambda d: d.get("unit") == user.unit and _data(d).get("project") == number and d.get("status") != "draft",
+            lambda d: (
+                same_unit(d.get("unit"), user.unit) and _data(d).get("project") == number and d.get("status") != "draft"
+            ),
         )
     )
 

@@ -21,6 +21,7 @@ from xietiao.ledger.snapshots import MEETING as MEETING_SNAPSHOT
 from xietiao.ledger.snapshots import take_snapshot
 from xietiao.model import MeetingStatus
 from xietiao.permissions import require_bureau, require_leader
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 M = MeetingStatus
@@ -56,8 +57,8 @@ def title_for(number: str, day: date) -> str:
     return f"{day.year}年第{ordinal(number)}次重大项目协调例会"
 
 
-def doc_number_for(number: str) -> str:
-    return f"区政府专题会议纪要〔{number.split('-')[0]}〕{ordinal(number)}号"
+def doc_number_for(number: str) -> str:  # 纪要文号, numbered as the district's profile says
+    return current().minutes_number(number.split("-")[0], ordinal(number))
 
 
 def status_of(doc: Doc) -> MeetingStatus:
@@ -116,9 +117,9 @@ def following_meeting(store: Store, meeting: Doc) -> Doc | None:
     return min(after, key=_by_date) if after else None
 
 
-def next_meeting_day(held: date, cal: WorkCalendar) -> date:
-    """A week later; on a day off, the last working day before it in that week, else the next one."""
-    target = held + timedelta(days=7)
+def next_meeting_day(held: date, cal: WorkCalendar, weekday: int) -> date:
+    """The usual weekday (Monday 0) of the week after `held`; on a day off, that week's last working day before it."""
+    target = held + timedelta(days=7 - held.weekday() + weekday)
     for back in range(target.weekday() + 1):
         if cal.is_workday(target - timedelta(days=back)):
             return target - timedelta(days=back)
@@ -308,7 +309,7 @@ def mark_held(
         if nxt is None:
             nxt = create_meeting(
                 store,
-                next_meeting_day(held_on, cal),
+                next_meeting_day(held_on, cal, current().meeting.weekday_index),
                 actor=user.username,
                 now=now,
                 status=M.CALL_OPEN,

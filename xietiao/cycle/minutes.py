@@ -14,7 +14,8 @@ from xietiao.forms.check import Checked, check_submission
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, Section
 from xietiao.forms.submissions import StoreLookup
 from xietiao.jsonvalue import Doc, JSONValue
-from xietiao.model import ItemStatus, item_number
+from xietiao.model import ItemStatus, is_internal, item_number
+from xietiao.profile import current
 from xietiao.store.engine import Store
 
 T = FieldType
@@ -24,6 +25,7 @@ TEXT_MAX = 2000
 
 def minutes_form(issues: tuple[str, ...]) -> FormDef:
     """The minutes draft of a meeting whose plan took up `issues`."""
+    limits, leaders = current().colours, current().government.leaders
     talk = (
         FieldDef("issue", T.SELECT, "议题", choices=issues),
         FieldDef("project", T.PROJECT, "项目", help="未对应议题的讨论，选择所涉项目。"),
@@ -37,7 +39,11 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
         FieldDef("co_units", T.UNIT, "配合单位", multiple=True),
         FieldDef("person", T.PERSON, "责任人", required=True),
         FieldDef(
-            "planned", T.DATE, "计划节点", required=True, help="完成时限；超过1个月未完成为滞后，3个月为严重滞后。"
+            "planned",
+            T.DATE,
+            "计划节点",
+            required=True,
+            help=f"完成时限；超过{limits.yellow}个月未完成为滞后，{limits.red}个月为严重滞后。",
         ),
     )
     sections = (
@@ -46,7 +52,7 @@ def minutes_form(issues: tuple[str, ...]) -> FormDef:
             "",
             (
                 FieldDef("place", T.TEXT, "会议地点", max_length=60),
-                FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder="常务副区长"),
+                FieldDef("convener", T.TEXT, "召集人", required=True, max_length=60, placeholder=leaders[0]),
                 FieldDef("attendance", T.UNIT, "出席单位", required=True, multiple=True),
                 FieldDef(
                     "minutes",
@@ -157,11 +163,26 @@ def apply_draft(store: Store, meeting: Doc, values: Mapping[str, JSONValue]) -> 
     meeting["agreed"] = [dict(r) for r in _rows(values, "agreed")]
 
 
+def _ledger_order(store: Store, rows: list[Doc]) -> list[tuple[int, Doc]]:
+    """(order, row) in the minutes' order; items on internal projects take the last orders.
+
+    The site leaves those items out: numbered last, they leave no gap in the numbers it shows.
+    """
+
+    def internal(row: Doc) -> bool:
+        project = store.get("project", str(row.get("project") or "")) if row.get("project") else None
+        return project is not None and is_internal(project)
+
+    ranked = sorted(range(len(rows)), key=lambda i: (internal(rows[i]), i))
+    orders = {index: order for order, index in enumerate(ranked, start=1)}
+    return [(orders[i], row) for i, row in enumerate(rows)]
+
+
 def register_agreed(store: Store, meeting: Doc, actor: str, created: str) -> list[str]:
     """Put the agreed items on the ledger as {meeting}-{order}; an item already there is kept as is."""
     number = str(meeting["number"])
     registered: list[str] = []
-    for order, row in enumerate(_rows(meeting, "agreed"), start=1):
+    for order, row in _ledger_order(store, _rows(meeting, "agreed")):
         item = item_number(number, order)
         registered.append(item)
         if store.get("item", item) is not None:

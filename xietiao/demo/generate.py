@@ -17,8 +17,9 @@ from xietiao.demo.reports import closure, progress_reports
 from xietiao.forms.attachments import AttachmentStore
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour, colour, worst
+from xietiao.profile import current, demo_profile
 from xietiao.store.engine import Store
-from xietiao.units import UnitKind, all_units, bureau_name, government_name
+from xietiao.units import UnitKind, all_units, bureau_name, government_name, unit_by_name
 
 DEMO_PASSWORD = "xietiao-demo-2026"
 SECRET_MARKER = words.SECRET_MARKER
@@ -68,6 +69,12 @@ def make_demo(
         raise ValueError(f"演示数据规模“{scale}”无效；可选：{'、'.join(SCALES)}。")
     if any(store.count(kind) for kind in (*KINDS, "user")):
         raise ValueError("演示数据只能写入空的数据目录。")
+    missing = [u.name for u in demo_profile().all_units if unit_by_name(u.name) is None]
+    if missing:
+        # The demo's projects, items and sentences name the demo district's units.
+        raise ValueError(
+            f"演示数据只适用于演示区的区情配置；当前配置缺少 {'、'.join(missing[:5])} 等 {len(missing)} 个单位。"
+        )
     ctx = Context(random.Random(seed), today, load_calendar(store.root), store)
     # One placeholder PDF serves as every closure's evidence; it is stored where uploads go.
     ref = AttachmentStore(store.root / "attachments").save(
@@ -101,13 +108,15 @@ def make_demo(
 
 
 def _accounts(store: Store) -> tuple[tuple[str, str, str, str], ...]:
+    district = current()
+    government, bureau = district.all_units[0], district.all_units[1]
     people = [
-        ("fgj", bureau_name(), "bureau", "区发展改革局"),
-        ("leader", government_name(), "leader", "区政府分管领导"),
+        (bureau.login, bureau_name(), "bureau", bureau_name()),
+        (government.login, government_name(), "leader", f"{government_name()}分管领导"),
         ("admin", bureau_name(), "admin", "系统管理员"),
     ]
     people += [
-        (u.code, u.name, "unit", u.name) for u in all_units() if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)
+        (u.login, u.name, "unit", u.name) for u in all_units() if u.kind not in (UnitKind.GOVERNMENT, UnitKind.BUREAU)
     ]
     for username, unit, role, display in people:
         add_user(store, username, unit, role, DEMO_PASSWORD, actor="demo", display=display)
@@ -205,6 +214,7 @@ def snapshots(
 ) -> list[Doc]:
     """The board as of each checkpoint: what a snapshot taken that day would have shown."""
     waiting = sorted(items, key=lambda it: it.registered)
+    limits = current().colours
     live: dict[str, list[DemoItem]] = {}  # open items by project, swept forward in time
     out: list[Doc] = []
     next_item = 0
@@ -218,11 +228,15 @@ def snapshots(
             if not p.accepted or p.registered > day:
                 continue
             # A node not yet due is green, so only past-due ones need the rule.
-            found = [colour(pl, done, day) for pl, done in p.milestones if pl < day and (done is None or done > day)]
+            found = [
+                colour(pl, done, day, thresholds=limits)
+                for pl, done in p.milestones
+                if pl < day and (done is None or done > day)
+            ]
             still = [it for it in live.get(p.number, ()) if it.closed is None or it.closed > day]
             live[p.number] = still
             for it in still:
-                found.append(colour(it.planned, it.done, day))
+                found.append(colour(it.planned, it.done, day, thresholds=limits))
                 item_colours[str(it.doc["number"])] = found[-1].value
             project_colours[p.number] = worst(found).value
         counts = {c.value: sum(1 for v in project_colours.values() if v == c.value) for c in Colour}

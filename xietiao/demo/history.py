@@ -11,7 +11,7 @@ from xietiao.demo.items import agreed_item, resolve
 from xietiao.demo.records import DAY, DemoItem, DemoProject, iso
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour
-from xietiao.units import all_units, bureau_name
+from xietiao.units import all_units, bureau_name, government_name
 
 
 def meeting_days(ctx: Context, count: int) -> tuple[list[date], date]:
@@ -57,7 +57,7 @@ def pick_projects(ctx: Context, pool: list[DemoProject], day: date, k: int) -> l
     return keyed[:k]
 
 
-_LIST_NOTES = {"returned": words.RETURN_REASONS[2], "city": "经区政府审定，报市级层面协调。"}
+_LIST_NOTES = {"returned": words.RETURN_REASONS[2], "city": "经{government}审定，报市级层面协调。"}
 
 
 def issue_doc(
@@ -89,7 +89,12 @@ def issue_doc(
     reason = _LIST_NOTES[state] if state == "returned" else ""
     doc = ctx.form("issue", project.lead, data, created, status=status, decided=day, reason=reason)
     doc["number"] = ctx.number("Q", day.year)
-    doc.update(list_state=state, meeting=meeting, merged_into="", list_note=_LIST_NOTES.get(state, ""))
+    doc.update(
+        list_state=state,
+        meeting=meeting,
+        merged_into="",
+        list_note=_LIST_NOTES.get(state, "").format(government=government_name()),
+    )
     return doc
 
 
@@ -111,6 +116,8 @@ def hold_meeting(
     projects = pick_projects(ctx, pool, day, len(sizes))
     if must is not None and all(p is not must for p in projects):
         projects[-1:] = [must]
+    # Internal projects last, so their items take the meeting's last numbers, as the ledger numbers them.
+    projects.sort(key=lambda p: p.confidential)
     number, steps = ctx.meeting_number(day), meeting_steps(ctx, day, previous)
     call, proposed = (date.fromisoformat(steps[k][:10]) for k in ("call_opened", "plan_proposed"))
     talks: list[JSONValue] = []
@@ -182,7 +189,7 @@ def _meeting_doc(
         "issues": [t["issue"] for t in talks],  # type: ignore[call-overload, index]
         "discussions": talks,
         "agreed": agreed,  # type: ignore[dict-item]
-        "minutes": words.minutes_text(day, convener, len(projects), kinds, len(items)),
+        "minutes": words.minutes_text(day, convener, kinds),
         "approved": steps["minutes_approved"][:10],
         "doc_number": doc_number_for(number),
         "steps": steps,  # type: ignore[dict-item]

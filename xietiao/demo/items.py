@@ -10,6 +10,7 @@ from xietiao.demo.records import DAY, DemoItem, DemoProject, between, iso
 from xietiao.jsonvalue import Doc, JSONValue
 from xietiao.ledger.colours import Colour, colour
 from xietiao.model import item_number
+from xietiao.profile import current
 
 
 def resolve(unit: str, project: DemoProject) -> str:
@@ -30,7 +31,7 @@ def settle(ctx: Context, health: Colour, held: date, planned: date) -> tuple[dat
     stuck, usual = _DELAYS[health]
     delay = rng.randint(*(_STUCK_DELAY if rng.random() < stuck else usual))
     fate = _after(ctx, max(planned + DAY * delay, held + DAY * 7), force_close=False)
-    if fate[2] is None and colour(planned, None, today).severity > health.severity:
+    if fate[2] is None and colour(planned, None, today, thresholds=current().colours).severity > health.severity:
         # The project must show `health` today, so this item was solved and closed in time.
         lo = max(held + DAY * 7, planned - DAY * 10)
         fate = _after(ctx, between(rng, min(lo, today - DAY * 4), today - DAY * 4), force_close=True)

@@ -325,10 +325,12 @@ def discussion_text(rng: random.Random, proposer: str, kind: str, leads: list[st
     )
 
 
-def minutes_text(day: date, convener: str, projects: int, kinds: list[str], items: int) -> str:
+def minutes_text(day: date, convener: str, kinds: list[str]) -> str:
+    # No counts: the minutes go to the intranet site, which counts what it shows itself (a meeting
+    # may take up internal projects the site leaves out).
     return (
-        f"{zh_date(day)}，{convener}主持召开重大项目协调例会，听取{projects}个项目的推进汇报，"
-        f"围绕{_units_phrase(kinds)}等方面的难点问题逐项研究，形成议定事项{items}项。"
+        f"{zh_date(day)}，{convener}主持召开重大项目协调例会，听取上会项目的推进汇报，"
+        f"围绕{_units_phrase(kinds)}等方面的难点问题逐项研究，形成议定事项如下。"
         "各责任单位要对照计划节点抓好落实，每月报送进展，未按期完成的在下次例会上说明原因。"
     )
 

@@ -9,6 +9,7 @@ from xietiao.demo.context import Context
 from xietiao.demo.records import DAY, DemoProject, Scale, between, iso
 from xietiao.jsonvalue import Doc
 from xietiao.ledger.colours import Colour, colour
+from xietiao.profile import current
 from xietiao.units import town_names
 
 PENDING = ("submitted", "returned", "draft")  # recent projects still under review
@@ -134,7 +135,7 @@ def _dones(ctx: Context, planned: list[date], stuck: int | None, health: Colour)
             done = max(done, previous + DAY * 7)  # type: ignore[type-var]
         if done > today:  # type: ignore[operator]
             done = None
-            if colour(day, None, today).severity > health.severity:
+            if colour(day, None, today, thresholds=current().colours).severity > health.severity:
                 lo = max(day - DAY * 10, previous + DAY * 7 if previous else day)
                 done = between(rng, min(lo, today - DAY), today - DAY)
         out.append(done)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
-import struct
 import tempfile
+import threading
 import unicodedata
-import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from xietiao.forms.sniff import Malformed, sniff
 from xietiao.store.durable import fsync_dir
+
+__all__ = ["KINDS", "AttachmentRef", "AttachmentRejected", "AttachmentStore", "Upload", "clean_name", "sniff"]
 
 # The kinds a form may accept, with the MIME type we answer downloads with.
 KINDS: dict[str, str] = {
@@ -38,8 +40,6 @@ KIND_LABELS: dict[str, str] = {
 }
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_OLE_END = 0xFFFFFFFA  # sector numbers at or above this mark chain ends and free sectors
 # Direction marks and overrides can make text read differently from what it is ("gpj.exe").
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 
@@ -57,88 +57,18 @@ class AttachmentRef:
         return {"sha256": self.sha256, "name": self.name, "size": self.size, "mime": self.mime}
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file that passed its checks and is not stored yet."""
+
+    data: bytes
+    ref: AttachmentRef
+
+
 class AttachmentRejected(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
-
-
-def sniff(data: bytes) -> str | None:
-    """The kind of file `data` really is, or None when it is none we accept."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"PK\x03\x04"):
-        return _sniff_zip(data)
-    if data.startswith(_OLE_MAGIC):
-        return _sniff_ole(data)
-    return None
-
-
-def _sniff_zip(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-    # Macro-enabled documents (docm, xlsm) carry a VBA project: refuse them whatever their name.
-    if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
-        return None
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return None
-
-
-def _sniff_ole(data: bytes) -> str | None:
-    """Old Office files share one container; the stream names tell Word from Excel."""
-    streams = _ole_stream_names(data)
-    if "WordDocument" in streams:
-        return "doc"
-    if "Workbook" in streams or "Book" in streams:
-        return "xls"
-    return None
-
-
-def _ole_stream_names(data: bytes) -> set[str]:
-    if len(data) < 512:
-        return set()
-    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    if size not in (512, 4096):
-        return set()
-
-    def sector(number: int) -> bytes:
-        return data[(number + 1) * size : (number + 2) * size]
-
-    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
-    more, guard = struct.unpack_from("<I", data, 0x44)[0], 0
-    while more < _OLE_END and guard < 1000:  # the guard stops a crafted loop
-        block = sector(more)
-        if len(block) < size:
-            break
-        entries = struct.unpack(f"<{size // 4}I", block)
-        fat_sectors += entries[:-1]
-        more, guard = entries[-1], guard + 1
-    fat: list[int] = []
-    for number in fat_sectors:
-        block = sector(number) if number < _OLE_END else b""
-        if len(block) == size:
-            fat += struct.unpack(f"<{size // 4}I", block)
-    names: set[str] = set()
-    current, seen = struct.unpack_from("<I", data, 0x30)[0], set()
-    while current < len(fat) and current not in seen:
-        seen.add(current)
-        block = sector(current)
-        for offset in range(0, len(block) - 127, 128):
-            length = struct.unpack_from("<H", block, offset + 0x40)[0]
-            if 2 <= length <= 64:
-                names.add(block[offset : offset + length - 2].decode("utf-16-le", "ignore"))
-        current = fat[current]
-    return names
 
 
 def clean_name(name: str, kind: str | None = None) -> str:
@@ -164,6 +94,13 @@ class AttachmentStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._posting = threading.Lock()
+
+    @contextmanager
+    def posting(self) -> Iterator[None]:
+        """One post at a time between storing its files and saving its record (see write_new)."""
+        with self._posting:
+            yield
 
     def _path(self, sha256: str) -> Path:
         if not SHA256.fullmatch(sha256):
@@ -171,6 +108,13 @@ class AttachmentStore:
         return self.root / sha256[:2] / sha256[2:]
 
     def save(self, data: bytes, name: str, accept: Collection[str], max_bytes: int) -> AttachmentRef:
+        """Check and store at once (the demo and scripts); form posts check first and store with write_new."""
+        upload = self.check(data, name, accept, max_bytes)
+        self.write_new([upload])
+        return upload.ref
+
+    def check(self, data: bytes, name: str, accept: Collection[str], max_bytes: int) -> Upload:
+        """The file's reference if it may be stored; AttachmentRejected with the reason otherwise."""
         unknown = set(accept) - set(KINDS)
         if unknown:
             raise ValueError(f"未知的附件类型：{sorted(unknown)}")
@@ -178,15 +122,42 @@ class AttachmentStore:
             raise AttachmentRejected("文件是空的，请重新选择")
         if len(data) > max_bytes:
             raise AttachmentRejected(f"文件太大（{_mb(len(data))}），不能超过 {_mb(max_bytes)}")
-        kind = sniff(data)
+        try:
+            kind = sniff(data)
+        except Malformed as exc:
+            raise AttachmentRejected(f"{exc.message}；请重新导出或另存后再上传") from None
         if kind is None or kind not in accept:
             found = f"此文件实际为 {KIND_LABELS[kind]}" if kind else "无法识别此文件的类型"
             raise AttachmentRejected(f"{found}；这里只接受：{accepted_text(accept)}")
         sha256 = hashlib.sha256(data).hexdigest()
-        path = self._path(sha256)
-        if not path.exists():
-            self._write(path, data)
-        return AttachmentRef(sha256, clean_name(name, kind), len(data), KINDS[kind])
+        return Upload(data, AttachmentRef(sha256, clean_name(name, kind), len(data), KINDS[kind]))
+
+    def write_new(self, uploads: Collection[Upload]) -> list[Path]:
+        """Store the files not stored yet; the paths written, for `remove` if their post is refused.
+
+        Call inside `posting()` together with the save and the removal, so that a refused post never
+        deletes a file that another post stored and referred to in the meantime.
+        """
+        written: list[Path] = []
+        for upload in uploads:
+            path = self._path(upload.ref.sha256)
+            if not path.exists() and path not in written:
+                self._write(path, upload.data)
+                written.append(path)
+        return written
+
+    def remove(self, paths: Collection[Path]) -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        for folder in {p.parent for p in paths}:
+            fsync_dir(folder)
+
+    def size(self, sha256: str) -> int:
+        """Bytes of a stored file; 0 if it is not stored."""
+        try:
+            return self._path(sha256).stat().st_size
+        except (FileNotFoundError, ValueError):
+            return 0
 
     def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

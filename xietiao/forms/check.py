@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, is_filled
@@ -117,20 +117,25 @@ def is_confidential(form: FormDef, values: Mapping[str, JSONValue]) -> bool:
     return form.confidential or (form.confidential_field is not None and values.get(form.confidential_field) is True)
 
 
-def redact(form: FormDef, values: Mapping[str, JSONValue]) -> dict[str, JSONValue]:
+def redact(form: FormDef, values: Mapping[str, JSONValue], also: Sequence[FormDef] = ()) -> dict[str, JSONValue]:
     """What may be published: {} for a confidential record, else without 涉密 fields.
 
-    Fails closed: keys the form does not know are dropped too.
+    Fails closed: keys the form does not know are dropped too. `also` are other versions of the
+    form the record may have been filed under: what any of them marks 涉密 stays out as well.
     """
-    if is_confidential(form, values):
+    forms = (form, *also)
+    if any(is_confidential(f, values) for f in forms):
         return {}
+    secret = {f.name for each in forms for f in each.fields() if f.confidential}
     out: dict[str, JSONValue] = {}
     for f in form.fields():
-        if f.confidential or f.name not in values:
+        if f.name in secret or f.name not in values:
             continue
         value = values[f.name]
         if f.type is T.GROUP and isinstance(value, list):
-            secret = {c.name for c in f.fields if c.confidential}
-            value = [{k: v for k, v in row.items() if k not in secret} for row in value if isinstance(row, dict)]
+            cells = {
+                c.name for each in forms for g in each.fields() if g.name == f.name for c in g.fields if c.confidential
+            }
+            value = [{k: v for k, v in row.items() if k not in cells} for row in value if isinstance(row, dict)]
         out[f.name] = value
     return out

@@ -79,6 +79,9 @@ class FieldDef:
     decimals: int = 2
     placeholder: str = ""
     multiple: bool = False
+    # Names the field had in earlier versions of the form (`was:` in the YAML).
+    was: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # unit fields: only units of these kinds (镇街, 部门 ...); empty for any
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,10 @@ class FormDef:
     help: str = ""
     # The domain's cross-record rule, attached where the application is assembled (xietiao.rulebook).
     rule: FormRule | None = None
+    # The YAML it was read from, kept with each version so that old records are read by their own form.
+    source: str = ""
+    # Which registered version of this form it is (xietiao.forms.versions); 0 until registered.
+    version: int = 0
 
     def fields(self) -> Iterator[FieldDef]:
         """Top-level fields in page order; a group's cells stay inside the group."""

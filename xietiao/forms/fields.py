@@ -8,10 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from xietiao.forms.attachments import KINDS
 from xietiao.forms.definitions import TODAY, Bound, Condition, FieldDef, FieldType, Problem
+from xietiao.units import UnitKind
+
+UNIT_KIND_LABELS = tuple(k.label for k in UnitKind)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_COMMON_KEYS = ("name", "type", "label", "required", "help", "when", "confidential", "placeholder")
+_COMMON_KEYS = ("name", "type", "label", "required", "help", "when", "confidential", "placeholder", "was")
 T = FieldType
 _TYPE_KEYS: dict[FieldType, tuple[str, ...]] = {
     T.TEXT: ("min_length", "max_length", "pattern"),
@@ -22,7 +25,7 @@ _TYPE_KEYS: dict[FieldType, tuple[str, ...]] = {
     T.MONTH: ("min", "max"),
     T.SELECT: ("choices",),
     T.MULTISELECT: ("choices",),
-    T.UNIT: ("multiple",),
+    T.UNIT: ("multiple", "kinds"),
     T.PROJECT: (),
     T.PERSON: (),
     T.YESNO: (),
@@ -138,6 +141,22 @@ def _condition(r: Reader, node: dict[object, object], key: str) -> Condition | N
     return Condition(raw["field"], equals=equals, filled=filled)
 
 
+def _was(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]:
+    """The names this field had in earlier versions of the form: old records' values carry over."""
+    raw = node.get("was")
+    if raw is None:
+        return ()
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and _IDENT.fullmatch(n) for n in names):
+        r.bad(
+            f"{key}.was",
+            f"was 的值 {raw!r} 不对",
+            "写字段以前的名字，如 was: old_name；改过多次写成 was: [name1, name2]",
+        )
+        return ()
+    return tuple(names)
+
+
 def _choices(r: Reader, node: dict[object, object], key: str) -> tuple[str, ...]:
     raw = node.get("choices")
     ok = isinstance(raw, list) and raw and all(isinstance(c, str) and c.strip() for c in raw)
@@ -192,6 +211,7 @@ def read_field(r: Reader, node: object, key: str, *, in_group: bool) -> FieldDef
         "placeholder": r.text(node, key, "placeholder", required=False),
         "confidential": r.flag(node, key, "confidential"),
         "when": _condition(r, node, key),
+        "was": _was(r, node, key),
     }
     if ftype is None:
         # Keep the name so conditions and duplicates elsewhere are not reported twice.
@@ -239,12 +259,22 @@ def _typed(
         extra["decimals"] = 2 if decimals is None else decimals
     if ftype in (T.UNIT, T.ATTACHMENT):
         extra["multiple"] = r.flag(node, key, "multiple")
+    if ftype is T.UNIT and "kinds" in node:
+        extra["kinds"] = _kinds(r, node.get("kinds"), f"{key}.kinds")
     if ftype is T.ATTACHMENT:
         extra["accept"] = _accept(r, node, key)
         extra["max_mb"] = r.count(node, key, "max_mb") or _DEFAULT_MAX_MB
     if ftype is T.GROUP:
         extra.update(_group(r, node, key, name, in_group=in_group))
     return FieldDef(name, ftype, label, **common, **extra)  # type: ignore[arg-type]
+
+
+def _kinds(r: Reader, raw: object, key: str) -> tuple[str, ...]:
+    """Which kinds of unit a unit field offers, by the labels the district profile uses."""
+    if not isinstance(raw, list) or not raw or any(k not in UNIT_KIND_LABELS for k in raw):
+        r.bad(key, f"kinds {raw!r} 须为单位类别的列表", "可选：" + "、".join(UNIT_KIND_LABELS) + "；例如 kinds: [镇街]")
+        return ()
+    return tuple(str(k) for k in raw)
 
 
 def _group(r: Reader, node: dict[object, object], key: str, name: str, *, in_group: bool) -> dict[str, object]:

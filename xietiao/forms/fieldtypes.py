@@ -14,6 +14,7 @@ from typing import Protocol
 from xietiao.forms.attachments import BIDI_CONTROLS, KIND_BY_MIME, SHA256, accepted_text, clean_name
 from xietiao.forms.definitions import TODAY, Bound, FieldDef, FieldType
 from xietiao.jsonvalue import JSONValue
+from xietiao.units import unit_by_name
 
 T = FieldType
 
@@ -205,6 +206,9 @@ def _one_unit(f: FieldDef, raw: object, lookup: Lookup) -> str:
     name = _string(f, raw)
     if name and not lookup.unit_exists(name):
         raise _Invalid(f"{quoted(f)}：“{name}”不是系统中登记的单位")
+    unit = unit_by_name(name) if name and f.kinds else None
+    if unit is not None and unit.kind.label not in f.kinds:
+        raise _Invalid(f"{quoted(f)}：“{name}”不是{'或'.join(f.kinds)}")
     return name
 
 

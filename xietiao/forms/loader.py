@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
 
 from xietiao.forms.definitions import FieldDef, FieldType, FormDef, FormDefinitionError, Problem, Section
 from xietiao.forms.fields import Reader, read_field
+from xietiao.yamlfile import StrictLoader, yaml_problem
 
 _PREFIX = re.compile(r"[A-Z]{1,2}")
 _TOP_KEYS = ("title", "prefix", "help", "confidential", "confidential_field", "sections")
@@ -32,6 +32,11 @@ def _cross_checks(r: Reader) -> None:
             )
         else:
             first[f.name] = (f, key, group)
+    current = {(group, f.name) for f, _, group in located}
+    for f, key, group in located:
+        for old in f.was:
+            if (group, old) in current:
+                r.bad(f"{key}.was", f"was 写的旧名 {old} 仍是本表单中另一个字段的名字", "旧名只能是已不再使用的字段名")
     for f, key, group in located:
         if f.when is None:
             continue
@@ -87,7 +92,7 @@ def _confidential_field(r: Reader, name: object, top: dict[str, FieldDef]) -> st
     return name  # type: ignore[return-value]
 
 
-def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | None:
+def _form(r: Reader, name: str, doc: object, path: Path | None, source: str) -> FormDef | None:
     if not isinstance(doc, dict):
         r.bad("(文件)", "文件内容须为映射", "以 title:、prefix:、sections: 开头书写")
         return None
@@ -128,44 +133,19 @@ def _form(r: Reader, name: str, doc: object, path: Path | None) -> FormDef | Non
         marker,
         path,
         r.text(doc, "", "help", required=False),
+        source=source,
     )
-
-
-class _Loader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice instead of keeping the last one."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[object, object]:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, Hashable):
-            continue  # construct_mapping reports unhashable keys itself
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"键 {key!r} 重复", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-# Dates stay text: PyYAML would turn a placeholder "2026-12-03" into a date and crash on 2026-02-30.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def _parse(name: str, text: str, file: str, path: Path | None) -> tuple[FormDef | None, list[Problem]]:
     r = Reader(file)
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=StrictLoader)
     except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "未知位置"
-        why = getattr(exc, "problem", None) or str(exc)
+        where, why = yaml_problem(exc)
         r.bad("(文件)", f"YAML 格式错误（{where}）", f"检查该处的缩进、冒号和引号；解析器提示：{why}")
         return None, r.problems
-    form = _form(r, name, doc, path)
+    form = _form(r, name, doc, path, text)
     return (None if r.problems else form), r.problems
 
 

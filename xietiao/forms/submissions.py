@@ -13,7 +13,7 @@ from xietiao.forms.fieldtypes import Lookup
 from xietiao.jsonvalue import Doc, JSONValue, copy_value
 from xietiao.model import Role, SubmissionStatus, record_number
 from xietiao.store.engine import Store, now_iso
-from xietiao.units import unit_by_name
+from xietiao.units import bureau_name, same_unit, unit_by_name
 
 EDITABLE = (SubmissionStatus.DRAFT.value, SubmissionStatus.RETURNED.value)
 
@@ -76,7 +76,7 @@ class StoreLookup(Lookup):
 def can_see(user: User, record: Doc) -> bool:
     if user.role in (Role.BUREAU, Role.ADMIN, Role.LEADER):
         return True
-    return record.get("unit") == user.unit
+    return same_unit(record.get("unit"), user.unit)
 
 
 def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
@@ -87,6 +87,14 @@ def get_visible(store: Store, form: str, number: str, user: User) -> Doc:
 
 
 STALE = "_stale"  # the error key for "someone saved this record after you opened it"
+STALE_TEXT = (
+    "这条填报在您打开之后已被他人保存过。为免覆盖，本次未保存：请复制您填写的内容，刷新页面查看最新版本后再修改。"
+)
+NO_VERSION = -1  # what an edit that does not say its version passes as seen_version: it never matches
+MISSING_VERSION = (
+    "这次修改没有带上您打开时的版本号，无法确认期间没有他人保存过，为免覆盖本次未保存："
+    "请复制您填写的内容，刷新页面后再修改。"
+)
 
 
 def check_only(form: FormDef, data: Mapping[str, object], lookup: Lookup, *, submit: bool) -> SaveResult:
@@ -115,10 +123,11 @@ def save(
     """Save a draft or submit; nothing is stored unless the whole check passes.
 
     `seen_version` is the record's version when the user opened it: if someone saved it since,
-    nothing is stored and the user is told (two clerks of one unit editing one draft).
+    nothing is stored and the user is told (two clerks of one unit editing one draft). Pages and
+    the API pass NO_VERSION for an edit that names none: it is refused the same way.
     """
     if user.role is Role.LEADER:
-        raise NotAllowed("区领导账号不填报表单。")
+        raise NotAllowed(f"{Role.LEADER.label}账号不填报表单。")
     checked = check_submission(form, data, lookup, complete=submit)
     values: Doc = dict(checked.values)
     if checked.errors:
@@ -128,13 +137,15 @@ def save(
         # Inside the batch: the rules look at other records (one report per item and month, ...),
         # and no other writer may slip in between the look and the write.
         errors = form.rule.extra_errors(store, user, values) if submit and form.rule else {}
-        if number is not None and seen_version is not None:
+        if number is not None:
+            # Who may edit comes first: a stale or missing version is news only to the record's own unit.
             current = get_visible(store, form.name, number, user)
-            if version_of(current) != seen_version:
-                errors[STALE] = [
-                    "这条填报在您打开之后已被他人保存过。为免覆盖，本次未保存："
-                    "请复制您填写的内容，刷新页面查看最新版本后再修改。"
-                ]
+            if not same_unit(current.get("unit"), user.unit):
+                raise NotYours("只能修改本单位的填报。")
+            if current.get("status") not in EDITABLE:
+                raise NotAllowed(f"已提交的填报已锁定；如需修改，请联系{bureau_name()}退回。")
+            if seen_version is not None and version_of(current) != seen_version:
+                errors[STALE] = [STALE_TEXT if seen_version >= 0 else MISSING_VERSION]
         if errors:
             return SaveResult(errors=errors, values=values)
         if number is None:
@@ -151,18 +162,13 @@ def save(
                 "confidential": is_confidential(form, values),
                 "return_reason": "",
             }
-            _add_version(record, user, status, values, "")
+            _add_version(record, user, status, values, "", form.version)
             store.insert(form.name, record, actor=user.username, action=_verb(status, new=True))
         else:
-            current = get_visible(store, form.name, number, user)
-            if current.get("unit") != user.unit:
-                raise NotYours("只能修改本单位的填报。")
-            if current.get("status") not in EDITABLE:
-                raise NotAllowed("已提交的填报已锁定；如需修改，请联系区发展改革局退回。")
 
             def change(doc: Doc) -> None:
                 doc.update(status=status.value, data=values, confidential=is_confidential(form, values))
-                _add_version(doc, user, status, values, "")
+                _add_version(doc, user, status, values, "", form.version)
 
             store.update(form.name, number, change, actor=user.username, action=_verb(status, new=False))
         if submit:
@@ -214,22 +220,25 @@ def _transition(store: Store, form: str, number: str, user: User, to: Submission
 
 def _require_bureau(user: User) -> None:
     if user.role not in (Role.BUREAU, Role.ADMIN):
-        raise NotAllowed("只有区发展改革局可以退回或受理填报。")
+        raise NotAllowed(f"只有{bureau_name()}可以退回或受理填报。")
 
 
-def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str) -> None:
+def _add_version(doc: Doc, user: User, status: SubmissionStatus, values: Doc, note: str, form_version: int) -> None:
     versions = doc.setdefault("versions", [])
     assert isinstance(versions, list)
-    versions.append(
-        {
-            "version": len(versions) + 1,
-            "status": status.value,
-            "data": copy_value(values),
-            "at": _now(),
-            "by": user.username,
-            "note": note,
-        }
-    )
+    entry: Doc = {
+        "version": len(versions) + 1,
+        "status": status.value,
+        "data": copy_value(values),
+        "at": _now(),
+        "by": user.username,
+        "note": note,
+    }
+    if form_version:
+        # The form this data was filed under: its pages, exports and API read it by that form (forms.versions).
+        entry["form_version"] = form_version
+        doc["form_version"] = form_version
+    versions.append(entry)
 
 
 def _verb(status: SubmissionStatus, *, new: bool) -> str:

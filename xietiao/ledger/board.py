@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from xietiao.ledger.colours import Assessment, Colour, assess, worst
+from xietiao.ledger.colours import Assessment, Colour, ColourThresholds, assess, worst
 from xietiao.model import AgreedItem, Milestone, Project
-from xietiao.units import all_units, unit_by_name
+from xietiao.profile import current
+from xietiao.units import all_units, official_unit_name
 
 COLOUR_ORDER: tuple[Colour, ...] = (Colour.GREEN, Colour.YELLOW, Colour.RED)
 
@@ -49,12 +50,17 @@ def is_done(done: date | None, today: date) -> bool:
     return done is not None and done <= today
 
 
+def thresholds() -> ColourThresholds:
+    """The installed district's colour thresholds: what the board, pages and exports colour by."""
+    return current().colours
+
+
 def milestone_assessment(m: Milestone, today: date) -> Assessment:
-    return assess(m.planned, m.done, today, what=_milestone_name(m))
+    return assess(m.planned, m.done, today, thresholds=thresholds(), what=_milestone_name(m))
 
 
 def item_assessment(item: AgreedItem, today: date) -> Assessment:
-    return assess(item.planned, item.done, today, what=f"议定事项{item.number}")
+    return assess(item.planned, item.done, today, thresholds=thresholds(), what=f"议定事项{item.number}")
 
 
 def _milestone_name(m: Milestone) -> str:
@@ -83,16 +89,15 @@ def project_colour(project: Project, items: Iterable[AgreedItem], today: date) -
     colour = worst(n.colour for n in nodes)
     reasons: tuple[str, ...]
     if colour is Colour.GREEN:
-        reasons = ("所有未完成的节点和议定事项均未超过计划节点1个月",)
+        reasons = (f"所有未完成的节点和议定事项均未超过计划节点{thresholds().yellow}个月",)
     else:
         reasons = tuple(n.assessment.reason for n in nodes if n.colour is colour)
     return ProjectColour(project.number, colour, reasons, tuple(nodes))
 
 
 def official_name(name: str) -> str:
-    """The unit's official name when `name` is one of its aliases; else `name` unchanged."""
-    unit = unit_by_name(name)
-    return unit.name if unit else name
+    """The unit's official name when `name` is one of its aliases or former names; else `name` unchanged."""
+    return official_unit_name(name)
 
 
 def colour_counts(colours: Iterable[Colour]) -> dict[Colour, int]:

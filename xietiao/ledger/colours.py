@@ -1,4 +1,8 @@
-"""The three-colour rule (三色图): how far an unfinished node is behind its planned date."""
+"""The three-colour rule (三色图): how far an unfinished node is behind its planned date.
+
+The thresholds (1 and 3 calendar months in the mechanism) are a parameter: each district's
+profile sets its own, and callers pass `current().colours`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-# Months past the planned node at which an unfinished node turns yellow, then red.
-YELLOW_AFTER_MONTHS = 1
-RED_AFTER_MONTHS = 3
+from xietiao.profile.schema import ColourThresholds
+
+__all__ = ["Assessment", "Colour", "ColourThresholds", "add_months", "assess", "colour", "worst", "zh_date"]
 
 
 class Colour(str, Enum):
@@ -51,13 +55,13 @@ def _is_done(done: date | None, today: date) -> bool:
     return done is not None and done <= today
 
 
-def colour(planned: date, done: date | None, today: date) -> Colour:
-    """The node's colour on `today`."""
+def colour(planned: date, done: date | None, today: date, *, thresholds: ColourThresholds) -> Colour:
+    """The node's colour on `today`, with the district's thresholds in months."""
     if _is_done(done, today):
         return Colour.GREEN
-    if today >= add_months(planned, RED_AFTER_MONTHS):
+    if today >= add_months(planned, thresholds.red):
         return Colour.RED
-    if today >= add_months(planned, YELLOW_AFTER_MONTHS):
+    if today >= add_months(planned, thresholds.yellow):
         return Colour.YELLOW
     return Colour.GREEN
 
@@ -77,29 +81,31 @@ class Assessment:
     reason: str
 
 
-def assess(planned: date, done: date | None, today: date, what: str = "") -> Assessment:
+def assess(
+    planned: date, done: date | None, today: date, *, thresholds: ColourThresholds, what: str = ""
+) -> Assessment:
     """Colour the node named `what` (e.g. 开工) and say why, in Chinese."""
-    result = colour(planned, done, today)
+    result = colour(planned, done, today, thresholds=thresholds)
     prefix = f"{what}：" if what else ""
     if done is not None and _is_done(done, today):
         late = max(0, (done - planned).days)
         return Assessment(result, planned, done, late, f"{prefix}已于{zh_date(done)}完成")
     late = max(0, (today - planned).days)
-    reason = f"{prefix}计划节点{zh_date(planned)}，{_overdue_text(today, planned, result)}"
+    reason = f"{prefix}计划节点{zh_date(planned)}，{_overdue_text(today, planned, result, thresholds)}"
     return Assessment(result, planned, done, late, reason)
 
 
-def _overdue_text(today: date, planned: date, result: Colour) -> str:
+def _overdue_text(today: date, planned: date, result: Colour, thresholds: ColourThresholds) -> str:
     if today < planned:
         return "尚未到期"
     if today == planned:
         return "今日到期"
     days = (today - planned).days
     if result is Colour.RED:
-        return f"已逾期{days}天，超过{RED_AFTER_MONTHS}个月未完成（{result.label}）"
+        return f"已逾期{days}天，超过{thresholds.red}个月未完成（{result.label}）"
     if result is Colour.YELLOW:
-        return f"已逾期{days}天，超过{YELLOW_AFTER_MONTHS}个月未完成（{result.label}）"
-    return f"已逾期{days}天，未满{YELLOW_AFTER_MONTHS}个月（{result.label}）"
+        return f"已逾期{days}天，超过{thresholds.yellow}个月未完成（{result.label}）"
+    return f"已逾期{days}天，未满{thresholds.yellow}个月（{result.label}）"
 
 
 def worst(colours: Iterable[Colour]) -> Colour:

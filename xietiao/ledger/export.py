@@ -23,12 +23,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xietiao.jsonvalue import Doc
-from xietiao.ledger.board import COLOUR_ORDER, UnitRow, project_colour, unit_table
+from xietiao.ledger.board import COLOUR_ORDER, UnitRow, project_colour, thresholds, unit_table
 from xietiao.ledger.colours import Colour, zh_date
 from xietiao.ledger.supervision import must_explain
 from xietiao.ledger.view import OPEN, STATUS_CHOICES, LedgerFilter, LedgerRow, ledger_rows, scan
 from xietiao.model import AgreedItem, Project, item_of, project_of
 from xietiao.store.engine import Store
+from xietiao.units import bureau_name
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@")
@@ -153,7 +154,7 @@ def ledger_xlsx(rows: Sequence[LedgerRow], today: date, flt: LedgerFilter) -> by
             ("导出日期", today),
             ("筛选条件", filter_text(flt)),
             ("事项数", len(rows)),
-            ("来源", "区发展改革局重大项目协调例会台账"),
+            ("来源", f"{bureau_name()}重大项目协调例会台账"),
         ),
         start=1,
     ):
@@ -244,7 +245,7 @@ def bulletin_docx(data: BulletinData) -> bytes:
     section.left_margin = section.right_margin = Cm(2)
     title = document.add_heading("重大项目协调例会议定事项落实情况通报", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub = document.add_paragraph(f"区发展改革局　截至{zh_date(data.today)}")
+    sub = document.add_paragraph(f"{bureau_name()}　截至{zh_date(data.today)}")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     oc, pc = data.open_counts, data.project_counts
     document.add_heading("一、总体情况", level=1)
@@ -252,7 +253,7 @@ def bulletin_docx(data: BulletinData) -> bytes:
         f"台账在办议定事项{sum(oc.values())}项，其中正常{oc[Colour.GREEN]}项、滞后{oc[Colour.YELLOW]}项、"
         f"严重滞后{oc[Colour.RED]}项；已销号{data.closed}项。按项目统计，绿色（正常）{pc[Colour.GREEN]}个、"
         f"黄色（滞后）{pc[Colour.YELLOW]}个、红色（严重滞后）{pc[Colour.RED]}个。"
-        "滞后指超过计划节点1个月仍未完成，严重滞后指超过3个月仍未完成。"
+        f"滞后指超过计划节点{thresholds().yellow}个月仍未完成，严重滞后指超过{thresholds().red}个月仍未完成。"
     )
     document.add_heading("二、各单位议定事项落实情况", level=1)
     _table(

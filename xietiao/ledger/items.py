@@ -21,6 +21,7 @@ from xietiao.jsonvalue import Doc
 from xietiao.ledger.board import official_name
 from xietiao.model import ItemStatus, Role, item_number
 from xietiao.store.engine import Store
+from xietiao.units import bureau_name
 
 LIVE = ("submitted", "accepted")  # form records that count: filed and not sent back
 MAX_ORDER = 99  # item numbers keep two digits for the order in the meeting
@@ -55,6 +56,16 @@ def takes_part(unit: str, doc: Doc) -> bool:
 def may_see(user: User, doc: Doc) -> bool:
     """The bureau and leaders see every item; a unit only those it leads or helps with."""
     return user.role is not Role.UNIT or takes_part(user.unit, doc)
+
+
+def sees_filings(user: User, doc: Doc) -> bool:
+    """Whether the user may read what the lead unit filed on the item (reports, closure requests).
+
+    Those are the lead unit's own records: like every record, only its unit and the district
+    read them. A coordinating unit sees the item itself and when and how far it was reported,
+    not the reports' text, their contacts or their evidence.
+    """
+    return user.role is not Role.UNIT or leads(user.unit, doc)
 
 
 def _data(record: Doc) -> Doc:
@@ -157,7 +168,7 @@ def _item_errors(store: Store, user: User, number: str, verb: str) -> tuple[Doc 
     if doc is None:
         return None, [f"没有编号为 {number} 的议定事项，请核对台账上的编号。"]
     if status_of(doc) is ItemStatus.CLOSED:
-        return doc, [f"议定事项 {number} 已经销号，不能再{verb}；如问题再次出现，请联系区发展改革局重新挂号。"]
+        return doc, [f"议定事项 {number} 已经销号，不能再{verb}；如问题再次出现，请联系{bureau_name()}重新挂号。"]
     if not leads(user.unit, doc):
         return doc, [f"议定事项 {number} 由{doc.get('lead_unit')}牵头，只有牵头单位可以{verb}。"]
     return doc, []
@@ -176,7 +187,7 @@ def check_progress(store: Store, user: User, values: Doc) -> dict[str, list[str]
         if filed:
             errors.append(
                 f"议定事项 {number} 的{month[:4]}年{int(month[5:7])}月进展已经报送"
-                f"（{filed[0]['number']}）；如需更正，请联系区发展改革局退回后修改。"
+                f"（{filed[0]['number']}）；如需更正，请联系{bureau_name()}退回后修改。"
             )
     return {"item": errors} if errors else {}
 
@@ -221,7 +232,7 @@ CLOSURE_RULE = FormRule(check=check_closure, after_submit=after_closure)
 
 def _require_bureau(user: User, verb: str) -> None:
     if not user.is_bureau:
-        raise NotAllowed(f"只有区发展改革局可以{verb}；责任单位请通过销号申请表报送。")
+        raise NotAllowed(f"只有{bureau_name()}可以{verb}；责任单位请通过销号申请表报送。")
 
 
 def _reason(reason: str, what: str) -> str:

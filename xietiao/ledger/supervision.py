@@ -21,7 +21,7 @@ from xietiao.ledger.colours import Assessment, Colour
 from xietiao.ledger.items import status_of, takes_part
 from xietiao.model import ItemStatus, MeetingStatus, item_of, record_number
 from xietiao.store.engine import Store
-from xietiao.units import all_units, unit_by_name
+from xietiao.units import all_units, bureau_name, unit_by_name
 
 KINDS: tuple[str, ...] = ("约谈", "督办函", "通报")
 NEEDS_ITEMS = ("约谈", "督办函")  # a bulletin may speak of a unit's work as a whole
@@ -113,7 +113,7 @@ def check_supervision(store: Store, values: Mapping[str, object], today: date) -
 def record_supervision(store: Store, user: User, values: Mapping[str, object], today: date) -> Recorded:
     """The bureau records an interview, letter or bulletin; nothing is stored if any field is wrong."""
     if not user.is_bureau:
-        raise NotAllowed("只有区发展改革局可以登记督办。")
+        raise NotAllowed(f"只有{bureau_name()}可以登记督办。")
     clean, errors = check_supervision(store, values, today)
     if errors:
         return Recorded(errors=errors)

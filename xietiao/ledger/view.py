@@ -13,7 +13,7 @@ from xietiao.ledger.colours import Assessment, Colour
 from xietiao.ledger.items import LIVE, leads, status_of
 from xietiao.model import AgreedItem, ItemStatus, item_of
 from xietiao.store.engine import Store
-from xietiao.units import all_units, unit_by_code
+from xietiao.units import all_units, same_unit, unit_by_code
 
 T = TypeVar("T")
 OPEN, ALL = "open", "all"
@@ -135,7 +135,9 @@ def ledger_rows(store: Store, today: date, flt: LedgerFilter = LedgerFilter()) -
         if flt.colour and (assessment is None or assessment.colour.value != flt.colour):
             continue
         name, secret = names.get(item.project, ("", False))
-        rows.append(LedgerRow(doc, item, name, secret, assessment, reported.get(item.number, "")))
+        # An item brought in from an old ledger keeps the last month it had reported there.
+        last = max(reported.get(item.number, ""), str(doc.get("imported_last_report") or ""))
+        rows.append(LedgerRow(doc, item, name, secret, assessment, last))
     # Worst and most overdue first; closed items after every open one, newest first.
     open_rows = sorted(
         (r for r in rows if r.assessment),
@@ -239,7 +241,7 @@ CARRIED = ("status", "progress", "next_steps", "difficulties", "percent")
 def report_prefill(store: Store, number: str, unit: str, today: date) -> dict[str, str]:
     """Values for a new monthly report on an item: this month, and the unit's last report's text."""
     values = {"item": number, "month": month_of(today)}
-    mine = [d for d in item_reports(store, number) if d.get("unit") == unit]
+    mine = [d for d in item_reports(store, number) if same_unit(d.get("unit"), unit)]
     if mine:
         last = _data(mine[0])
         values.update({k: str(last[k]) for k in CARRIED if last.get(k) not in (None, "")})

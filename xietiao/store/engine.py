@@ -53,6 +53,7 @@ class Store:
         self._durable = 0
         self._failed_upto = 0
         self._broken = ""  # set when a committed batch could not be put in place: restart to finish it
+        self._listeners: list[Callable[[list[Doc]], None]] = []
         try:
             with flush_guard(self.root, exclusive=False):  # not while a backup copies the folder
                 replay_redo(self.root)  # a batch cut off by a crash is finished before anything is read
@@ -213,6 +214,31 @@ class Store:
         with self.batch():
             self._note(actor, action, kind, number, detail)
 
+    def listen(self, listener: Callable[[list[Doc]], None]) -> Callable[[], None]:
+        """Call `listener` with the journal rows of each flush once they are durable; returns the way to stop.
+
+        It runs on the writer's thread after the write is acknowledged-safe, so it must be quick
+        (hand the rows on, e.g. to the reminder scheduler); whatever it raises is ignored.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
+
+    def _tell(self, rows: list[Doc]) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener([copy_doc(r) for r in rows])
+            except Exception:  # the write is durable: nothing a listener does may turn it into an error
+                pass
+
     # -- internals --------------------------------------------------------
 
     def _partition(self, kind: str, key: str) -> Partition:
@@ -298,6 +324,8 @@ class Store:
                 self._forget_unsaved(dirty)
                 raise WriteFailed(f"保存失败：写入磁盘出错（{exc}），本次修改未保存。") from exc
             self._durable = target
+        if journal and self._listeners:
+            self._tell(journal)
 
     def _journal_appends(self, rows: list[Doc]) -> list[tuple[Path, bytes]]:
         by_month: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ PARTITIONING: dict[str, str] = {
     "user": "single",
     "counter": "single",
     "setting": "single",
+    "unit": "single",  # unit details changed in the web (xietiao.profile.changes)
     "project": "year",
     "issue": "year",
     "material": "year",
@@ -27,6 +28,7 @@ PARTITIONING: dict[str, str] = {
     "snapshot": "year",
     "progress": "month",
     "login": "single",
+    "formdef": "single",
 }
 
 RESTORE_HINT = "请从备份恢复（xietiao restore），或将该文件移出数据目录后重试。"
