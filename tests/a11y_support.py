@@ -215,7 +215,9 @@ _SEND_EMPTY = """() => {
   return true;
 }"""
 
-_ERRORS_SHOWN = "() => document.querySelectorAll('[role=alert], [aria-invalid=true], .field-error').length"
+# Anything that looks like a refusal: announced or not (an unannounced one is reported by unannounced_errors).
+_ERRORS_SHOWN = """() => [...document.querySelectorAll('[role=alert], [aria-invalid=true], .field-error, .error')]
+  .filter(e => e.checkVisibility()).length"""
 
 
 def send_empty(page: Page) -> bool:
@@ -236,6 +238,17 @@ def search(page: Page, word: str) -> None:
     box.fill(word)
     box.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=30_000)
+    settle(page)
+
+
+# Finite animations and transitions still running (Material grows the search overlay for .4 s on phones).
+_MOVING = """() => document.getAnimations().filter(a => a.playState === 'running'
+    && a.effect && a.effect.getComputedTiming().iterations !== Infinity).length"""
+
+
+def settle(page: Page) -> None:
+    """Wait until nothing on the page is still moving, so sizes are measured as a reader sees them."""
+    page.wait_for_function(f"() => ({_MOVING})() === 0", timeout=10_000)
 
 
 # -- forms: errors tied to fields; thumbs and keyboards on phones ----------------------------------
@@ -248,6 +261,17 @@ _UNLINKED_ERRORS = """() => [...document.querySelectorAll('.field-error')].filte
 def unlinked_errors(page: Page) -> list[str]:
     """Error messages no field names in its aria-describedby (a screen reader would not read them with it)."""
     return list(page.evaluate(_UNLINKED_ERRORS))
+
+
+_UNANNOUNCED = """() => [...document.querySelectorAll('.error, .field-error')].filter(e => e.checkVisibility())
+  .filter(e => !e.closest('[role=alert], [role=status], [aria-live]'))
+  .filter(e => !e.id || !document.querySelector('[aria-describedby~="' + CSS.escape(e.id) + '"]'))
+  .map(e => e.textContent.trim().slice(0, 40))"""
+
+
+def unannounced_errors(page: Page) -> list[str]:
+    """Messages on a form sent back that neither a live region announces nor a field names (read with it)."""
+    return list(page.evaluate(_UNANNOUNCED))
 
 
 _THUMB = """(least) => {
@@ -287,12 +311,33 @@ def thumb_problems(page: Page, label: str) -> list[str]:
 _FOCUS_SHOWN = """() => { const el = document.activeElement; if (!el || el === document.body) return null;
   const s = getComputedStyle(el);
   const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-  return {tag: el.tagName.toLowerCase(), text: (el.textContent || el.name || '').trim().slice(0, 30),
-          name: el.getAttribute('name') || '', ring: ring}; }"""
+  const text = (el.tagName === 'SELECT' ? '' : el.textContent) || el.name || '';  // a list's options say nothing
+  return {tag: el.tagName.toLowerCase(), text: text.trim().slice(0, 30), name: el.getAttribute('name') || '',
+          ring: ring}; }"""
 
 
 _FOCUS_IS = """([sel, text]) => { const el = document.activeElement;
   return !!el && el.matches(sel) && (!text || el.textContent.trim() === text); }"""
+
+
+# Start the keyboard from the page's own content (its heading), past the menus every page repeats.
+_FROM_CONTENT = """() => { const start = document.querySelector('main h1, article h1, main, article');
+  if (!start) return false; start.setAttribute('tabindex', '-1'); start.focus(); return true; }"""
+
+
+def unseen_focus(page: Page, label: str, stops: int = 8) -> list[str]:
+    """Tab `stops` times from the page's heading; the stops where the focus could not be seen."""
+    unseen: list[str] = []
+    if not page.evaluate(_FROM_CONTENT):
+        return [f"{label}: no main content to start from"]
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(_FOCUS_SHOWN)
+        if focus is None:
+            break
+        if not focus["ring"]:
+            unseen.append(f"{label}: no visible focus on {focus['tag']} {focus['text'] or focus['name']!r}")
+    return unseen
 
 
 def tab_to(page: Page, accept: str, text: str = "", limit: int = 120) -> list[str]:

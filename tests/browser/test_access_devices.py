@@ -1,7 +1,8 @@
 """Every reader and official, on any device: axe-core on every page, a phone-width pass, keyboard-only use.
 
 The pages come from tests/pages_catalog.py (each kind of site page; each app page of each role, forms with
-their errors shown). One demo district, one site build and one live server serve the whole module.
+their errors shown, and the pages behind a post); tests/a11y_world.py builds the district and walks them.
+One demo district, one site build and one live server serve the whole module.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
 
 import pytest
 from a11y_support import (
@@ -25,135 +24,29 @@ from a11y_support import (
     measure_layout,
     run_axe,
     screenshot,
-    search,
-    send_empty,
     tab,
     tab_to,
     thumb_problems,
+    unannounced_errors,
     unlinked_errors,
+    unseen_focus,
 )
-from browser import ARTIFACTS, live_server
-from conftest import PASSWORD, TODAY, fixed_now
-from pages_catalog import ROLES, Visit, app_visits, site_visits
-from playwright.sync_api import Browser, Page
+from a11y_world import World, open_world, walk
+from browser import ARTIFACTS
+from conftest import PASSWORD
+from pages_catalog import ROLES
+from playwright.sync_api import Page
 
-from generator.build import publish
-from xietiao.accounts import add_user, get_user
+from xietiao.accounts import get_user
 from xietiao.cycle.issuelist import data_of
-from xietiao.cycle.meetings import all_meetings, create_meeting, open_call, save_minutes, status_of
-from xietiao.demo.generate import make_demo
-from xietiao.model import MeetingStatus
-from xietiao.store.engine import Store
-from xietiao.units import UnitKind, all_units, bureau_name, government_name
 
 pytestmark = pytest.mark.browser
-EDITABLE = ("draft", "returned")
-
-
-@dataclass(frozen=True)
-class World:
-    base: str
-    store: Store
-    accounts: dict[str, str]  # role -> username
-    unit: str  # the unit the unit account belongs to
-    visits: tuple[Visit, ...]
-
-
-def _busiest_unit(store: Store) -> str:
-    """An ordinary unit with a draft or returned record to edit, leading the most agreed items."""
-    editable = {
-        str(d["unit"]) for f in ("project", "issue", "progress") for d in store.all(f) if d["status"] in EDITABLE
-    }
-    led: dict[str, int] = {}
-    for item in store.all("item"):
-        led[str(item["lead_unit"])] = led.get(str(item["lead_unit"]), 0) + 1
-    ordinary = {u.name for u in all_units() if u.kind not in (UnitKind.BUREAU, UnitKind.GOVERNMENT)}
-    return max(ordinary & editable, key=lambda u: (led.get(u, 0), u))
-
-
-def _meetings_in_every_state(store: Store, unit: str) -> None:
-    """Beside the demo's published meetings: the next one with its call open (the plan form can be sent),
-    one held (the minutes form) and one with minutes before the leader (something to approve)."""
-    upcoming = [m for m in all_meetings(store) if status_of(m) is MeetingStatus.PLANNED]
-    fgj = get_user(store, "fgj")
-    assert upcoming and fgj
-    open_call(store, fgj, str(upcoming[-1]["number"]), fixed_now())
-    project = str(next(p for p in store.all("project") if p["status"] == "accepted")["number"])
-    minutes = {
-        "convener": "常务副区长",
-        "place": "区政府三楼会议室",
-        "attendance": [bureau_name(), unit],
-        "minutes": "会议听取了项目推进情况汇报，研究了用地和资金保障问题。",
-        "agreed": [
-            {
-                "project": project,
-                "content": "12月底前完成用地报批",
-                "lead_unit": unit,
-                "person": {"name": "王工", "phone": "13800000001"},
-                "planned": "2026-12-31",
-            }
-        ],
-    }
-    drafted, _held = (
-        create_meeting(store, day, actor="fgj", now=fixed_now(), status=MeetingStatus.HELD)
-        for day in (date(2026, 11, 26), date(2026, 11, 27))
-    )
-    save_minutes(store, fgj, str(drafted["number"]), minutes, fixed_now(), submit=True)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp("devices")
-    with Store(root / "data", create=True) as store:
-        make_demo(store, TODAY, "demo", accounts=False)
-        unit = _busiest_unit(store)
-        code = next(u.code for u in all_units() if u.name == unit)
-        accounts = {"unit": code, "bureau": "fgj", "leader": "leader", "admin": "admin"}
-        add_user(store, code, unit, "unit", PASSWORD)
-        add_user(store, "fgj", bureau_name(), "bureau", PASSWORD)
-        add_user(store, "leader", government_name(), "leader", PASSWORD)
-        add_user(store, "admin", bureau_name(), "admin", PASSWORD)
-        _meetings_in_every_state(store, unit)
-        result = publish(store, root / "site", TODAY)
-        assert result.ok, result.error
-        with live_server(store, root / "site", TODAY) as (base, app):
-            units = {"unit": unit, "bureau": bureau_name(), "leader": government_name(), "admin": bureau_name()}
-            forms = sorted(app.state.xietiao.forms)  # type: ignore[attr-defined]
-            visits = site_visits(root / "site") + app_visits(app.routes, store, units, forms)  # type: ignore[attr-defined]
-            yield World(base, store, accounts, unit, tuple(visits))
-
-
-def _visit(page: Page, base: str, visit: Visit) -> bool:
-    """Open the page; False when a role the policy does not name is refused (the visit is dropped)."""
-    response = page.goto(base + visit.path)
-    status = response.status if response else 0
-    if visit.path == "/404.html":
-        return True
-    if not visit.sure and status in (403, 404):
-        return False
-    assert status < 400, f"{visit.name}: {visit.path} answered {status}"
-    if visit.search:
-        search(page, visit.search)
-    return True
-
-
-def walk(browser: Browser, world: World, viewport: dict[str, int], look: Callable[[Page, str], None]) -> list[str]:
-    """Every page of the catalogue, each role in its own session; `look` sees each page (and its errors)."""
-    seen: list[str] = []
-    for who in ("reader", "anonymous", *ROLES):
-        mine = [v for v in world.visits if v.who == who]
-        if not mine:
-            continue
-        with tab(browser, viewport, world.base, world.accounts.get(who, "")) as page:
-            for visit in mine:
-                if not _visit(page, world.base, visit):
-                    continue
-                look(page, visit.name)
-                seen.append(visit.name)
-                if visit.errors and send_empty(page):  # still on the page: send its own form back empty
-                    look(page, visit.name + "-errors")
-                    seen.append(visit.name + "-errors")
-    return seen
+    with open_world(tmp_path_factory.mktemp("devices")) as opened:
+        yield opened
 
 
 def test_the_catalogue_covers_every_role_and_form(world: World) -> None:
@@ -171,13 +64,17 @@ def test_axe_finds_nothing_serious_on_any_page(world: World) -> None:
     source = axe_source()
     tally = AxeTally()
     unlinked: list[str] = []
+    unannounced: list[str] = []
+    unseen: list[str] = []
 
     def look(page: Page, name: str) -> None:
         tally.violations.extend(run_axe(page, source, name))
         tally.pages += 1
         if name.endswith("-errors"):
             unlinked.extend(f"{name}: {e}" for e in unlinked_errors(page))
+            unannounced.extend(f"{name}: {e}" for e in unannounced_errors(page))
         screenshot(page, f"{name}-1366")
+        unseen.extend(unseen_focus(page, name))  # last: it moves the focus and may scroll
 
     started = time.monotonic()
     with chromium() as browser:
@@ -194,6 +91,8 @@ def test_axe_finds_nothing_serious_on_any_page(world: World) -> None:
     assert all((ARTIFACTS / f"{name}-1366.png").exists() for name in seen)
     assert tally.blocking() == [], "\n".join(v.line() for v in tally.blocking())
     assert unlinked == [], "errors no field names in aria-describedby:\n" + "\n".join(unlinked)
+    assert unannounced == [], "errors neither announced nor tied to a field:\n" + "\n".join(unannounced)
+    assert unseen == [], "focus not visible:\n" + "\n".join(unseen)
 
 
 def test_phones_never_scroll_sideways_nor_squeeze_table_text(world: World) -> None:
@@ -253,6 +152,51 @@ def test_keyboard_alone_files_a_monthly_report(world: World) -> None:
         screenshot(page, "keyboard-report-filed")
     filed = [data_of(d) for d in world.store.all("progress") if d["status"] == "submitted"]
     assert any(d.get("item") == item and d.get("progress") == "本月完成施工图审查，取得施工许可。" for d in filed)
+    assert unseen == [], f"focus not visible on: {unseen}"
+
+
+def _choose(page: Page, select: str, label: str, limit: int = 200) -> None:
+    """Move a focused drop-down to the option with this label by arrow keys alone."""
+    for _ in range(limit):
+        if page.eval_on_selector(select, "s => s.options[s.selectedIndex].text") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{select}: no option {label!r} within {limit} arrow presses")
+
+
+def test_keyboard_alone_makes_an_account_whose_owner_sets_a_password(world: World) -> None:
+    """The admin makes a unit account, and its owner logs in and replaces the first password: keys only."""
+    username, new_password = "kbd-clerk", "Qingshan-2026-xt"
+    with chromium() as browser:
+        with tab(browser, DESKTOP, world.base, world.accounts["admin"]) as page:
+            page.goto(f"{world.base}/app/admin/users")
+            unseen = tab_to(page, "#new-username")
+            page.keyboard.type(username)
+            unseen += tab_to(page, "#new-unit")
+            _choose(page, "#new-unit", world.unit)
+            unseen += tab_to(page, "#add button[type=submit]")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            first = page.inner_text("#shown-password").strip()
+            screenshot(page, "keyboard-account-made")
+        with tab(browser, DESKTOP, world.base) as page:
+            page.goto(f"{world.base}/app/login")
+            unseen += tab_to(page, "input[name=username]")
+            page.keyboard.type(username)
+            page.keyboard.press("Tab")
+            page.keyboard.type(first)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            page.wait_for_url(f"{world.base}/app/password")  # a first password must be replaced before work
+            for field, text in (("#pw-current", first), ("#pw-new", new_password), ("#pw-repeat", new_password)):
+                unseen += tab_to(page, field)
+                page.keyboard.type(text)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert "密码已修改" in page.inner_text("main"), page.inner_text("main")[:300]
+            screenshot(page, "keyboard-password-changed")
+    made = get_user(world.store, username)
+    assert made is not None and made.unit == world.unit and not made.must_change
     assert unseen == [], f"focus not visible on: {unseen}"
 
 
