@@ -281,7 +281,8 @@ _THUMB = """(least) => {
       .trim().slice(0, 20);
   const small = [], keyboards = [];
   const targets = 'header a, header button, main button, main a.button, main select, main summary, '
-      + 'main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main label.inline';
+      + 'main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main label.inline, '
+      + 'main nav a, main .ledger-links a, main .pager a';  // links that move between pages
   for (const el of document.querySelectorAll(targets)) {
     if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
