@@ -60,6 +60,20 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       copy.querySelectorAll("label[for]").forEach((l) => { l.htmlFor = l.htmlFor.replace(/-(\d+)-/, `-${index}-`); });
       copy.querySelectorAll(".field-error").forEach((e) => e.remove());
+      // The fresh row is neither wrong nor a twin: no error marks, its own ids, references that follow them.
+      copy.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+      copy.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
+      copy.querySelectorAll("[id]").forEach((el) => { el.id = el.id.replace(/-(\d+)-/, `-${index}-`); });
+      copy.querySelectorAll("[aria-describedby], [aria-labelledby]").forEach((el) => {
+        ["aria-describedby", "aria-labelledby"].forEach((attr) => {
+          if (!el.hasAttribute(attr)) return;
+          const ids = el.getAttribute(attr).split(/\s+/).map((id) => id.replace(/-(\d+)-/, `-${index}-`))
+            .filter((id) => copy.querySelector(`#${CSS.escape(id)}`));
+          if (ids.length) el.setAttribute(attr, ids.join(" ")); else el.removeAttribute(attr);
+        });
+      });
+      const number = copy.querySelector(":scope > .hint");
+      if (number) number.textContent = `第 ${index + 1} 行`;
       last.after(copy);
     });
   });

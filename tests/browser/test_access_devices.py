@@ -200,6 +200,41 @@ def test_keyboard_alone_makes_an_account_whose_owner_sets_a_password(world: Worl
     assert unseen == [], f"focus not visible on: {unseen}"
 
 
+_ROW_STATE = """(group) => {
+  const rows = [...document.querySelectorAll('#' + group + ' .group-row')];
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const last = rows[rows.length - 1];
+  const refs = [...last.querySelectorAll('[aria-describedby], [aria-labelledby]')]
+    .flatMap(e => [e.getAttribute('aria-describedby'), e.getAttribute('aria-labelledby')])
+    .filter(Boolean).flatMap(v => v.split(/\\s+/));
+  return {rows: rows.length, number: last.querySelector('.hint').textContent.trim(),
+          marked: last.querySelectorAll('[aria-invalid], .has-error').length,
+          twins: ids.filter((id, i) => ids.indexOf(id) !== i),
+          dangling: refs.filter(id => !document.getElementById(id)),
+          foreign: refs.filter(id => !last.querySelector('#' + CSS.escape(id)))};
+}"""
+
+
+def test_a_row_added_to_a_form_sent_back_is_its_own(world: World) -> None:
+    """ "Add a row" copies the last row: the copy says its own number, has ids of its own, no error marks,
+    and its fields name only its own help texts (checked on a fresh form and on one sent back with errors)."""
+    states = []
+    with chromium() as browser, tab(browser, DESKTOP, world.base, world.accounts["unit"]) as page:
+        page.goto(f"{world.base}/app/forms/project/new")
+        page.click("button[data-add-row=g-milestones]")
+        states.append(page.evaluate(_ROW_STATE, "g-milestones"))
+        page.fill("[name=milestones-0-task]", "完成项目立项")  # a row begun, its stage and date left out
+        page.eval_on_selector("form[method=post]:has(button[value=submit])", "f => { f.noValidate = true; }")
+        with page.expect_navigation():
+            page.click("button[value=submit]")
+        assert page.locator("#g-milestones .field-error").count() >= 2, "the begun row shows no errors"
+        page.click("button[data-add-row=g-milestones]")
+        states.append(page.evaluate(_ROW_STATE, "g-milestones"))
+    for state in states:
+        assert state["number"] == f"第 {state['rows']} 行", state
+        assert state["marked"] == 0 and state["twins"] == [] and state["dangling"] == [] and state["foreign"] == []
+
+
 def _names(page: Page) -> list[str]:
     cells = "article table tbody tr td:nth-child(2)"
     return [str(n) for n in page.eval_on_selector_all(cells, "tds => tds.map(t => t.innerText.trim())")]
