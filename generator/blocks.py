@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -11,6 +11,7 @@ from generator.links import Links, badge, zh
 from generator.markdown_safe import Md, html_text, md
 from generator.views import Progress, SiteData
 from xietiao.ledger.board import COLOUR_ORDER
+from xietiao.ledger.colours import Colour
 from xietiao.ledger.figures import ITEMS_MEANING, PROJECTS_MEANING, PUBLISHED_MEANING
 from xietiao.model import AgreedItem, ItemStatus
 
@@ -149,3 +150,24 @@ def _entry_html(href: str, number: str, r: Progress, searched: bool) -> str:
         if value
     ]
     return ("<li>" if searched else "<li data-search-exclude>") + "<br>".join(lines) + "</li>"
+
+
+def board_groups(site: SiteData, links: Links, counts: Mapping[Colour, int]) -> list[tuple[Md, int, Md]]:
+    """The board's tiles under their colour's name, worst first: colour is never the only sign of it.
+
+    Each tile carries the project's number and whole name (it wraps; nothing is cut off).
+    """
+    groups = []
+    for colour in sorted(counts, key=lambda c: -c.severity):
+        tiles = [
+            links.html_link(
+                f"{pc.project} {site.projects[pc.project].name}",
+                f"projects/{pc.project}.md",
+                f"xt-cell xt-{colour.value}",
+            )
+            for pc in sorted(site.colours.values(), key=lambda pc: pc.project)
+            if pc.colour is colour
+        ]
+        if tiles:
+            groups.append((badge(colour), len(tiles), Md("".join(tiles))))
+    return groups

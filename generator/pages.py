@@ -9,6 +9,7 @@ from datetime import timedelta
 from generator.blocks import (
     Table,
     basis_placeholder,
+    board_groups,
     closed_newest_first,
     figures_block,
     iso_date,
@@ -22,7 +23,7 @@ from generator.links import Links, amount, badge, key_for, keyed, zh
 from generator.markdown_safe import Md, md, md_heading
 from generator.svg import trend_chart
 from generator.views import SiteData
-from xietiao.ledger.board import COLOUR_ORDER, milestone_assessment, official_name, unit_table
+from xietiao.ledger.board import COLOUR_ORDER, colour_counts, milestone_assessment, official_name, unit_table
 from xietiao.ledger.colours import Colour
 from xietiao.model import AgreedItem, Meeting
 from xietiao.units import all_units, unit_by_name
@@ -33,7 +34,6 @@ HOME_ROWS = 50
 # and year, so that no page grows with the length of the district's history.
 LEDGER_CLOSED_DAYS = 365
 UNIT_ITEM_COLUMNS = ("number", "project", "content", "planned", "state", "colour")  # items grouped by unit
-GRID_NAME = 14  # characters of a project's name shown in its cell of the board
 
 
 # Where each page says what data it reflects: filled in the browser from the publish stamp
@@ -351,17 +351,8 @@ def unit_page(site: SiteData, name: str) -> Page:
 
 def board_page(site: SiteData) -> Page:
     links = Links("board.md")
-    ordered = sorted(site.colours.values(), key=lambda pc: (-pc.colour.severity, pc.project))
-    # The cell shows the number and the start of the name; the whole name shows on hover.
-    cells = [
-        links.html_link(
-            f"{pc.project} {site.projects[pc.project].name[:GRID_NAME]}",
-            f"projects/{pc.project}.md",
-            f"xt-cell xt-{pc.colour.value}",
-            title=f"{site.projects[pc.project].name}（{pc.colour.label}）",
-        )
-        for pc in ordered
-    ]
+    counts = colour_counts(pc.colour for pc in site.colours.values())
+    groups = board_groups(site, links, counts)
     trend_rows = [
         [Md(month_label(p.day.isoformat()[:7])), *[Md(str(p.counts[c])) for c in COLOUR_ORDER]]
         for p in reversed(site.trend[-12:])
@@ -372,7 +363,7 @@ def board_page(site: SiteData) -> Page:
         COMMON
         | {
             "fig": figures_block(site),
-            "grid": Md("".join(cells)),
+            "groups": groups,
             "units": unit_overview(site, links),
             "chart": trend_chart(site.trend),
             "trend": Table(("月份", "正常", "滞后", "严重滞后"), trend_rows),

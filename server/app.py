@@ -98,7 +98,7 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": message}, status_code=exc.status_code)
     if not request.url.path.startswith("/app"):
         return HTMLResponse(
-            f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title>"
+            f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{exc.status_code}</title>"
             f"<p>{exc.status_code}：没有找到这个页面（站点可能尚未发布）。"
             "<a href='/'>站点首页</a> · <a href='/app/'>办公页面</a></p>",
             status_code=exc.status_code,

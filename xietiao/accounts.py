@@ -67,6 +67,11 @@ def _hash(password: str) -> str:
         return _HASHER.hash(password)
 
 
+def _default_display(unit: str, role: Role) -> str:
+    """The unit, with the role unless it says nothing more (the bureau's role is named after the bureau)."""
+    return unit if role is Role.UNIT or role.label == unit else f"{unit}{role.label}"
+
+
 def add_user(
     store: Store,
     username: str,
@@ -99,7 +104,7 @@ def add_user(
         "number": username,
         "unit": found.name,
         "role": the_role.value,
-        "display": display.strip()[:40] or f"{found.name}{the_role.label if the_role is not Role.UNIT else ''}",
+        "display": display.strip()[:40] or _default_display(found.name, the_role),
         "hash": _hash(password),
         "active": True,
         "must_change": must_change,

@@ -162,6 +162,16 @@ document.addEventListener("DOMContentLoaded", () => {
       copy.querySelectorAll("[data-ticks-filter]").forEach((f) => { f.value = ""; });
       const no = copy.querySelector(".row-no");
       if (no) no.textContent = no.textContent.replace(/\d+/, String(index + 1));
+      // The fresh row is neither wrong nor a twin: no error marks, and references that follow its new ids.
+      copy.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+      copy.querySelectorAll("[aria-describedby], [aria-labelledby]").forEach((el) => {
+        ["aria-describedby", "aria-labelledby"].forEach((attr) => {
+          if (!el.hasAttribute(attr)) return;
+          const ids = el.getAttribute(attr).split(/\s+/).map((id) => id.replace(/-(\d+)-/, `-${index}-`))
+            .filter((id) => copy.querySelector(`#${CSS.escape(id)}`));
+          if (ids.length) el.setAttribute(attr, ids.join(" ")); else el.removeAttribute(attr);
+        });
+      });
       last.after(copy);
       copy.querySelectorAll("[data-ticks]").forEach(ticks);
     });
