@@ -148,15 +148,6 @@ def prune(site: Path, expected: set[str]) -> int:
     return removed
 
 
-def drop_orphan_sidecars(folder: Path) -> None:
-    """Precompressed copies whose file the search stage removed (cloned from the live version)."""
-    for current, _, names in os.walk(folder):
-        present = set(names)
-        for name in names:
-            if name.endswith(SIDECARS) and name[:-3] not in present:
-                os.unlink(os.path.join(current, name))
-
-
 def main(argv: list[str]) -> int:
     job = Job(**json.loads(Path(argv[0]).read_text("utf-8")))
     from mkdocs.exceptions import MkDocsException
@@ -199,11 +190,10 @@ def index_and_compress(job: Job, site: Path) -> dict[str, int]:
         pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
         found = build_search(site, Path(job.cache))
         compressed = pages_done.result()
-    drop_orphan_sidecars(site / SEARCH_FOLDER)
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     if live:
         changed += len(relink_identical(site, live, select=_search_output))
-    compressed += precompress(site, live, _search_output)
+    compressed += precompress(site, live, _search_output)  # also drops the copies of shards the stage removed
     total = sum(1 for rel in files_of(site) if not rel.endswith(SIDECARS))
     return stats | {"compressed": compressed, "changed_files": changed if live else total}
 

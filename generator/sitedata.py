@@ -287,7 +287,8 @@ def _read_progress(reader: _Reader, site: SiteData) -> None:
         if row.item in site.items:
             site.progress.setdefault(row.item, []).append(row)
     for rows in site.progress.values():
-        rows.sort(key=lambda r: r.month, reverse=True)
+        rows.reverse()  # then the sort keeps the later of two reports filed the same day first
+        rows.sort(key=lambda r: (r.month, r.filed), reverse=True)  # a month's correction before what it corrects
 
 
 def _read_materials(reader: _Reader, site: SiteData) -> None:

@@ -23,6 +23,11 @@ GZIP_LEVEL = 6
 # Brotli's quality 5 compresses the site's pages about as well as gzip -9 and 4 to 5 times
 # faster than the top qualities, which would take most of a full build at five years of data.
 BROTLI_QUALITY = 5
+# The search's shards change with almost any page (a page's words fall in most of them), so they are
+# compressed again on every publish: lighter levels there. Measured on the 15 MB of shards at five
+# years: 2.5 s of CPU down to 0.8 s, the copies 1 to 5 % larger.
+SEARCH_FOLDER = "search/"
+SEARCH_GZIP_LEVEL, SEARCH_BROTLI_QUALITY = 4, 3
 
 
 def compressible(rel: str) -> bool:
@@ -37,11 +42,12 @@ def _write(path: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _compress(path: str) -> None:
+def _compress(path: str, search: bool) -> None:
     with open(path, "rb") as handle:
         data = handle.read()
-    _write(path + ".gz", gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
-    _write(path + ".br", brotli.compress(data, quality=BROTLI_QUALITY))
+    level, quality = (SEARCH_GZIP_LEVEL, SEARCH_BROTLI_QUALITY) if search else (GZIP_LEVEL, BROTLI_QUALITY)
+    _write(path + ".gz", gzip.compress(data, compresslevel=level, mtime=0))
+    _write(path + ".br", brotli.compress(data, quality=quality))
 
 
 def _link(source: str, target: str) -> None:
@@ -59,7 +65,7 @@ def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = l
     """
     files = files_of(site)
     base = os.fspath(live) if live is not None else None
-    todo: list[str] = []
+    todo: list[tuple[str, bool]] = []
     for rel, path in files.items():
         own = rel[:-3] if rel.endswith(SIDECARS) else rel
         if not select(own):
@@ -75,8 +81,8 @@ def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = l
             for s in SIDECARS:
                 _link(before + s, path + s)
         else:
-            todo.append(path)
+            todo.append((path, rel.startswith(SEARCH_FOLDER)))
     # zlib and Brotli let go of the interpreter lock while they work: two threads use both cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(_compress, todo))
+        list(pool.map(lambda job: _compress(*job), todo))
     return len(todo)

@@ -43,6 +43,7 @@ CACHE_VERSION = f"{FORMAT}.{CACHE_LAYOUT}.{unicodedata.unidata_version}"
 CACHE_DIR = "search-pages"
 RUN_LENGTH = 16  # pages in a run of the cache, on average
 OLD_CACHE_FILE = "search-pages.json"  # the cache of CACHE_LAYOUT 1, one file for all pages
+SEEN_FILE = "search-seen.json"  # which file each page was at the last build, and its key (_Seen)
 SEARCH_DIR = "search"
 MATERIAL_INDEX = "search_index.json"  # written by the theme's search plugin; not used
 SKIPPED_DIRS = ("assets", "search")
@@ -65,7 +66,8 @@ def build_search(site_dir: Path, cache_dir: Path) -> SearchStats:
     start = time.perf_counter()
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
     cache = PageCache(cache_dir / CACHE_DIR)
-    pages = [e for e in (_entry(cache, site_dir, path) for path in _page_files(site_dir)) if e is not None]
+    seen = _Seen(cache_dir / SEEN_FILE)
+    pages = [e for e in (_entry(cache, seen, site_dir, path) for path in _page_files(site_dir)) if e is not None]
     # Newest first among equals: addresses sorted descending put P-2026-… before P-2021-….
     pages.sort(key=lambda p: p.url, reverse=True)
     names = _names(pages)
@@ -81,6 +83,7 @@ def build_search(site_dir: Path, cache_dir: Path) -> SearchStats:
     out.put("", _json({"version": FORMAT, "shards": shard_files, "pages": rows}), "index")
     out.prune()
     cache.prune()
+    seen.save()
     (cache_dir / OLD_CACHE_FILE).unlink(missing_ok=True)
     seconds = round(time.perf_counter() - start, 3)
     counts = (len(pages), cache.stored, len(runs), cache.runs_stored, len(shard_files), len(postings.parts))
@@ -97,17 +100,67 @@ def _page_files(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def _entry(cache: PageCache, site_dir: Path, relative: str) -> PageEntry | None:
+def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str) -> PageEntry | None:
     """What the search holds of one page: from the cache when its searchable part was seen before."""
-    article = searchable_html((site_dir / relative).read_text("utf-8"))
+    path = site_dir / relative
+    stat = os.stat(path)
+    known = seen.key_of(relative, stat)
+    if known == "":
+        seen.keep(relative, stat, "")
+        return None
+    if known is not None:
+        found, entry = cache.lookup(known)
+        if found:
+            seen.keep(relative, stat, known)
+            return entry
+    article = searchable_html(path.read_text("utf-8"))
     if article is None:
+        seen.keep(relative, stat, "")
         return None
     url = page_url(relative)
     key = _hash(CACHE_VERSION, url, article)
     found, entry = cache.lookup(key)
     if not found:
         entry = _read(cache, key, article, url)
+    seen.keep(relative, stat, key)
     return entry
+
+
+class _Seen:
+    """Each page's file at the last build (inode, size, modification time) and its key ("": kept out).
+
+    An incremental publish clones the live version with hard links and writes only the pages that
+    changed as new files: a page that is still the same file need not be read again to know its key.
+    Only a file with more than one link counts as the same: one that is not shared with a published
+    version could have been written over in place within the clock's resolution.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            loaded = json.loads(path.read_bytes())
+            self.before: dict[str, list[object]] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.before = {}
+        self.now: dict[str, list[object]] = {}
+
+    @staticmethod
+    def _file(stat: os.stat_result) -> list[object]:
+        return [CACHE_VERSION, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+    def key_of(self, relative: str, stat: os.stat_result) -> str | None:
+        row = self.before.get(relative)
+        if stat.st_nlink > 1 and isinstance(row, list) and row[:-1] == self._file(stat) and isinstance(row[-1], str):
+            return row[-1]
+        return None
+
+    def keep(self, relative: str, stat: os.stat_result, key: str) -> None:
+        self.now[relative] = [*self._file(stat), key]
+
+    def save(self) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        tmp.write_bytes(_json(self.now))
+        os.replace(tmp, self.path)
 
 
 def _read(cache: PageCache, key: str, article: str, url: str) -> PageEntry | None:

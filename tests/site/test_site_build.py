@@ -300,3 +300,20 @@ def test_two_sites_in_one_folder_keep_each_other_alive(tmp_path: Path) -> None:
     for name in ("site", "site-copy"):
         assert (tmp_path / name / "index.html").is_file(), name
         assert Path(os.readlink(tmp_path / name)).parent.name == f".{name}-versions"
+
+
+def test_only_each_items_latest_report_is_searched(tmp_path: Path) -> None:
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)  # R-2026-0001 on 2026-11-01: 已提交用地预审材料，等待审查
+        add_progress(store, "R-2026-0005", "2026-11-01", "更正：用地预审材料已补正完毕")  # same month, filed later
+        result = publish(store, tmp_path / "site", TODAY, built_at=BUILT)
+    assert result.ok, result.error
+    search = SiteSearch(tmp_path / "site")
+
+    def exact(query: str) -> list[str]:
+        return [f.url for f in search.find(query) if f.exact]
+
+    assert "projects/P-2026-0001/" in exact("材料已补正")
+    assert "projects/P-2026-0001/" not in exact("等待审查")  # the report it corrects stays on the page only
+    shown = page(tmp_path / "site", "projects/P-2026-0001")
+    assert shown.index("材料已补正") < shown.index("等待审查")  # the correction first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import random
 import re
 import shutil
@@ -158,6 +159,33 @@ def test_changed_added_and_removed_pages_are_read_alone_and_give_the_bytes_of_a_
     assert len(kept) == len(t_files)  # the texts of the removed and the old changed page are gone
     assert sum(1 for name, inode in kept.items() if t_files.get(name) == inode) == len(kept) - 2  # others untouched
     assert [f.url for f in SiteSearch(site).find("新增一行施工许可")] == ["meetings/2026-07/"]
+
+
+def test_in_a_clone_of_hard_links_a_page_written_over_in_place_is_read_again(tmp_path: Path) -> None:
+    """The stage knows a page by its file while it is shared with a published version (stage._Seen);
+    a page with a single link is always read, even when its inode, size and time look the same."""
+    pages = many_pages(20)
+    live = write_site(tmp_path / "live", sorted(pages), pages)
+    build_search(live, tmp_path / "cache")
+    clone = tmp_path / "clone"  # as an incremental publish makes it: every page a hard link to the live one
+    for path in pages:
+        (clone / path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(live / path, clone / path)
+    # Written over in place, the same size, the old time put back: only its single link betrays it.
+    target = "meetings/2026-05/index.html"
+    (live / target).unlink()  # the clone's page now has one link, as a page MkDocs wrote anew
+    old = (clone / target).stat()
+    text = (clone / target).read_text("utf-8")
+    assert "议定事项" in text
+    (clone / target).write_text(text.replace("议定事项", "议定要点", 1), "utf-8")
+    os.utime(clone / target, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert (clone / target).stat().st_size == old.st_size and (clone / target).stat().st_ino == old.st_ino
+    again = build_search(clone, tmp_path / "cache")
+    assert again.read == 1  # the page written over is read and parsed again
+    changed = dict(pages)
+    mark, body = changed[target]
+    changed[target] = (mark, body.replace("议定事项", "议定要点", 1))
+    assert digest(clone) == built_alone(tmp_path, changed, "alone")
 
 
 def test_a_damaged_cache_gives_the_same_bytes(tmp_path: Path) -> None:
