@@ -124,10 +124,3 @@ def record(store: Store, kind: str, number: str) -> dict[str, Any]:
     doc = store.get(kind, number)
     assert doc is not None, f"{kind} {number} is missing"
     return cast(dict[str, Any], doc)
-
-
-def next_meeting(store: Store) -> str:
-    """The demo's next meeting: the earliest one that is only planned (its topic call not yet open)."""
-    planned = store.all("meeting", lambda d: d.get("status") == "planned")
-    assert planned, "演示数据里没有待召开的例会"
-    return str(min(planned, key=lambda d: (str(d["date"]), str(d["number"])))["number"])

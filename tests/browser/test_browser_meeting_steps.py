@@ -12,8 +12,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, next_meeting, record, shot
+from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, record, shot
 from conftest import PASSWORD, TODAY
+from demo_records import next_meeting
 from playwright.sync_api import expect
 
 from xietiao.accounts import add_user
