@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, record, shot
+from browser import chromium_page, demo_copy, demo_template, live_server, login, logout, overlapping, record, shot
 from conftest import PASSWORD, TODAY
 from demo_records import next_meeting
 from playwright.sync_api import expect
@@ -266,6 +266,9 @@ def test_units_due_to_explain_reach_the_plan_the_notice_the_minutes_and_their_wo
         page.click("button:text('登记例会已召开')")
         expect(page.locator("#meeting-status")).to_have_text("已召开")
         page.click("a.button:text('起草会议纪要')")
+        for width in (375, 1280):  # every row's fields side by side or stacked, none drawn over another
+            page.set_viewport_size({"width": width, "height": 900})
+            assert overlapping(page, "form.minutes .group-row") == [], width
         rows = page.locator("#g-explained .group-row")
         mine = next(i for i in range(rows.count()) if page.input_value(f"#f-explained-{i}-unit") == unit)
         assert item in page.input_value(f"#f-explained-{mine}-items")
