@@ -134,3 +134,18 @@ def record(store: Store, kind: str, number: str) -> dict[str, Any]:
     doc = store.get(kind, number)
     assert doc is not None, f"{kind} {number} is missing"
     return cast(dict[str, Any], doc)
+
+
+_OVERLAPS = """rows => rows.flatMap(row => {
+  const shown = [...row.children].filter(e => e.getClientRects().length);
+  const boxes = shown.map(e => [e, e.getBoundingClientRect()]);
+  const name = e => e.className || e.tagName;
+  return boxes.flatMap(([a, p], i) => boxes.slice(i + 1)
+    .filter(([b, q]) => p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+    .map(([b]) => `${row.closest('[id]').id}: ${name(a)} / ${name(b)}`));
+})"""
+
+
+def overlapping(page: Page, rows: str) -> list[str]:
+    """Pairs of fields drawn over each other inside any of the `rows` (say, a grid area the layout forgot)."""
+    return cast(list[str], page.eval_on_selector_all(rows, _OVERLAPS))

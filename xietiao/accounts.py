@@ -50,9 +50,17 @@ def user_of(doc: Doc) -> User:
     stored = str(doc["unit"])
     unit = official_unit_name(stored)
     display = str(doc.get("display") or doc["number"])
+    if display == stored * 2:
+        display = stored  # the bureau's name twice, as older versions named its accounts by default
     if unit != stored and display.startswith(stored):
         display = unit + display[len(stored) :]  # a display made from the old name follows the new one
     return User(str(doc["number"]), unit, Role(str(doc["role"])), display, doc.get("must_change") is True)
+
+
+def default_display(unit: str, role: Role) -> str:
+    """An account's name when none is given: its unit, and its role where the role says more (区政府区领导)."""
+    label = role.label
+    return unit if role is Role.UNIT or label == unit else f"{unit}{label}"
 
 
 def check_password(password: str, username: str) -> None:
@@ -65,11 +73,6 @@ def check_password(password: str, username: str) -> None:
 def _hash(password: str) -> str:
     with _HASHING:
         return _HASHER.hash(password)
-
-
-def _default_display(unit: str, role: Role) -> str:
-    """The unit, with the role unless it says nothing more (the bureau's role is named after the bureau)."""
-    return unit if role is Role.UNIT or role.label == unit else f"{unit}{role.label}"
 
 
 def add_user(
@@ -104,7 +107,7 @@ def add_user(
         "number": username,
         "unit": found.name,
         "role": the_role.value,
-        "display": display.strip()[:40] or _default_display(found.name, the_role),
+        "display": display.strip()[:40] or default_display(found.name, the_role),
         "hash": _hash(password),
         "active": True,
         "must_change": must_change,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from browser import chromium_page, live_server, login, logout, shot
 from conftest import PASSWORD, TODAY
+from demo_records import open_item_of, owed_after_a_report
 from docx import Document
 from playwright.sync_api import Page, expect
 
@@ -97,26 +98,27 @@ def _unit_asks_to_close(page: Page, base: str, item: str, evidence: Path) -> Non
 
 def test_workbench_lists_what_is_due_with_links(demo: tuple[Store, Path], tmp_path: Path) -> None:
     store, site = demo
+    item = open_item_of(store, "区财政局")
     evidence = tmp_path / "拨付凭证.pdf"
     evidence.write_bytes(PDF)
     with live_server(store, site, TODAY) as (base, _), chromium_page() as page:
-        _unit_asks_to_close(page, base, "2026-12-08", evidence)
+        _unit_asks_to_close(page, base, item, evidence)
         login(page, base, "fgj", PASSWORD)
         shot(page, "day-01-workbench")
         call = page.locator("#todo-cycle tr").first
         expect(call).to_contain_text("发布议题征集通知")
         expect(call).to_contain_text("已逾期4个工作日（2026年11月23日到期）")  # Friday's meeting + 1 working day
-        closure = page.locator("#todo-closures tr:has-text('2026-12-08')")
+        closure = page.locator(f"#todo-closures tr:has-text('{item}')")
         expect(closure).to_contain_text("申请销号")
         expect(page.locator("#todo-reports summary")).to_contain_text("还有1个工作日（2026年11月30日到期）")
         expect(page.locator("#todo-reports tr:has-text('区财政局')")).to_contain_text("未报")
         expect(page.locator("#todo-overdue")).to_be_visible()
         # Each row opens the page where it is done.
         closure.locator("a").click()
-        page.wait_for_url(f"{base}/app/ledger/2026-12-08")
+        page.wait_for_url(f"{base}/app/ledger/{item}")
         expect(page.locator("main")).to_contain_text("申请销号")
         page.go_back()
-        page.locator("#todo-reports tr:has-text('区财政局') a").click()
+        page.locator("#todo-reports tr:has-text('区财政局') a:text-is('区财政局')").click()  # the unit, not an item
         page.wait_for_url(re.compile(r".*/app/reports\?month=2026-11$"))
         expect(page.locator("tr[data-unit='区财政局']")).to_be_visible()
         page.go_back()
@@ -235,7 +237,9 @@ def test_plan_draft_confirmation_and_prefilled_minutes(demo: tuple[Store, Path])
         assert page.input_value(f"input[name=agreed-{mine}-person-name]") == issue["data"]["contact"]["name"]
         name = _get(store, "project", project)["data"]["name"]
         assert name in page.inner_text(f"select[name=agreed-{mine}-issue] option:checked")  # names, not only numbers
-        expect(page.locator("details.section[open]")).to_have_count(3)  # collapsible sections
+        summaries = [t.split("（")[0] for t in page.locator("details.section > summary").all_inner_texts()]
+        assert summaries == ["会议情况", "议题研究情况", "落实情况说明", "议定事项"]  # collapsible sections...
+        expect(page.locator("details.section[open]")).to_have_count(len(summaries))  # ...open at first
         heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]  # type: ignore[index]
         total = page.evaluate("document.body.scrollHeight")
         print(f"\n纪要页：{len(planned)} 个议题，页面高 {total} px，每项议定事项 {max(heights):.0f} px 以内")
@@ -256,9 +260,10 @@ def _report_from_workbench(page: Page, item: str) -> None:
 def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> None:
     store, site = demo
     with live_server(store, site, TODAY) as (base, _), chromium_page() as page:
-        filed = len([d for d in _all(store, "progress") if d["data"]["item"] == "2026-01-09"])
+        first, done = owed_after_a_report(store, "区财政局", TODAY)[:2]
+        filed = len([d for d in _all(store, "progress") if d["data"]["item"] == first])
         login(page, base, "czj", PASSWORD)
-        _report_from_workbench(page, "2026-01-09")
+        _report_from_workbench(page, first)
         progress, plan = page.locator(".field.f-progress"), page.locator(".field.f-next_steps")
         expect(progress).to_have_class(re.compile(r"\bcarried\b"))  # still last month's text: marked
         expect(plan).to_have_class(re.compile(r"\bcarried\b"))
@@ -270,12 +275,12 @@ def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> N
         box = page.locator("#confirm-unchanged")
         expect(box).to_contain_text("下月打算")
         expect(box).not_to_contain_text("本月进展")
-        assert len([d for d in _all(store, "progress") if d["data"]["item"] == "2026-01-09"]) == filed  # not yet
+        assert len([d for d in _all(store, "progress") if d["data"]["item"] == first]) == filed  # not yet
         box.locator("button:text('内容确无变化，确认提交')").click()
         page.wait_for_selector("text=已提交，回执编号")
         # Done, yet the same plan for next month: flagged before it is filed, and to the bureau after.
         page.goto(f"{base}/app/")
-        _report_from_workbench(page, "2026-06-06")
+        _report_from_workbench(page, done)
         page.select_option("#f-status", "已完成")
         page.fill("#f-progress", "资金已全部拨付。")
         page.fill("#f-percent", "100")
@@ -286,7 +291,7 @@ def test_unchanged_report_is_marked_and_confirmed(demo: tuple[Store, Path]) -> N
         page.wait_for_selector("text=已提交，回执编号")
         logout(page)
         login(page, base, "fgj", PASSWORD)
-        page.goto(f"{base}/app/ledger/2026-06-06")
+        page.goto(f"{base}/app/ledger/{done}")
         expect(page.locator("p.flagged").first).to_contain_text("已完成但下月打算未变")
 
 
@@ -305,6 +310,7 @@ def test_the_same_question_gets_the_same_number_everywhere(demo: tuple[Store, Pa
     with live_server(store, site, TODAY) as (base, _), chromium_page() as page:
         login(page, base, "fgj", PASSWORD)
         page.click("header a:text('台账')")
+        page.wait_for_url(f"{base}/app/ledger")  # not the workbench's figures while the ledger is still loading
         app = _figures(page)
         assert int(page.inner_text("#ledger-count")) == app["open"]  # the rows listed are the ones counted
         expect(page.locator("#figures")).to_contain_text("统计口径")
