@@ -196,7 +196,10 @@ def walk(browser: Browser, world: World, viewport: dict[str, int], look: Callabl
                 if visit.path in BEHIND_POST:
                     suffix, send = BEHIND_POST[visit.path]
                     page.goto(world.base + visit.path)
-                    send(page, world)
+                    try:
+                        send(page, world)
+                    except Exception as exc:  # name the page: a later change to its form lands here
+                        raise AssertionError(f"{visit.name}: its form for the {suffix} page failed: {exc}") from exc
                     look(page, f"{visit.name}-{suffix}")
                     seen.append(f"{visit.name}-{suffix}")
     return seen
