@@ -44,6 +44,19 @@ def link_items(text: object) -> Markup:
 
 
 TEMPLATES.env.filters["link_items"] = link_items
+DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}:\d{2})")
+
+
+def zh_time(value: object) -> str:
+    """A stored time ("2026-12-03 00:05", ISO with T and seconds too) as officials write it: 2026年12月3日 00:05."""
+    found = DATE_TIME.match(str(value or ""))
+    if found is None:
+        return str(value or "")
+    year, month, day, clock = found.groups()
+    return f"{year}年{int(month)}月{int(day)}日 {clock}"
+
+
+TEMPLATES.env.filters["zh_time"] = zh_time
 
 
 @dataclass
