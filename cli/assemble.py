@@ -28,8 +28,9 @@ from xietiao.store.engine import ChangeListener, Store
 
 def site_builder(sources: SiteSources) -> SiteBuilder:
     """The generator's publish of the instance's site as the server's publisher calls it, keeping what one
-    publish leaves the next (pages, converted records, the search's page cache on disk)."""
-    publisher = SitePublisher()
+    publish leaves the next (pages, converted records, the search's page cache on disk, the next build's
+    process, started and waiting)."""
+    publisher = SitePublisher(keep_ready=True)
 
     def build_site(
         store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None], reason: str

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
-import subprocess
-import sys
-import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -25,6 +22,7 @@ from pathlib import Path
 
 from generator.catalogue import PageCache
 from generator.incremental.records import RecordCache
+from generator.output.child import BuildChild, BuildFailed
 from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
@@ -41,11 +39,6 @@ from generator.views import SiteData
 from xietiao.instance.layout import SiteSources
 from xietiao.ledger.colours import zh_date
 from xietiao.store.engine import Store
-
-# Where our packages are imported from, for the MkDocs child process: the checkout when run from
-# it, site-packages when installed (already on the child's path then; naming it again is harmless).
-CODE_ROOT = Path(__file__).resolve().parent.parent
-BUILD_TIMEOUT = 1800  # seconds; a build that takes longer is stuck
 
 STAGE_READ = "读取数据"
 STAGE_PAGES = "生成页面"
@@ -67,10 +60,6 @@ class BuildResult:
     changed: int = 0  # files that differ from the previous version (every file, for a full build)
     made: int = 0  # pages whose Markdown was made again (the others were reused, see catalogue.py)
     index: dict[str, int] = field(default_factory=dict)  # the search stage's figures
-
-
-class BuildFailed(Exception):
-    """The build could not finish for a reason outside the code (message in Chinese)."""
 
 
 class _Stages:
@@ -116,11 +105,21 @@ class _Folders:
 
 
 class SitePublisher:
-    """Publishes a store's site, keeping what the next publish can reuse (the server keeps one)."""
+    """Publishes a store's site, keeping what the next publish can reuse (the server keeps one).
 
-    def __init__(self) -> None:
+    With `keep_ready` (the server), the MkDocs child of the next publish is started as soon as one
+    publish ends, and waits; `close()` stops it.
+    """
+
+    def __init__(self, *, keep_ready: bool = False) -> None:
         self.records = RecordCache()
         self.pages = PageCache()
+        self.keep_ready = keep_ready
+        self._child = BuildChild()
+        weakref.finalize(self, self._child.close)
+
+    def close(self) -> None:
+        self._child.close()
 
     def publish(
         self,
@@ -149,21 +148,28 @@ class SitePublisher:
         stages = _Stages(on_stage)
         where.versions.mkdir(parents=True, exist_ok=True)
         where.cache.mkdir(parents=True, exist_ok=True)
-        with _exclusive(root / f".{name}-publish.lock"):
-            for stale in where.cache.glob("staging-*"):  # left by a build that was killed
-                shutil.rmtree(stale, ignore_errors=True)
-            stages.next(STAGE_READ)
-            site = read_site_data(store, today, sources.forms_dir, cache=self.records)
-            stages.next(STAGE_PAGES)
-            inputs = self._inputs(site, built_at, reason or "发布", sources)
-            live = live_version(site_dir, where.versions)
-            before = read_manifest(where.cache, live.name) if live else None
-            if full or before is None or before.fingerprint != inputs.manifest.fingerprint:
-                live = before = None
-            elif before.same_site(inputs.manifest):
-                stages.finish()
-                return self._result(True, where, inputs, started, stages, UNCHANGED)
-            return self._build(where, inputs, live, before, built_at, started, stages)
+        self._child.prepare()  # it imports MkDocs while the data is read
+        try:
+            with _exclusive(root / f".{name}-publish.lock"):
+                for stale in where.cache.glob("staging-*"):  # left by a build that was killed
+                    shutil.rmtree(stale, ignore_errors=True)
+                stages.next(STAGE_READ)
+                site = read_site_data(store, today, sources.forms_dir, cache=self.records)
+                stages.next(STAGE_PAGES)
+                inputs = self._inputs(site, built_at, reason or "发布", sources)
+                live = live_version(site_dir, where.versions)
+                before = read_manifest(where.cache, live.name) if live else None
+                if full or before is None or before.fingerprint != inputs.manifest.fingerprint:
+                    live = before = None
+                elif before.same_site(inputs.manifest):
+                    stages.finish()
+                    return self._result(True, where, inputs, started, stages, UNCHANGED)
+                return self._build(where, inputs, live, before, built_at, started, stages)
+        finally:
+            if self.keep_ready:
+                self._child.prepare()
+            else:
+                self._child.close()
 
     def _inputs(self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources) -> _Inputs:
         markdown = self.pages.markdown(site)
@@ -243,7 +249,7 @@ class SitePublisher:
             "cache": str(where.cache),
         }
         (staging / "job.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
-        return _run_child(staging, stages)
+        return self._child.run(staging / "job.json", stages.next)
 
     def _result(
         self,
@@ -295,46 +301,6 @@ def _is_iso(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _run_child(staging: Path, stages: _Stages) -> dict[str, int]:
-    command = [sys.executable, "-m", "generator.sitebuild", str(staging / "job.json")]
-    # SOURCE_DATE_EPOCH: MkDocs dates its sitemap by the build; a fixed date keeps builds identical.
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath(), "SOURCE_DATE_EPOCH": "0"}
-    errors = staging / "stderr.txt"
-    index: dict[str, int] = {}
-    with errors.open("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen(
-            command, cwd=staging, env=env, stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8"
-        )
-        assert proc.stdout is not None
-        watchdog = threading.Timer(BUILD_TIMEOUT, proc.kill)
-        watchdog.start()
-        try:
-            for line in proc.stdout:
-                if line.startswith("STAGE "):
-                    stages.next(line[6:].strip())
-                elif line.startswith("INDEX "):
-                    index = json.loads(line[6:])
-            code = proc.wait()
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:  # we are leaving on an exception: do not leave it running
-                proc.kill()
-                proc.wait()
-        err.seek(0)
-        message = err.read().strip()
-    if code < 0:
-        raise BuildFailed(f"站点构建超过 {BUILD_TIMEOUT} 秒未完成或被终止（信号 {-code}）")
-    if code != 0:
-        last = message.splitlines()[-3:] if message else [f"退出码 {code}"]
-        raise BuildFailed("站点构建失败：" + " ".join(last))
-    return index
-
-
-def _pythonpath() -> str:
-    parts = [str(CODE_ROOT), os.environ.get("PYTHONPATH", "")]
-    return os.pathsep.join(p for p in parts if p)
 
 
 @contextmanager

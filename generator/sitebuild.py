@@ -1,6 +1,7 @@
 """The MkDocs build and the search stage, run in a child process by build.py.
 
-Usage: python -m generator.sitebuild JOB.json (see Job for its fields)
+Usage: python -m generator.sitebuild JOB.json (see Job for its fields), or with --wait: import
+everything first, then read the job's path from standard input (output/child.py starts it ahead).
 
 A child process keeps MkDocs' global state, logging and memory out of the long-running
 server. It prints "STAGE <name>" when a stage starts and "INDEX <json>" with the search
@@ -16,6 +17,7 @@ cache is kept in the build cache, between publishes).
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -25,10 +27,30 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.output.child import WAIT_FLAG
+from generator.output.early import EarlyWork
+from generator.output.early import plugin as early_plugin
+
 STAGE_BUILD = "构建站点"
 STAGE_INDEX = "搜索索引与压缩"
 # Files MkDocs writes on every build besides pages and copied files.
 ALWAYS_WRITTEN = ("sitemap.xml.gz", "search/search_index.json")
+# What a build imports, in the order it does: about a second of a publish, spent before the job comes.
+PRELOADED = (
+    "mkdocs.commands.build",
+    "mkdocs.config",
+    "mkdocs.exceptions",
+    "material.plugins.search.plugin",
+    "material.plugins.privacy.plugin",
+    "markdown.extensions.tables",
+    "markdown.extensions.toc",
+    "jinja2",
+    "brotli",
+    "generator.output.compress",
+    "generator.output.offline",
+    "generator.output.versions",
+    "generator.search.stage",
+)
 SIDECARS = (".gz", ".br")  # precompressed copies (output/compress.py), kept with their file
 SEARCH_FOLDER = "search/"  # where a search stage writes
 
@@ -106,8 +128,11 @@ def _without_jieba() -> None:
     sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
 
 
-def build_site(job: Job) -> set[str]:
-    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files."""
+def build_site(job: Job, early: EarlyWork | None = None) -> set[str]:
+    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files.
+
+    With `early`, each page is handed to it as MkDocs finishes it (output/early.py).
+    """
     _without_jieba()
     from material.plugins.search import plugin as search_plugin
     from mkdocs.commands.build import build
@@ -120,6 +145,8 @@ def build_site(job: Job) -> set[str]:
     expected: set[str] = set(config.theme.static_templates) | set(ALWAYS_WRITTEN)
     templates = Path(job.cache) / "templates"
     config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates)
+    if early is not None:
+        config.plugins["xietiao/early"] = early_plugin(early)
     if job.incremental:
         for name in expected:  # rewritten on every build
             _unlink(site / name)
@@ -148,8 +175,30 @@ def prune(site: Path, expected: set[str]) -> int:
     return removed
 
 
+def _preload() -> None:
+    """Import what every build uses, while the child waits for its job."""
+    _without_jieba()
+    for name in PRELOADED:
+        importlib.import_module(name)
+
+
+def _job_path(argv: list[str]) -> Path | None:
+    if argv != [WAIT_FLAG]:
+        return Path(argv[0])
+    _preload()
+    line = sys.stdin.readline().strip()
+    if not line:
+        return None  # the parent stopped waiting for a build
+    path = Path(line)
+    os.chdir(path.parent)  # the staging folder: anything a plugin writes in its working folder goes with it
+    return path
+
+
 def main(argv: list[str]) -> int:
-    job = Job(**json.loads(Path(argv[0]).read_text("utf-8")))
+    path = _job_path(argv)
+    if path is None:
+        return 0
+    job = Job(**json.loads(path.read_text("utf-8")))
     from mkdocs.exceptions import MkDocsException
 
     from generator.output.offline import NotSealed, seal
@@ -158,15 +207,21 @@ def main(argv: list[str]) -> int:
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
     site = Path(job.site)
+    # A full build renders every page: the other core compresses and reads them meanwhile. An
+    # incremental one renders a few: not worth a second process.
+    early = None if job.incremental else EarlyWork(site, Path(job.cache))
     try:
-        expected = build_site(job)
+        expected = build_site(job, early)
+        done = early.results() if early else {}  # before the prune: its files must all be there
         pruned = prune(site, expected)
         seal(site)
     except (MkDocsException, SystemExit, NotSealed) as exc:
+        if early is not None:
+            early.pool.shutdown(cancel_futures=True)
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)
-    stats = index_and_compress(job, site) | {"pruned": pruned}
+    stats = index_and_compress(job, site, done, expected) | {"pruned": pruned}
     print("INDEX " + json.dumps(stats), flush=True)
     return 0
 
@@ -175,9 +230,13 @@ def _search_output(rel: str) -> bool:
     return rel.startswith(SEARCH_FOLDER)
 
 
-def index_and_compress(job: Job, site: Path) -> dict[str, int]:
+def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[str]) -> dict[str, int]:
     """The search stage, with the precompression of MkDocs' output beside it (gzip and Brotli run on the
-    other core while the stage reads the pages); then the stage's own files are compressed."""
+    other core while the stage reads the pages); then the stage's own files are compressed.
+
+    `early`: the pages already compressed and read for the search as MkDocs wrote them, with their keys;
+    `built`: every file MkDocs produced.
+    """
     from generator.output.compress import precompress
     from generator.output.versions import files_of, relink_identical
     from generator.search.stage import build_search
@@ -187,8 +246,8 @@ def index_and_compress(job: Job, site: Path) -> dict[str, int]:
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
     changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel))
-        found = build_search(site, Path(job.cache))
+        pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel), early.keys())
+        found = build_search(site, Path(job.cache), early, built)
         compressed = pages_done.result()
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     if live:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,7 +44,11 @@ def _write(path: str, data: bytes) -> None:
 
 def _compress(path: str, search: bool) -> None:
     with open(path, "rb") as handle:
-        data = handle.read()
+        compress_data(path, handle.read(), search)
+
+
+def compress_data(path: str, data: bytes, search: bool = False) -> None:
+    """Write the copies of the file at `path` whose bytes are `data` (the file itself may not be written yet)."""
     level, quality = (SEARCH_GZIP_LEVEL, SEARCH_BROTLI_QUALITY) if search else (GZIP_LEVEL, BROTLI_QUALITY)
     _write(path + ".gz", gzip.compress(data, compresslevel=level, mtime=0))
     _write(path + ".br", brotli.compress(data, quality=quality))
@@ -57,11 +61,13 @@ def _link(source: str, target: str) -> None:
         os.replace(tmp, target)
 
 
-def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = lambda rel: True) -> int:
+def precompress(
+    site: Path, live: Path | None, select: Callable[[str], bool] = lambda rel: True, done: Collection[str] = ()
+) -> int:
     """Give every text file of `site` (that `select` takes) its .gz and .br; returns how many were compressed.
 
     `live` is the version `site` was cloned from (None for a full build): its copies are reused for
-    files that are still the same file.
+    files that are still the same file. Files in `done` got their copies as they were written (output/early.py).
     """
     files = files_of(site)
     base = os.fspath(live) if live is not None else None
@@ -74,7 +80,7 @@ def precompress(site: Path, live: Path | None, select: Callable[[str], bool] = l
             if own not in files or not compressible(own):
                 os.unlink(path)  # the copy of a file that is gone
             continue
-        if not compressible(rel):
+        if not compressible(rel) or rel in done:
             continue
         before = os.path.join(base, rel) if base is not None else ""
         if before and same_file(path, before) and all(os.path.isfile(before + s) for s in SIDECARS):

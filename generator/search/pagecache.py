@@ -49,12 +49,17 @@ class PageCache:
         self.runs_stored = 0
 
     def lookup(self, key: str) -> tuple[bool, PageEntry | None]:
-        """(found, entry): entry None means the page was read before and has nothing to search."""
-        data = self._read(key + PAGE)
-        if data is None:
+        """(found, entry): entry None means the page was read before and has nothing to search.
+
+        Only the first line is read: the keys are read when the page's run is strung again (`packed_keys`).
+        """
+        if self._use(key + PAGE) is None:
             return False, None
         try:
-            entry = _load_entry(key, data)
+            with open(self.folder / (key + PAGE), "rb") as handle:
+                entry = _load_entry(key, handle.readline())
+        except FileNotFoundError:
+            return False, None
         except (ValueError, TypeError):
             return False, None  # a file of another layout: the page is read again and the file rewritten
         if entry is not None and self._use(entry.text_name + TEXT) != entry.text_size:
@@ -70,6 +75,11 @@ class PageCache:
             self._write(key + PAGE, _json(meta) + b"\n" + entry.packed_keys)
         else:
             self._write(key + PAGE, b"null")
+
+    def packed_keys(self, key: str) -> bytes:
+        """The keys of a page found by `lookup` (b"" when its file is gone)."""
+        data = self._read(key + PAGE)
+        return data.partition(b"\n")[2] if data is not None else b""
 
     def text_path(self, name: str) -> Path:
         return self.folder / (name + TEXT)

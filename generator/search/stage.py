@@ -27,6 +27,7 @@ import time
 import unicodedata
 import zlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +62,21 @@ class SearchStats:
     seconds: float
 
 
-def build_search(site_dir: Path, cache_dir: Path) -> SearchStats:
-    """Index every page of the built site that is not kept out of the search; returns the figures."""
+def build_search(
+    site_dir: Path, cache_dir: Path, early: dict[str, str] | None = None, built: Collection[str] | None = None
+) -> SearchStats:
+    """Index every page of the built site that is not kept out of the search; returns the figures.
+
+    `early`: pages already read into the cache as MkDocs wrote them (output/early.py), with their keys.
+    `built`: every file of the site, as MkDocs listed them (otherwise the folder is walked).
+    """
     start = time.perf_counter()
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
     cache = PageCache(cache_dir / CACHE_DIR)
     seen = _Seen(cache_dir / SEEN_FILE)
-    pages = [e for e in (_entry(cache, seen, site_dir, path) for path in _page_files(site_dir)) if e is not None]
+    files = _page_files(site_dir) if built is None else sorted(filter(_is_page, built))
+    entries = (_entry(cache, seen, site_dir, path, early or {}) for path in files)
+    pages = [e for e in entries if e is not None]
     # Newest first among equals: addresses sorted descending put P-2026-… before P-2021-….
     pages.sort(key=lambda p: p.url, reverse=True)
     names = _names(pages)
@@ -100,7 +109,12 @@ def _page_files(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str) -> PageEntry | None:
+def _is_page(relative: str) -> bool:
+    """What _page_files finds: an index.html outside the theme's and the search's folders."""
+    return (relative == "index.html" or relative.endswith("/index.html")) and relative.split("/")[0] not in SKIPPED_DIRS
+
+
+def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str, early: dict[str, str]) -> PageEntry | None:
     """What the search holds of one page: from the cache when its searchable part was seen before."""
     path = site_dir / relative
     stat = os.stat(path)
@@ -113,17 +127,29 @@ def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str) -> Page
         if found:
             seen.keep(relative, stat, known)
             return entry
-    article = searchable_html(path.read_text("utf-8"))
+    key = early.get(relative)
+    if key is not None:
+        found, entry = cache.lookup(key) if key else (True, None)
+        if found:
+            seen.keep(relative, stat, key)
+            return entry
+    key, entry = read_into_cache(cache, relative, path.read_text("utf-8"))
+    seen.keep(relative, stat, key)
+    return entry
+
+
+def read_into_cache(cache: PageCache, relative: str, page: str) -> tuple[str, PageEntry | None]:
+    """What the search makes of a page (its HTML `page`), from the cache or read now and put there;
+    with its key ("" for a page kept out of the search)."""
+    article = searchable_html(page)
     if article is None:
-        seen.keep(relative, stat, "")
-        return None
+        return "", None
     url = page_url(relative)
     key = _hash(CACHE_VERSION, url, article)
     found, entry = cache.lookup(key)
     if not found:
         entry = _read(cache, key, article, url)
-    seen.keep(relative, stat, key)
-    return entry
+    return key, entry
 
 
 class _Seen:
@@ -208,7 +234,7 @@ def _keys(cache: PageCache, site_dir: Path, page: PageEntry) -> PageKeys:
     if page.fresh_keys is not None:
         return page.fresh_keys
     try:
-        return unpack_keys(page.packed_keys)
+        return unpack_keys(page.packed_keys or cache.packed_keys(page.key))
     except (ValueError, TypeError):  # a damaged cache file: read the page again
         article = searchable_html((site_dir / (page.url + "index.html")).read_text("utf-8"))
         entry = _read(cache, page.key, article or "", page.url)
