@@ -9,21 +9,18 @@ Three engines, each behind its own path of one local server that compresses as t
 from __future__ import annotations
 
 import statistics
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from .load import free_port
+from .load import serve_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -115,18 +112,8 @@ def serve(mounts: dict[str, Path]) -> Iterator[str]:
         Mount(f"/{name}", GZipMiddleware(StaticFiles(directory=str(d), html=True), compresslevel=6))
         for name, d in mounts.items()
     ]
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=routes), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(Starlette(routes=routes), log_level="error") as base:
+        yield base
 
 
 @contextmanager

@@ -9,7 +9,6 @@ checked more passwords than the limit. Timings are printed, never judged.
 
 from __future__ import annotations
 
-import socket
 import statistics
 import tempfile
 import threading
@@ -22,8 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import httpx
-import uvicorn
 
+from bench.load import serve_in_thread
 from xietiao.accounts import add_user
 from xietiao.config import DISTRICT_TZ
 from xietiao.store.engine import Store
@@ -72,12 +71,6 @@ def _pcts(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _server(folder: Path) -> Iterator[str]:
     from cli.assemble import assemble_app
@@ -91,18 +84,8 @@ def _server(folder: Path) -> Iterator[str]:
             today=lambda: TODAY,
             now=lambda: datetime(2026, 11, 28, 10, tzinfo=DISTRICT_TZ),
         )
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=15)
+        with serve_in_thread(app) as base:
+            yield base
 
 
 def _race(base: str, report: LoginReport, wrong: int) -> None:

@@ -217,7 +217,7 @@ def main(argv: list[str]) -> int:
         seal(site)
     except (MkDocsException, SystemExit, NotSealed) as exc:
         if early is not None:
-            early.pool.shutdown(cancel_futures=True)
+            early.cancel()
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)

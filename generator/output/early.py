@@ -49,6 +49,10 @@ class EarlyWork:
         if compressible(rel):
             self.futures.append(self.pool.submit(_page_done, self.site, self.cache, rel, data))
 
+    def cancel(self) -> None:
+        """The build failed: drop what has not started, wait for what has."""
+        self.pool.shutdown(cancel_futures=True)
+
     def results(self) -> dict[str, str]:
         """Every page handed over -> its search key ("" when not searched)."""
         try:

@@ -119,19 +119,12 @@ def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str, early: 
     path = site_dir / relative
     stat = os.stat(path)
     known = seen.key_of(relative, stat)
-    if known == "":
-        seen.keep(relative, stat, "")
-        return None
+    if known is None:
+        known = early.get(relative)
     if known is not None:
-        found, entry = cache.lookup(known)
+        found, entry = cache.lookup(known) if known else (True, None)
         if found:
             seen.keep(relative, stat, known)
-            return entry
-    key = early.get(relative)
-    if key is not None:
-        found, entry = cache.lookup(key) if key else (True, None)
-        if found:
-            seen.keep(relative, stat, key)
             return entry
     key, entry = read_into_cache(cache, relative, path.read_text("utf-8"))
     seen.keep(relative, stat, key)
