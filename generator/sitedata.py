@@ -352,12 +352,15 @@ def _read_trend(reader: _Reader, secret_projects: set[str], site: SiteData) -> N
     site.trend = list(by_month.values())
 
 
+COLOUR_VALUES = frozenset(c.value for c in Colour)  # made once: checked for every project of every snapshot
+
+
 def _snapshot_counts(snap: Doc, secret_projects: set[str]) -> dict[Colour, int]:
     counts = dict.fromkeys(Colour, 0)
     projects = snap.get("projects")
     if isinstance(projects, dict) and projects:
         for number, value in projects.items():
-            if number not in secret_projects and value in {c.value for c in Colour}:
+            if number not in secret_projects and value in COLOUR_VALUES:
                 counts[Colour(value)] += 1
         return counts
     stored = snap.get("counts")
