@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -182,6 +183,14 @@ def _preload() -> None:
         importlib.import_module(name)
 
 
+def _exit_with_parent() -> None:
+    """The parent keeps our standard input open until we have exited: its end means the parent died (a
+    killed server). Nobody would switch the site to what this build writes, so it stops writing at once."""
+    while os.read(0, 4096):
+        pass
+    os._exit(3)
+
+
 def _job_path(argv: list[str]) -> Path | None:
     if argv != [WAIT_FLAG]:
         return Path(argv[0])
@@ -189,6 +198,7 @@ def _job_path(argv: list[str]) -> Path | None:
     line = sys.stdin.readline().strip()
     if not line:
         return None  # the parent stopped waiting for a build
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     path = Path(line)
     os.chdir(path.parent)  # the staging folder: anything a plugin writes in its working folder goes with it
     return path

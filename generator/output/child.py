@@ -99,8 +99,9 @@ def _drive(child: _Started, job: Path, on_stage: Callable[[str], None]) -> dict[
     watchdog.start()
     try:
         try:
+            # Kept open until the child has exited (`stop`): the child takes its end of file for our death.
             proc.stdin.write(f"{job}\n")
-            proc.stdin.close()
+            proc.stdin.flush()
         except BrokenPipeError:
             pass  # it died while waiting: its exit status and messages say why
         for line in proc.stdout:

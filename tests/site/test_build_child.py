@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import os
 import signal
+import subprocess
+import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -13,11 +15,27 @@ from pathlib import Path
 import brotli
 from site_support import seed
 
-from generator.build import SitePublisher, publish
+from generator.build import STAGE_BUILD, SitePublisher, publish
 from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
 BUILT = datetime(2026, 11, 28, 15, 30)
+ROOT = Path(__file__).resolve().parents[2]
+
+# A server's publish, as a process of its own that the test can kill in the middle of the build.
+PUBLISH_THEN_BE_KILLED = """
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from generator.build import SitePublisher
+from xietiao.store.engine import Store
+root = Path(sys.argv[1])
+with Store(root / "data") as store:
+    SitePublisher(keep_ready=True).publish(
+        store, root / "site", date(2026, 11, 28), built_at=datetime(2026, 11, 28, 15, 30),
+        on_stage=lambda name: print(name, flush=True),
+    )
+"""
 
 
 def _waiting_children() -> list[int]:
@@ -33,6 +51,18 @@ def _waiting_children() -> list[int]:
             continue  # gone meanwhile
         if ppid == os.getpid() and b"generator.sitebuild" in command:
             found.append(int(entry.name))
+    return found
+
+
+def _working_in(folder: Path) -> list[int]:
+    """Processes whose working folder is inside `folder` (a build works in its staging folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(folder):
+                found.append(int(entry.name))
+        except OSError:
+            continue
     return found
 
 
@@ -86,3 +116,27 @@ def test_pages_compressed_while_mkdocs_built_them_match_the_pages_written(tmp_pa
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == raw, path
     leftovers = [p for p in (tmp_path / "site").resolve().rglob(".*") if p.name.endswith((".tmp", ".link"))]
     assert leftovers == []
+
+
+def test_a_build_stops_when_the_server_running_it_is_killed(tmp_path: Path) -> None:
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-c", PUBLISH_THEN_BE_KILLED, str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    for line in server.stdout:
+        if line.strip() == STAGE_BUILD:
+            break
+    assert _working_in(tmp_path), "the build's process works in its staging folder"
+    server.kill()
+    server.wait()
+    # Its build would run on for seconds more, writing a version nobody will switch to (and into a
+    # folder being deleted, as the crash check's was): it stops at once instead.
+    _until(lambda: not _working_in(tmp_path), timeout=0.5)  # measured: 0.02 s; 1.3 s and more without the fix
+    assert _working_in(tmp_path) == []
