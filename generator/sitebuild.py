@@ -22,13 +22,12 @@ import json
 import logging
 import os
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.output.child import WAIT_FLAG
+from generator.output.child import WAIT_FLAG, watch_parent
 from generator.output.early import EarlyWork
 from generator.output.early import plugin as early_plugin
 
@@ -183,14 +182,6 @@ def _preload() -> None:
         importlib.import_module(name)
 
 
-def _exit_with_parent() -> None:
-    """The parent keeps our standard input open until we have exited: its end means the parent died (a
-    killed server). Nobody would switch the site to what this build writes, so it stops writing at once."""
-    while os.read(0, 4096):
-        pass
-    os._exit(3)
-
-
 def _job_path(argv: list[str]) -> Path | None:
     if argv != [WAIT_FLAG]:
         return Path(argv[0])
@@ -198,7 +189,7 @@ def _job_path(argv: list[str]) -> Path | None:
     line = sys.stdin.readline().strip()
     if not line:
         return None  # the parent stopped waiting for a build
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    watch_parent()
     path = Path(line)
     os.chdir(path.parent)  # the staging folder: anything a plugin writes in its working folder goes with it
     return path
@@ -209,6 +200,7 @@ def main(argv: list[str]) -> int:
     if path is None:
         return 0
     job = Job(**json.loads(path.read_text("utf-8")))
+    waiting = argv == [WAIT_FLAG]  # started by output/child.py, which holds our input open while it lives
     from mkdocs.exceptions import MkDocsException
 
     from generator.output.offline import NotSealed, seal
@@ -219,7 +211,7 @@ def main(argv: list[str]) -> int:
     site = Path(job.site)
     # A full build renders every page: the other core compresses and reads them meanwhile. An
     # incremental one renders a few: not worth a second process.
-    early = None if job.incremental else EarlyWork(site, Path(job.cache))
+    early = None if job.incremental else EarlyWork(site, Path(job.cache), watch=waiting)
     try:
         expected = build_site(job, early)
         done = early.results() if early else {}  # before the prune: its files must all be there

@@ -26,6 +26,22 @@ BUILD_TIMEOUT = 1800  # seconds; a build that takes longer is stuck
 WAIT_FLAG = "--wait"  # sitebuild's argument for "import, then read the job's path from stdin"
 
 
+def watch_parent() -> None:
+    """In the child, and in any process it forks: exit as soon as the parent is gone.
+
+    The parent keeps the child's standard input open until the child has exited, so its end means the
+    parent died (a killed server). Nobody would switch the site to what the build writes: it stops at once.
+    A forked process inherits that input, and needs the watch too, or it would wait forever.
+    """
+
+    def watch() -> None:
+        while os.read(0, 4096):
+            pass
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+
+
 class BuildFailed(Exception):
     """The build could not finish for a reason outside the code (message in Chinese)."""
 

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from generator.output.child import watch_parent
 from generator.output.compress import compress_data, compressible
 
 _cache: Any = None  # the search's page cache, opened once per worker process
@@ -39,10 +40,14 @@ def _page_done(site: str, cache: str, rel: str, data: bytes) -> tuple[str, str]:
 class EarlyWork:
     """Pages handed over as MkDocs finishes them; `results` waits for all and says what was done."""
 
-    def __init__(self, site: Path, cache: Path) -> None:
+    def __init__(self, site: Path, cache: Path, *, watch: bool = False) -> None:
+        """`watch`: the worker exits when the server dies, as the build does (output/child.py's watch_parent)."""
         self.site, self.cache = str(site), str(cache)
-        # fork: the worker starts with MkDocs' modules imported already, and before any thread exists.
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        # fork: the worker starts with MkDocs' modules imported already. It holds both ends of its own
+        # job queue, so it never sees that queue end if the build dies: hence the watch.
+        self.pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=watch_parent if watch else None
+        )
         self.futures: list[Future[tuple[str, str]]] = []
 
     def page(self, rel: str, data: bytes) -> None:
