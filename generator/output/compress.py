@@ -23,9 +23,9 @@ GZIP_LEVEL = 6
 # Brotli's quality 5 compresses the site's pages about as well as gzip -9 and 4 to 5 times
 # faster than the top qualities, which would take most of a full build at five years of data.
 BROTLI_QUALITY = 5
-# The search's shards change with almost any page (a page's words fall in most of them), so they are
-# compressed again on every publish: lighter levels there. Measured on the 15 MB of shards at five
-# years: 2.5 s of CPU down to 0.8 s, the copies 1 to 5 % larger.
+# The shards of a segment of the search change with any of its pages (a page's words fall in most of
+# them), so some are compressed again on almost every publish: lighter levels there. Measured on the
+# 15 MB of shards at five years: 2.5 s of CPU down to 0.8 s, the copies 1 to 5 % larger.
 SEARCH_FOLDER = "search/"
 SEARCH_GZIP_LEVEL, SEARCH_BROTLI_QUALITY = 4, 3
 

@@ -8,8 +8,9 @@ characters are keys too, with a count per page instead of positions.
 
 Postings are flat integer lists, page by page: [page - previous page, count, first position,
 gaps between positions ...] for bigrams, [page - previous page, count] for single characters.
-Keys go to shards by a hash the site's script computes the same way (`shard_of`), so a query
-loads only the shards of its own keys.
+The pages are indexed a segment at a time (segments.py), page numbers counted from the segment's
+first page. Keys go to a segment's shards by a hash the site's script computes the same way
+(`shard_of`), so a query loads only the shards of its own keys.
 
 A page's part of a key's postings after the page number ("count,first,gaps" or "count") does not
 depend on any other page: `page_keys` computes it once per page as text, the stage caches it, and
@@ -25,18 +26,20 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, sub
 
-SHARD_TARGET = 48 * 1024  # bytes of JSON per shard, on average, before compression
+# Bytes of JSON a query loads for one key, at most on average, before compression: one shard from
+# each segment, so a segment's shards are this divided by the number of segments.
+KEY_BYTES = 64 * 1024
 MAX_SHARDS = 4096
 
 PageKeys = dict[str, str]  # key -> the page's part of its postings, as JSON list items without brackets
 
 
 def shard_of(key: str, shards: int) -> int:
-    """FNV-1a over the key's code points, modulo the number of shards (a power of two)."""
+    """FNV-1a over the key's code points, modulo the number of shards."""
     h = 0x811C9DC5
     for c in key:
         h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
-    return h & (shards - 1)
+    return h % shards
 
 
 class _Numbers(list[str]):
@@ -154,13 +157,16 @@ class Postings:
         firsts = [int(self.parts[k][0]) for k in keys]
         return Run(keys, firsts, [self.last[k] for k in keys], [",".join(self.parts[k][1:]) for k in keys])
 
-    def shards(self) -> list[bytes]:
-        """The shards as JSON objects {key: postings}, keys sorted: the same input gives the same bytes."""
+    def shards(self, target: int = KEY_BYTES) -> list[bytes]:
+        """The shards as JSON objects {key: postings}, keys sorted: the same input gives the same bytes.
+
+        `target`: bytes of JSON per shard, at most on average.
+        """
         encoded = {k: "[" + ",".join(v) + "]" for k, v in self.parts.items()}
         total = sum(len(v) + 8 for v in encoded.values())
-        count = 1
-        while count < MAX_SHARDS and total / count > SHARD_TARGET:
-            count *= 2
+        # Any number of shards will do (the hash is taken modulo it): every shard of a segment is
+        # written again when one of its pages changes anyway, so the count may follow its size closely.
+        count = min(MAX_SHARDS, max(1, -(-total // target)))
         buckets: list[list[str]] = [[] for _ in range(count)]
         for key in sorted(encoded):
             buckets[shard_of(key, count)].append(f"{json.dumps(key, ensure_ascii=False)}:{encoded[key]}")

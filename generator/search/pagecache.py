@@ -8,6 +8,8 @@
 - `<name>.text`: a page's text file for excerpts, named by its content; linked (or copied) into the site.
 - `<key>.run`: the postings of a run of consecutive pages (`index.Run`), named by a hash of those
   pages' keys and names; the postings of an unchanged run are strung on whole.
+- `<key>.seg`: the shards a segment of pages was written as (segments.py), JSON [[file name, size], ...],
+  named by a hash of its runs' names; an unchanged segment's shards are not made again at all.
 
 Files are written whole and renamed into place; a build removes every file it did not use.
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from generator.search.index import PageKeys, Run
 
-PAGE, TEXT, RUN = ".page", ".text", ".run"
+PAGE, TEXT, RUN, SEGMENT = ".page", ".text", ".run", ".seg"
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,22 @@ class PageCache:
         self.runs_stored += 1
         packed = _pack(run.keys, [run.firsts, run.lasts, ";".join(run.postings)])
         self._write(key + RUN, packed)
+
+    def keep_run(self, key: str) -> None:
+        """Keep a run's file without reading it (its segment's shards were found whole)."""
+        self._use(key + RUN)
+
+    def segment(self, key: str) -> list[tuple[str, int]] | None:
+        """The shard files (name, size) a segment was written as, if it was."""
+        data = self._read(key + SEGMENT)
+        try:
+            found = json.loads(data) if data is not None else None
+            return [(str(name), int(size)) for name, size in found] if isinstance(found, list) else None
+        except (ValueError, TypeError):
+            return None
+
+    def store_segment(self, key: str, shards: list[tuple[str, int]]) -> None:
+        self._write(key + SEGMENT, _json(shards))
 
     def prune(self) -> None:
         """Remove what this build did not use: pages gone or changed, old runs, files of an older layout."""

@@ -57,28 +57,31 @@ class SiteSearch:
         self.folder = Path(site_dir) / "search"
         self.manifest = json.loads((self.folder / "index.json").read_text("utf-8"))
         self.pages: list[list[object]] = self.manifest["pages"]
-        self._shards: dict[int, dict[str, list[int]]] = {}
+        self.segments: list[tuple[int, list[str]]] = [(int(a), list(s)) for a, s in self.manifest["segments"]]
+        self._shards: dict[str, dict[str, list[int]]] = {}
+
+    def _shard(self, name: str) -> dict[str, list[int]]:
+        if name not in self._shards:
+            self._shards[name] = json.loads((self.folder / "s" / f"{name}.json").read_text("utf-8"))
+        return self._shards[name]
 
     def postings(self, key: str) -> dict[int, list[int]]:
-        """Page -> positions for a pair of characters, page -> [count] for one character."""
-        number = shard_of(key, len(self.manifest["shards"]))
-        if number not in self._shards:
-            path = self.folder / "s" / f"{self.manifest['shards'][number]}.json"
-            self._shards[number] = json.loads(path.read_text("utf-8"))
-        flat = self._shards[number].get(key, [])
+        """Page -> positions for a pair of characters, page -> [count] for one character: one shard per segment."""
         pages: dict[int, list[int]] = {}
-        page, i = 0, 0
-        while i < len(flat):
-            page += flat[i]
-            n = flat[i + 1]
-            if len(key) == 1:
-                pages[page], i = [n], i + 2
-                continue
-            positions, at = [], 0
-            for k in range(n):
-                at = flat[i + 2] if k == 0 else at + flat[i + 2 + k]
-                positions.append(at)
-            pages[page], i = positions, i + 2 + n
+        for first, shards in self.segments:
+            flat = self._shard(shards[shard_of(key, len(shards))]).get(key, [])
+            page, i = first, 0
+            while i < len(flat):
+                page += flat[i]
+                n = flat[i + 1]
+                if len(key) == 1:
+                    pages[page], i = [n], i + 2
+                    continue
+                positions, at = [], 0
+                for k in range(n):
+                    at = flat[i + 2] if k == 0 else at + flat[i + 2 + k]
+                    positions.append(at)
+                pages[page], i = positions, i + 2 + n
         return pages
 
     def _term(self, term: str) -> Hits:
@@ -102,12 +105,15 @@ class SiteSearch:
         per_term = [self._term(t) for t in terms_of(query)]
         if not per_term:
             return []
-        ranked: list[tuple[tuple[int, int, int, int], int]] = []
+        ranked: list[tuple[tuple[int, int, int], int]] = []
         for page in set.intersection(*(set(h) for h in per_term)):
             marks = [h[page] for h in per_term]
             exact = all(not loose for _, _, loose in marks)
             head = sum(1 for _, named, _ in marks if named)
             count = sum(min(n, 50) for n, _, _ in marks)
-            ranked.append(((-int(exact), -head, -count, page), page))
-        ranked.sort()
+            ranked.append(((-int(exact), -head, -count), page))
+        # Among equals, newer numbers first: addresses in descending order, compared as the script
+        # compares strings (UTF-16 code units), then the ranks (a stable sort keeps that order).
+        ranked.sort(key=lambda r: str(self.pages[r[1]][0]).encode("utf-16-be"), reverse=True)
+        ranked.sort(key=lambda r: r[0])
         return [Found(str(self.pages[p][0]), str(self.pages[p][1]), key[0] == -1) for key, p in ranked]

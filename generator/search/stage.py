@@ -7,11 +7,14 @@ is kept in the cache folder (pagecache.py), named by the part of the page the se
 build parses and indexes only pages whose searchable part changed, and strings the rest together.
 
 Files written under site/search/ (the server compresses them on the way, as it does every page):
-- index.json: {"version", "shards": [file names], "pages": [[address, title, body length, text file]]}
-- s/<hash>.json: one shard of the bigram index (index.py), named by its content;
+- index.json: {"version", "segments": [[first page, [shard file names]], ...],
+  "pages": [[address, title, body length, text file]]}; pages are grouped by segment (segments.py),
+  and within one in descending order of address (newer numbers first);
+- s/<hash>.json: one shard of one segment's bigram index (index.py), named by its content;
 - t/<hash>.json: one page's text for excerpts: {"b": text, "s": [[start, anchor, heading], ...]}.
 Into a folder that already holds an index, only files whose content is new are written, and files
-no longer used are removed.
+no longer used are removed. A segment whose pages and names did not change is not made again: its
+shards are known from the cache.
 
 The body length in index.json counts code points (positions in the postings do); section starts
 count UTF-16 units (the script slices the text with them).
@@ -25,24 +28,23 @@ import os
 import shutil
 import time
 import unicodedata
-import zlib
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.search.fold import fold
-from generator.search.index import PageKeys, Postings, Run, head_text, page_keys, with_head
+from generator.search.index import KEY_BYTES, PageKeys, Postings, Run, head_text, page_keys, with_head
 from generator.search.pagecache import PageCache, PageEntry, pack_keys, unpack_keys
 from generator.search.pagetext import page_url, read_article, searchable_html
+from generator.search.segments import SEGMENT_PAGES, in_runs, in_segments, segment_count, segment_of
 
-FORMAT = 1  # bump when the files' layout changes; the site's script checks it
+FORMAT = 2  # bump when the files' layout changes; the site's script checks it
 # What the cached parts depend on besides the page: the files' layout, how pages are read and
 # indexed (bump CACHE_LAYOUT when that changes) and the Unicode tables folding uses.
-CACHE_LAYOUT = 2
+CACHE_LAYOUT = 3
 CACHE_VERSION = f"{FORMAT}.{CACHE_LAYOUT}.{unicodedata.unidata_version}"
 CACHE_DIR = "search-pages"
-RUN_LENGTH = 16  # pages in a run of the cache, on average
 OLD_CACHE_FILE = "search-pages.json"  # the cache of CACHE_LAYOUT 1, one file for all pages
 SEEN_FILE = "search-seen.json"  # which file each page was at the last build, and its key (_Seen)
 SEARCH_DIR = "search"
@@ -56,6 +58,8 @@ class SearchStats:
     read: int  # pages parsed and indexed afresh (the others came from the cache)
     runs: int  # runs of pages whose postings were strung afresh (runs_built of them), the others cached
     runs_built: int
+    segments: int  # segments whose shards were made afresh (segments_built of them), the others kept
+    segments_built: int
     shards: int
     keys: int
     bytes: int  # all files of the index
@@ -63,12 +67,17 @@ class SearchStats:
 
 
 def build_search(
-    site_dir: Path, cache_dir: Path, early: dict[str, str] | None = None, built: Collection[str] | None = None
+    site_dir: Path,
+    cache_dir: Path,
+    early: dict[str, str] | None = None,
+    built: Collection[str] | None = None,
+    segment_pages: int = SEGMENT_PAGES,
 ) -> SearchStats:
     """Index every page of the built site that is not kept out of the search; returns the figures.
 
     `early`: pages already read into the cache as MkDocs wrote them (output/early.py), with their keys.
     `built`: every file of the site, as MkDocs listed them (otherwise the folder is walked).
+    `segment_pages`: how many pages make a segment, at least (tests make it small).
     """
     start = time.perf_counter()
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
@@ -77,26 +86,67 @@ def build_search(
     files = _page_files(site_dir) if built is None else sorted(filter(_is_page, built))
     entries = (_entry(cache, seen, site_dir, path, early or {}) for path in files)
     pages = [e for e in entries if e is not None]
-    # Newest first among equals: addresses sorted descending put P-2026-… before P-2021-….
+    count = segment_count(len(pages), segment_pages)
+    # Newest first among equals: addresses sorted descending put P-2026-… before P-2021-…; then grouped.
     pages.sort(key=lambda p: p.url, reverse=True)
+    pages.sort(key=lambda p: segment_of(p.url, count))
     names = _names(pages)
     heads = [fold(head_text(p.title, names.get(p.url, ()))) for p in pages]
-    postings, runs = Postings(), _runs(pages)
-    for first, end in runs:
-        postings.add_run(first, _run(cache, site_dir, pages[first:end], heads[first:end]))
     out = _Output(site_dir / SEARCH_DIR)
     for page in pages:
         out.link("t", page.text_name, page.text_size, cache.text_path(page.text_name))
-    shard_files = [out.put("s", data) for data in postings.shards()]
+    segments: list[tuple[int, list[str]]] = []
+    tally = _Tally()
+    for first, end in in_segments([p.url for p in pages], count):
+        if first < end:
+            shards = _segment(cache, site_dir, out, pages[first:end], heads[first:end], KEY_BYTES // count, tally)
+            segments.append((first, shards))
     rows = [[p.url, p.title, p.body_length, p.text_name] for p in pages]
-    out.put("", _json({"version": FORMAT, "shards": shard_files, "pages": rows}), "index")
+    out.put("", _json({"version": FORMAT, "segments": segments, "pages": rows}), "index")
     out.prune()
     cache.prune()
     seen.save()
     (cache_dir / OLD_CACHE_FILE).unlink(missing_ok=True)
     seconds = round(time.perf_counter() - start, 3)
-    counts = (len(pages), cache.stored, len(runs), cache.runs_stored, len(shard_files), len(postings.parts))
-    return SearchStats(*counts, out.bytes, seconds)
+    figures = (len(pages), cache.stored, tally.runs, cache.runs_stored, len(segments), tally.segments_built)
+    return SearchStats(*figures, sum(len(s) for _, s in segments), tally.keys, out.bytes, seconds)
+
+
+@dataclass
+class _Tally:
+    runs: int = 0
+    segments_built: int = 0
+    keys: int = 0  # distinct keys of the segments made afresh
+
+
+def _segment(
+    cache: PageCache,
+    site_dir: Path,
+    out: _Output,
+    pages: list[PageEntry],
+    heads: list[str],
+    shard_bytes: int,
+    tally: _Tally,
+) -> list[str]:
+    """The shard files of one segment: those written before when its runs did not change, else made now."""
+    runs = in_runs([p.url for p in pages])
+    keys = [_run_key(pages[a:b], heads[a:b]) for a, b in runs]
+    tally.runs += len(runs)
+    key = _hash(CACHE_VERSION, str(shard_bytes), *keys)
+    known = cache.segment(key)
+    if known is not None and out.keep("s", known):
+        for run_key in keys:
+            cache.keep_run(run_key)
+        return [name for name, _ in known]
+    postings = Postings()
+    for (a, b), run_key in zip(runs, keys, strict=True):
+        postings.add_run(a, _run(cache, site_dir, run_key, pages[a:b], heads[a:b]))
+    data = postings.shards(shard_bytes)
+    shards = [(out.put("s", d), len(d)) for d in data]
+    cache.store_segment(key, shards)
+    tally.segments_built += 1
+    tally.keys += len(postings.parts)
+    return [name for name, _ in shards]
 
 
 def _page_files(site_dir: Path) -> list[str]:
@@ -201,18 +251,12 @@ def _read(cache: PageCache, key: str, article: str, url: str) -> PageEntry | Non
     return entry
 
 
-def _runs(pages: list[PageEntry]) -> list[tuple[int, int]]:
-    """Consecutive pages in runs that end where an address says so: a page added or changed changes
-    its own run only, whatever it does to the numbers of the pages after it."""
-    ends = [i + 1 for i, p in enumerate(pages) if zlib.crc32(p.url.encode()) % RUN_LENGTH == 0]
-    if not ends or ends[-1] != len(pages):
-        ends.append(len(pages))
-    return list(zip([0, *ends[:-1]], ends, strict=True))
+def _run_key(pages: list[PageEntry], heads: list[str]) -> str:
+    return _hash(CACHE_VERSION, *(f"{p.key}\0{h}" for p, h in zip(pages, heads, strict=True)))
 
 
-def _run(cache: PageCache, site_dir: Path, pages: list[PageEntry], heads: list[str]) -> Run:
+def _run(cache: PageCache, site_dir: Path, key: str, pages: list[PageEntry], heads: list[str]) -> Run:
     """The postings of a run of pages: from the cache unless one of the pages or its names changed."""
-    key = _hash(CACHE_VERSION, *(f"{p.key}\0{h}" for p, h in zip(pages, heads, strict=True)))
     run = cache.run(key)
     if run is None:
         postings = Postings()
@@ -267,7 +311,10 @@ class _Output:
         for sub in ("s", "t"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
             with os.scandir(folder / sub) as found:
-                self.present.update((f"{sub}/{e.name}", e.stat().st_size) for e in found if e.is_file())
+                # Only the files themselves: their compressed copies are kept or dropped with them by the
+                # compression that follows (output/compress.py), which links a kept file's copies again.
+                own = (e for e in found if e.name.endswith(".json") and e.is_file())
+                self.present.update((f"{sub}/{e.name}", e.stat().st_size) for e in own)
         (folder / MATERIAL_INDEX).unlink(missing_ok=True)
 
     def put(self, sub: str, data: bytes, name: str = "") -> str:
@@ -284,6 +331,16 @@ class _Output:
                 target.unlink(missing_ok=True)
                 target.write_bytes(data)
         return name
+
+    def keep(self, sub: str, files: list[tuple[str, int]]) -> bool:
+        """Keep files (name, size) written by an earlier build if every one is there whole; else keep none."""
+        relative = [(f"{sub}/{name}.json", size) for name, size in files]
+        if any(self.present.get(r) != size for r, size in relative):
+            return False
+        for r, size in relative:
+            self.bytes += size if r not in self.kept else 0
+            self.kept.add(r)
+        return True
 
     def link(self, sub: str, name: str, size: int, source: Path) -> None:
         """Put a file the cache holds, as a second name of the same file where the file system allows."""

@@ -11,8 +11,10 @@ from browser import chromium_page, live_server, shot
 from conftest import TODAY
 
 from generator.build import publish
+from generator.output.compress import precompress
 from generator.search.query import SiteSearch
 from generator.search.samples import sample_crossing, sample_words
+from generator.search.stage import build_search
 from xietiao.demo.generate import make_demo
 from xietiao.store.engine import Store
 
@@ -69,6 +71,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path
         )
         result = publish(store, root / "site", TODAY)  # mkdocs.yml is strict: a warning fails the build
         assert result.ok, result.error
+        # The demo's pages make one segment; the index is made again in eight, so that the script's
+        # merging of segments is what these tests check (the other browser tests search one).
+        built = (root / "site").resolve()
+        assert build_search(built, root / "segments-cache", segment_pages=8).segments == 8
+        precompress(built, None, lambda rel: rel.startswith("search/"))
         yield store, root / "site"
 
 

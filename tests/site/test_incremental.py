@@ -95,8 +95,8 @@ def test_incremental_publish_equals_a_full_build_byte_for_byte(year: tuple[Store
     assert "地下管线迁改已完成" in (a / "projects" / changed["report"] / "index.html").read_text("utf-8")
     # Only a part of the site was made again and rendered: the pages a new day and four changes touch.
     assert 0 < inc.made < inc.pages and 0 < inc.index["read"] < inc.index["pages"]
-    # Pages the build did not change are still the previous version's files (hard links); the search's
-    # shards change with any page (a page's words are spread over all of them), its other files do not.
+    # Pages the build did not change are still the previous version's files (hard links); so are the
+    # search's files, but for the shards of a segment holding a changed page (all of them at one segment).
     pages = [r for r in files_a if r.endswith(".html")]
     rewritten = [r for r in pages if os.stat(files_a[r]).st_nlink == 1]
     assert 0 < len(rewritten) < len(pages) // 2 and 0 < inc.changed < len(files_a) // 2

@@ -112,10 +112,10 @@ def many_pages(count: int, seed: int = 3) -> dict[str, tuple[str, str]]:
     return pages
 
 
-def built_alone(tmp_path: Path, pages: dict[str, tuple[str, str]], name: str) -> str:
+def built_alone(tmp_path: Path, pages: dict[str, tuple[str, str]], name: str, segment_pages: int = 256) -> str:
     """The digest of the index of these pages built with no cache at all."""
     site = write_site(tmp_path / name, sorted(pages), pages)
-    build_search(site, tmp_path / f"{name}-cache")
+    build_search(site, tmp_path / f"{name}-cache", segment_pages=segment_pages)
     return digest(site)
 
 
@@ -159,6 +159,39 @@ def test_changed_added_and_removed_pages_are_read_alone_and_give_the_bytes_of_a_
     assert len(kept) == len(t_files)  # the texts of the removed and the old changed page are gone
     assert sum(1 for name, inode in kept.items() if t_files.get(name) == inode) == len(kept) - 2  # others untouched
     assert [f.url for f in SiteSearch(site).find("新增一行施工许可")] == ["meetings/2026-07/"]
+
+
+def test_segments_find_what_one_index_finds_and_a_changed_page_rewrites_its_segment_only(tmp_path: Path) -> None:
+    """Pages split into segments (segments.py) give the same results in the same order as one index;
+    a changed page makes its own segment's shards again and leaves the other segments' files alone."""
+    pages = many_pages(70)
+    whole = write_site(tmp_path / "whole", sorted(pages), pages)
+    assert build_search(whole, tmp_path / "whole-cache").segments == 1
+    split = write_site(tmp_path / "split", sorted(pages), pages)
+    first = build_search(split, tmp_path / "cache", segment_pages=8)
+    assert first.segments == first.segments_built == 8
+    one, many = SiteSearch(whole), SiteSearch(split)
+    assert len(many.segments) == 8 and many.segments[0][0] == 0
+    queries = ["议定事项", "第1", "电力接入", "协调 许可", "项目3号", "用地报批", "2026-07-0", "例会"]
+    queries += sorted({n for _, body in pages.values() for n in re.findall(r"2026-\d\d-\d\d", body)})[::9]
+    for query in queries:
+        found = many.find(query)
+        assert found and found == one.find(query), query
+    shards = {p.stem: p.stat().st_ino for p in (split / "search" / "s").iterdir()}
+
+    changed = dict(pages)
+    target = "meetings/2026-33/index.html"
+    mark, body = changed[target]
+    changed[target] = (mark, body.replace("</table>", "<tr><td>新增一行施工许可</td></tr></table>"))
+    write_site(split, sorted(changed), changed)
+    again = build_search(split, tmp_path / "cache", segment_pages=8)
+    assert again.read == 1 and again.segments_built == 1 and again.runs_built == 1
+    now = {p.stem: p.stat().st_ino for p in (split / "search" / "s").iterdir()}
+    kept = [name for name, inode in now.items() if shards.get(name) == inode]
+    own = next(names for _, names in SiteSearch(split).segments if not set(names) <= set(kept))
+    assert len(kept) == len(now) - len(own) > 0  # every other segment's shards are the same files
+    assert digest(split) == built_alone(tmp_path, changed, "alone", segment_pages=8)
+    assert [f.url for f in SiteSearch(split).find("新增一行施工许可")] == ["meetings/2026-33/"]
 
 
 def test_in_a_clone_of_hard_links_a_page_written_over_in_place_is_read_again(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var BATCH = 10;
   var EXCERPT_BEFORE = 16;
   var EXCERPT_AFTER = 60;
@@ -53,7 +53,7 @@
   function fnv(key, shards) {
     var h = 0x811c9dc5;
     for (var c of key) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
-    return h & (shards - 1);
+    return h % shards;
   }
 
   /* -- loading: the manifest once per page view, shards and texts once each (named by content) -- */
@@ -109,10 +109,10 @@
     if (out[out.length - 1] !== chars.length - 2) out.push(chars.length - 2);
     return out.map(function (i) { return { key: chars[i] + chars[i + 1], at: i }; });
   }
-  /* Postings of a key: Map page -> sorted positions (pairs) or -> count (single characters). */
-  function decode(flat, single) {
-    var pages = new Map();
-    var page = 0;
+  /* Postings of a key in one segment, added to a Map page -> sorted positions (pairs) or -> count
+   * (single characters); the segment's page numbers count from its first page. */
+  function decode(flat, single, first, pages) {
+    var page = first;
     for (var i = 0; i < flat.length;) {
       page += flat[i];
       var n = flat[i + 1];
@@ -130,12 +130,17 @@
       pages.set(page, positions);
       i += 2 + n;
     }
-    return pages;
   }
+  /* A key's postings over the whole site: one shard from each segment. */
   function postingsOf(m, key) {
-    var shard = fnv(key, m.shards.length);
-    return load("search/s/" + m.shards[shard] + ".json").then(function (s) {
-      return decode(s[key] || [], Array.from(key).length === 1);
+    var single = Array.from(key).length === 1;
+    return Promise.all(m.segments.map(function (segment) {
+      var shards = segment[1];
+      return load("search/s/" + shards[fnv(key, shards.length)] + ".json");
+    })).then(function (found) {
+      var pages = new Map();
+      found.forEach(function (s, i) { decode(s[key] || [], single, m.segments[i][0], pages); });
+      return pages;
     });
   }
   function contains(sorted, value) {
@@ -207,7 +212,8 @@
       results.push({ page: page, url: row[0], title: row[1], text: row[3], exact: exact, head: head, count: count });
     });
     results.sort(function (a, b) {
-      return (b.exact - a.exact) || (b.head - a.head) || (b.count - a.count) || (a.page - b.page);
+      // Among equals, newer numbers first: addresses in descending order.
+      return (b.exact - a.exact) || (b.head - a.head) || (b.count - a.count) || (a.url < b.url ? 1 : a.url > b.url ? -1 : 0);
     });
     return results;
   }
