@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from server.heap import settle_after_publish
 from xietiao.store.engine import Store
 
 _log = logging.getLogger("xietiao.publish")
@@ -189,6 +190,7 @@ class Publisher:
             with self._lock:
                 self._finish(result)
             self._call(hooks)
+            settle_after_publish()  # the collector's passes then skip the data kept for the next publish
             with self._lock:
                 if self._queue.requested == taken:
                     self._busy = False
