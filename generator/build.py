@@ -27,9 +27,9 @@ from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
 from generator.output.versions import (
+    CloneAhead,
     LiveVersionTouched,
     check_untouched,
-    clone,
     live_version,
     new_name,
     switch,
@@ -149,29 +149,38 @@ class SitePublisher:
         where.versions.mkdir(parents=True, exist_ok=True)
         where.cache.mkdir(parents=True, exist_ok=True)
         self._child.prepare()  # it imports MkDocs while the data is read
+        ahead: CloneAhead | None = None
         try:
             with _exclusive(root / f".{name}-publish.lock"):
                 for stale in where.cache.glob("staging-*"):  # left by a build that was killed
                     shutil.rmtree(stale, ignore_errors=True)
+                fingerprint = toolchain_fingerprint(sources.mkdocs_yml)
+                live = live_version(site_dir, where.versions)
+                before = read_manifest(where.cache, live.name) if live else None
+                if full or live is None or before is None or before.fingerprint != fingerprint:
+                    live = before = None
+                else:  # most likely an incremental build: its clone is made while the data is read
+                    ahead = CloneAhead(live, where.versions / new_name(built_at, where.versions))
                 stages.next(STAGE_READ)
                 site = read_site_data(store, today, sources.forms_dir, cache=self.records)
                 stages.next(STAGE_PAGES)
-                inputs = self._inputs(site, built_at, reason or "发布", sources)
-                live = live_version(site_dir, where.versions)
-                before = read_manifest(where.cache, live.name) if live else None
-                if full or before is None or before.fingerprint != inputs.manifest.fingerprint:
-                    live = before = None
-                elif before.same_site(inputs.manifest):
+                inputs = self._inputs(site, built_at, reason or "发布", sources, fingerprint)
+                if before is not None and before.same_site(inputs.manifest):
                     stages.finish()
                     return self._result(True, where, inputs, started, stages, UNCHANGED)
-                return self._build(where, inputs, live, before, built_at, started, stages)
+                built, ahead = self._build(where, inputs, live, before, built_at, started, stages, ahead), None
+                return built
         finally:
+            if ahead is not None:  # not used: nothing changed, or the publish failed before its build
+                ahead.discard()
             if self.keep_ready:
                 self._child.prepare()
             else:
                 self._child.close()
 
-    def _inputs(self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources) -> _Inputs:
+    def _inputs(
+        self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources, fingerprint: str
+    ) -> _Inputs:
         markdown = self.pages.markdown(site)
         files = content_files(*sources.content) | {path: text.encode("utf-8") for path, text in markdown.items()}
         stamp = Stamp(
@@ -181,7 +190,7 @@ class SitePublisher:
             basis=_basis(site),
         )
         manifest = Manifest(
-            fingerprint=toolchain_fingerprint(sources.mkdocs_yml),
+            fingerprint=fingerprint,
             sources={path: digest(data) for path, data in files.items()},
             stamp=digest(stamp.basis.encode("utf-8")),
         )
@@ -196,13 +205,15 @@ class SitePublisher:
         built_at: datetime,
         started: float,
         stages: _Stages,
+        ahead: CloneAhead | None,
     ) -> BuildResult:
+        """Build into a new version folder (`ahead`'s clone of `live` for an incremental build) and switch to it."""
         sync_docs(where.docs, inputs.files)
-        out = where.versions / new_name(built_at, where.versions)
+        out = ahead.out if ahead is not None else where.versions / new_name(built_at, where.versions)
         staging = where.cache / f"staging-{out.name}"
         staging.mkdir()
         try:
-            seen = clone(live, out) if live else None
+            seen = ahead.result() if ahead is not None else None
             index = self._run_mkdocs(where, inputs, out, staging, live, before, stages)
             write_stamp(out, inputs.stamp)  # after the compression: served as it is (it is tiny)
             if live and seen is not None:
@@ -247,6 +258,7 @@ class SitePublisher:
             "live": str(live) if live else "",
             "changed": changed,
             "cache": str(where.cache),
+            "toolchain": inputs.manifest.fingerprint,
         }
         (staging / "job.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
         return self._child.run(staging / "job.json", stages.next)

@@ -30,6 +30,8 @@ from typing import Any
 from generator.output.child import WAIT_FLAG, watch_parent
 from generator.output.early import EarlyWork
 from generator.output.early import plugin as early_plugin
+from generator.output.tables import TableCache
+from generator.output.tables import plugin as tables_plugin
 
 STAGE_BUILD = "构建站点"
 STAGE_INDEX = "搜索索引与压缩"
@@ -51,6 +53,7 @@ PRELOADED = (
     "generator.output.versions",
     "generator.search.stage",
 )
+TABLES_DIR = "tables"  # in the build cache: the HTML of each page's tables (output/tables.py)
 SIDECARS = (".gz", ".br")  # precompressed copies (output/compress.py), kept with their file
 SEARCH_FOLDER = "search/"  # where a search stage writes
 
@@ -63,7 +66,8 @@ class Job:
     incremental: bool
     live: str  # the live version `site` was cloned from ("" for a full build)
     changed: list[str]  # docs files that differ from the live version's sources (incremental only)
-    cache: str  # the build cache: the theme's compiled templates, the search stage's page cache
+    cache: str  # the build cache: the theme's compiled templates, the search stage's page cache, the tables
+    toolchain: str = ""  # the fingerprint of MkDocs, the theme and the generator (output/manifest.py)
 
 
 class _Collect(logging.Handler):
@@ -147,11 +151,15 @@ def build_site(job: Job, early: EarlyWork | None = None) -> set[str]:
     config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates)
     if early is not None:
         config.plugins["xietiao/early"] = early_plugin(early)
+    tables = TableCache(Path(job.cache) / TABLES_DIR, job.toolchain)
+    config.plugins["xietiao/tables"] = tables_plugin(tables)
     if job.incremental:
         for name in expected:  # rewritten on every build
             _unlink(site / name)
     logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
     build(config, dirty=job.incremental)
+    if not job.incremental:
+        tables.prune()  # every page was rendered: the tables of pages that are gone go too
     return expected
 
 
