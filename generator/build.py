@@ -208,7 +208,7 @@ class SitePublisher:
         ahead: CloneAhead | None,
     ) -> BuildResult:
         """Build into a new version folder (`ahead`'s clone of `live` for an incremental build) and switch to it."""
-        sync_docs(where.docs, inputs.files)
+        sync_docs(where.docs, inputs.files, inputs.manifest.sources)
         out = ahead.out if ahead is not None else where.versions / new_name(built_at, where.versions)
         staging = where.cache / f"staging-{out.name}"
         staging.mkdir()

@@ -3,39 +3,60 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
+
+from generator.output.versions import files_of
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def sync_docs(docs: Path, files: dict[str, bytes]) -> int:
+def sync_docs(docs: Path, files: dict[str, bytes], digests: dict[str, str] | None = None) -> int:
     """Make `docs` hold exactly `files` (relative path -> bytes); returns how many files were written.
 
     A file whose bytes are already there is left alone, with its modification time: MkDocs' dirty
-    build compares that time with its output's.
+    build compares that time with its output's. `digests` (path -> `digest` of its bytes) spares
+    reading a file that is still the one written last time with those bytes (a record beside the folder).
     """
+    record = docs.parent / f".{docs.name}-written.json"
+    try:
+        loaded = json.loads(record.read_bytes())
+        before: dict[str, list[object]] = loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        before = {}
+    now: dict[str, list[object]] = {}
     written = 0
     for rel, data in files.items():
-        target = docs / rel
+        target = os.path.join(docs, rel)
+        sign = (digests or {}).get(rel) or digest(data)
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
+            st = os.stat(target)
+            same = before.get(rel) == [sign, st.st_size, st.st_mtime_ns, st.st_ino]
+            if same or (st.st_size == len(data) and Path(target).read_bytes() == data):
+                now[rel] = [sign, st.st_size, st.st_mtime_ns, st.st_ino]
                 continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
+        st = os.stat(target)
+        now[rel] = [sign, st.st_size, st.st_mtime_ns, st.st_ino]
         written += 1
-    wanted = {Path(rel) for rel in files}
-    for path in sorted(docs.rglob("*"), reverse=True):  # files before their folders
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif path.relative_to(docs) not in wanted:
-            path.unlink()
+    gone = [path for rel, path in files_of(docs).items() if rel not in files]
+    for path in gone:
+        os.unlink(path)
+    if gone:
+        for folder, _, _ in os.walk(docs, topdown=False):  # deepest first: a parent sees its children gone
+            if folder != os.fspath(docs) and not os.listdir(folder):
+                os.rmdir(folder)
+    tmp_record = record.with_name(record.name + ".tmp")
+    tmp_record.write_text(json.dumps(now), "utf-8")
+    os.replace(tmp_record, record)
     return written
 
 

@@ -158,8 +158,10 @@ class TableCache:
             now.update((key, known[key]) for key in table.rows)
             return known[table.head] + "".join(known[key] for key in table.rows) + _TAIL
 
-        html = _FRESH.sub(lambda m: whole(tables[int(m[1])], m[2]), html)
-        html = _KNOWN.sub(lambda m: whole(tables[int(m[1])], None), html)
+        html, fresh = _FRESH.subn(lambda m: whole(tables[int(m[1])], m[2]), html)
+        html, kept = _KNOWN.subn(lambda m: whole(tables[int(m[1])], None), html)
+        if fresh + kept != len(tables):
+            raise TableMismatch("页面中的表格标记与表格数不符")
         path = self._file(page)
         self.used.add(path.name)
         if any(t.fresh for t in tables) or len(now) != len(known):  # else the file holds `now` already

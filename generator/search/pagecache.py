@@ -50,16 +50,21 @@ class PageCache:
         self.stored = 0  # pages read afresh in this build
         self.runs_stored = 0
 
-    def lookup(self, key: str) -> tuple[bool, PageEntry | None]:
+    def lookup(self, key: str, line: list[object] | None = None) -> tuple[bool, PageEntry | None]:
         """(found, entry): entry None means the page was read before and has nothing to search.
 
-        Only the first line is read: the keys are read when the page's run is strung again (`packed_keys`).
+        Only the first line is read (or none, when the caller knows it: `line`, see `entry_line`); the
+        keys are read when the page's run is strung again (`packed_keys`).
         """
         if self._use(key + PAGE) is None:
             return False, None
+        entry: PageEntry | None
         try:
-            with open(self.folder / (key + PAGE), "rb") as handle:
-                entry = _load_entry(key, handle.readline())
+            if line is not None:
+                entry = _entry_of(key, line)
+            else:
+                with open(self.folder / (key + PAGE), "rb") as handle:
+                    entry = _load_entry(key, handle.readline())
         except FileNotFoundError:
             return False, None
         except (ValueError, TypeError):
@@ -73,8 +78,7 @@ class PageCache:
         self.stored += 1
         if entry is not None:
             self._write(entry.text_name + TEXT, text)
-            meta = [entry.url, entry.title, entry.links, entry.body_length, entry.text_name, entry.text_size]
-            self._write(key + PAGE, _json(meta) + b"\n" + entry.packed_keys)
+            self._write(key + PAGE, _json(entry_line(entry)) + b"\n" + entry.packed_keys)
         else:
             self._write(key + PAGE, b"null")
 
@@ -170,14 +174,23 @@ def _unpack(packed: bytes) -> tuple[list[str], list[object]]:
     return names, columns
 
 
+def entry_line(entry: PageEntry) -> list[object]:
+    """The first line of a page's cache file: what the index needs of the page besides its keys."""
+    return [entry.url, entry.title, entry.links, entry.body_length, entry.text_name, entry.text_size]
+
+
+def _entry_of(key: str, line: list[object], packed: bytes = b"") -> PageEntry:
+    url, title, links, body_length, text_name, text_size = line
+    if not isinstance(links, list) or not isinstance(body_length, int) or not isinstance(text_size, int):
+        raise TypeError("not a page's entry")
+    pairs = tuple((str(t), str(x)) for t, x in links)
+    return PageEntry(key, str(url), str(title), pairs, body_length, str(text_name), text_size, packed)
+
+
 def _load_entry(key: str, data: bytes) -> PageEntry | None:
     meta_line, _, packed = data.partition(b"\n")
     meta = json.loads(meta_line)
-    if meta is None:
-        return None
-    url, title, links, body_length, text_name, text_size = meta
-    pairs = tuple((str(t), str(x)) for t, x in links)
-    return PageEntry(key, str(url), str(title), pairs, int(body_length), str(text_name), int(text_size), packed)
+    return None if meta is None else _entry_of(key, meta, packed)
 
 
 def _load_run(data: bytes) -> Run:

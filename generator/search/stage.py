@@ -35,7 +35,7 @@ from pathlib import Path
 
 from generator.search.fold import fold
 from generator.search.index import KEY_BYTES, PageKeys, Postings, Run, head_text, page_keys, with_head
-from generator.search.pagecache import PageCache, PageEntry, pack_keys, unpack_keys
+from generator.search.pagecache import PageCache, PageEntry, entry_line, pack_keys, unpack_keys
 from generator.search.pagetext import page_url, read_article, searchable_html
 from generator.search.segments import SEGMENT_PAGES, in_runs, in_segments, segment_count, segment_of
 
@@ -168,16 +168,14 @@ def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str, early: 
     """What the search holds of one page: from the cache when its searchable part was seen before."""
     path = site_dir / relative
     stat = os.stat(path)
-    known = seen.key_of(relative, stat)
-    if known is None:
-        known = early.get(relative)
+    known, meta = seen.known(relative, stat) or (early.get(relative), None)
     if known is not None:
-        found, entry = cache.lookup(known) if known else (True, None)
+        found, entry = cache.lookup(known, meta) if known else (True, None)
         if found:
-            seen.keep(relative, stat, known)
+            seen.keep(relative, stat, known, entry)
             return entry
     key, entry = read_into_cache(cache, relative, path.read_text("utf-8"))
-    seen.keep(relative, stat, key)
+    seen.keep(relative, stat, key, entry)
     return entry
 
 
@@ -196,7 +194,8 @@ def read_into_cache(cache: PageCache, relative: str, page: str) -> tuple[str, Pa
 
 
 class _Seen:
-    """Each page's file at the last build (inode, size, modification time) and its key ("": kept out).
+    """Each page's file at the last build (inode, size, modification time), its key ("": kept out) and what
+    its cache file's first line says (so that a build need not open 1,300 files to know the pages).
 
     An incremental publish clones the live version with hard links and writes only the pages that
     changed as new files: a page that is still the same file need not be read again to know its key.
@@ -217,14 +216,16 @@ class _Seen:
     def _file(stat: os.stat_result) -> list[object]:
         return [CACHE_VERSION, stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
-    def key_of(self, relative: str, stat: os.stat_result) -> str | None:
+    def known(self, relative: str, stat: os.stat_result) -> tuple[str, list[object] | None] | None:
+        """The page's key and its entry's line, if it is still the file it was at the last build."""
         row = self.before.get(relative)
-        if stat.st_nlink > 1 and isinstance(row, list) and row[:-1] == self._file(stat) and isinstance(row[-1], str):
-            return row[-1]
-        return None
+        if not (stat.st_nlink > 1 and isinstance(row, list) and len(row) == 6 and row[:4] == self._file(stat)):
+            return None
+        key, meta = row[4], row[5]
+        return (key, meta if isinstance(meta, list) else None) if isinstance(key, str) else None
 
-    def keep(self, relative: str, stat: os.stat_result, key: str) -> None:
-        self.now[relative] = [*self._file(stat), key]
+    def keep(self, relative: str, stat: os.stat_result, key: str, entry: PageEntry | None) -> None:
+        self.now[relative] = [*self._file(stat), key, entry_line(entry) if entry is not None else None]
 
     def save(self) -> None:
         tmp = self.path.with_name(f".{self.path.name}.tmp")
