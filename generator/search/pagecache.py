@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,8 @@ class PageEntry:
     key: str  # the name of its cache file
     url: str
     title: str
-    links: tuple[tuple[str, str], ...]  # (page the link points to, the link's text)
+    # (page the link points to, the link's text): pairs as read, or two-item lists as the cache keeps them
+    links: Sequence[Sequence[str]]
     body_length: int  # code points of the body and the space after it: where the page's names start
     text_name: str  # the page's text file for excerpts, named by its content
     text_size: int
@@ -87,8 +89,8 @@ class PageCache:
         data = self._read(key + PAGE)
         return data.partition(b"\n")[2] if data is not None else b""
 
-    def text_path(self, name: str) -> Path:
-        return self.folder / (name + TEXT)
+    def text_path(self, name: str) -> str:
+        return os.path.join(self.folder, name + TEXT)
 
     def run(self, key: str) -> Run | None:
         data = self._read(key + RUN)
@@ -183,8 +185,10 @@ def _entry_of(key: str, line: list[object], packed: bytes = b"") -> PageEntry:
     url, title, links, body_length, text_name, text_size = line
     if not isinstance(links, list) or not isinstance(body_length, int) or not isinstance(text_size, int):
         raise TypeError("not a page's entry")
-    pairs = tuple((str(t), str(x)) for t, x in links)
-    return PageEntry(key, str(url), str(title), pairs, body_length, str(text_name), text_size, packed)
+    # The links stay the lists JSON gave (75,000 at five years): they are only read, as pairs of strings.
+    if links and not (isinstance(links[0], list) and len(links[0]) == 2 and isinstance(links[0][1], str)):
+        raise TypeError("not a page's links")
+    return PageEntry(key, str(url), str(title), links, body_length, str(text_name), text_size, packed)
 
 
 def _load_entry(key: str, data: bytes) -> PageEntry | None:

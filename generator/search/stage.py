@@ -166,7 +166,7 @@ def _is_page(relative: str) -> bool:
 
 def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str, early: dict[str, str]) -> PageEntry | None:
     """What the search holds of one page: from the cache when its searchable part was seen before."""
-    path = site_dir / relative
+    path = os.path.join(site_dir, relative)
     stat = os.stat(path)
     known, meta = seen.known(relative, stat) or (early.get(relative), None)
     if known is not None:
@@ -174,7 +174,8 @@ def _entry(cache: PageCache, seen: _Seen, site_dir: Path, relative: str, early: 
         if found:
             seen.keep(relative, stat, known, entry)
             return entry
-    key, entry = read_into_cache(cache, relative, path.read_text("utf-8"))
+    with open(path, encoding="utf-8") as handle:
+        key, entry = read_into_cache(cache, relative, handle.read())
     seen.keep(relative, stat, key, entry)
     return entry
 
@@ -343,7 +344,7 @@ class _Output:
             self.kept.add(r)
         return True
 
-    def link(self, sub: str, name: str, size: int, source: Path) -> None:
+    def link(self, sub: str, name: str, size: int, source: str) -> None:
         """Put a file the cache holds, as a second name of the same file where the file system allows."""
         relative = f"{sub}/{name}.json"
         self.bytes += size
