@@ -51,7 +51,7 @@ class _Started:
         # Not a pipe: a child that writes many warnings would block on a full pipe nobody reads yet.
         self.errors: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         # SOURCE_DATE_EPOCH: MkDocs dates its sitemap by the build; a fixed date keeps builds identical.
-        env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": _pythonpath(), "SOURCE_DATE_EPOCH": "0"}
+        env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": code_pythonpath(), "SOURCE_DATE_EPOCH": "0"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "generator.sitebuild", WAIT_FLAG],
             cwd=tempfile.gettempdir(),
@@ -138,6 +138,7 @@ def _drive(child: _Started, job: Path, on_stage: Callable[[str], None]) -> dict[
     return index
 
 
-def _pythonpath() -> str:
+def code_pythonpath() -> str:
+    """PYTHONPATH for a child process that imports our packages as this process does."""
     parts = [str(CODE_ROOT), os.environ.get("PYTHONPATH", "")]
     return os.pathsep.join(p for p in parts if p)

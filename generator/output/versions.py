@@ -10,8 +10,11 @@ per publish, and pathlib's objects were most of that time.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -81,32 +84,33 @@ def clone(live: Path, out: Path) -> dict[str, Stat]:
 
 
 class CloneAhead:
-    """`clone(live, out)` in a thread, started while the publish still reads its data: linking and making
-    folders let go of the interpreter lock, so the half second it takes at five years mostly overlaps."""
+    """`clone(live, out)` in a separate process, started while the publish still reads its data.
+
+    In a thread of the server it competed for the interpreter lock with the reading and took longer
+    than it; a process of its own uses the other core and is done by the time the build needs it.
+    """
 
     def __init__(self, live: Path, out: Path) -> None:
-        self.live, self.out = live, out
-        self._seen: dict[str, Stat] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True, name="clone-live-version")
-        self._thread.start()
+        from generator.output.child import code_pythonpath
 
-    def _run(self) -> None:
-        try:
-            self._seen = clone(self.live, self.out)
-        except BaseException as exc:  # handed to whoever asks for the clone
-            self._error = exc
+        self.live, self.out = live, out
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "generator.output.versions", os.fspath(live), os.fspath(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=os.environ | {"PYTHONPATH": code_pythonpath()},
+        )
 
     def result(self) -> dict[str, Stat]:
-        """What `clone` returns, once it is done; its error, if it failed."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._seen
+        """What `clone` returns, once it is done; OSError if it failed."""
+        out, err = self._proc.communicate()
+        if self._proc.returncode != 0:
+            raise OSError(f"复制在线版本失败：{err.decode('utf-8', 'replace').strip()[-300:]}")
+        return {path: (ino, size, mtime) for path, (ino, size, mtime) in json.loads(out).items()}
 
     def discard(self) -> None:
-        """Not needed after all (nothing changed, or a full build): the clone goes."""
-        self._thread.join()
+        """Not needed after all (nothing changed, or the publish failed first): the clone goes."""
+        self._proc.communicate()
         shutil.rmtree(self.out, ignore_errors=True)
 
 
@@ -200,3 +204,7 @@ def remove_trash(versions: Path) -> None:
     with _removing:
         for old in versions.glob(f"{TRASH}*"):
             shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":  # CloneAhead's process: clone, then what each live file was, as JSON
+    json.dump(clone(Path(sys.argv[1]), Path(sys.argv[2])), sys.stdout)
