@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -242,12 +242,12 @@ def _search_output(rel: str) -> bool:
 
 def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[str]) -> dict[str, int]:
     """The search stage, with the precompression of MkDocs' output beside it (gzip and Brotli run on the
-    other core while the stage reads the pages); then the stage's own files are compressed.
+    other core while the stage reads the pages) and of each shard as the stage writes it.
 
     `early`: the pages already compressed and read for the search as MkDocs wrote them, with their keys;
     `built`: every file MkDocs produced.
     """
-    from generator.output.compress import precompress
+    from generator.output.compress import compress_data, precompress
     from generator.output.versions import files_of, relink_identical
     from generator.search.stage import build_search
 
@@ -255,14 +255,22 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
     # Files written again with the same bytes become links to the live ones again: they keep their
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
     changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    shards: dict[str, Future[None]] = {}
+    # zlib and Brotli let go of the interpreter lock: the pages, then each shard as the stage writes it,
+    # are compressed on the other core while the stage strings the next.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel), early.keys())
-        found = build_search(site, Path(job.cache), early, built)
-        compressed = pages_done.result()
+
+        def written(rel: str, data: bytes) -> None:
+            shards[rel] = pool.submit(compress_data, os.path.join(site, rel), data, True)
+
+        found = build_search(site, Path(job.cache), early, built, written=written)
+        compressed = pages_done.result() + sum(1 for done in shards.values() if done.result() is None)
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     if live:
         changed += len(relink_identical(site, live, select=_search_output))
-    compressed += precompress(site, live, _search_output)  # also drops the copies of shards the stage removed
+    # The stage's other files (texts of changed pages); also drops the copies of files the stage removed.
+    compressed += precompress(site, live, _search_output, shards.keys())
     total = sum(1 for rel in files_of(site) if not rel.endswith(SIDECARS))
     return stats | {"compressed": compressed, "changed_files": changed if live else total}
 

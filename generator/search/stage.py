@@ -29,7 +29,7 @@ import shutil
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +72,14 @@ def build_search(
     early: dict[str, str] | None = None,
     built: Collection[str] | None = None,
     segment_pages: int = SEGMENT_PAGES,
+    written: Callable[[str, bytes], None] | None = None,
 ) -> SearchStats:
     """Index every page of the built site that is not kept out of the search; returns the figures.
 
     `early`: pages already read into the cache as MkDocs wrote them (output/early.py), with their keys.
     `built`: every file of the site, as MkDocs listed them (otherwise the folder is walked).
     `segment_pages`: how many pages make a segment, at least (tests make it small).
+    `written`: told of each file the stage writes (its path in the site, its bytes) as soon as it is written.
     """
     start = time.perf_counter()
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
@@ -92,7 +94,7 @@ def build_search(
     pages.sort(key=lambda p: segment_of(p.url, count))
     names = _names(pages)
     heads = [fold(head_text(p.title, names.get(p.url, ()))) for p in pages]
-    out = _Output(site_dir / SEARCH_DIR)
+    out = _Output(site_dir / SEARCH_DIR, written)
     for page in pages:
         out.link("t", page.text_name, page.text_size, cache.text_path(page.text_name))
     segments: list[tuple[int, list[str]]] = []
@@ -305,8 +307,9 @@ def _json(value: object) -> bytes:
 class _Output:
     """The index's files: a file whose name (its content's hash) is already there is left as it is."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, written: Callable[[str, bytes], None] | None = None) -> None:
         self.folder = folder
+        self.written = written
         self.bytes = 0
         self.kept: set[str] = set()
         self.present: dict[str, int] = {}  # "s/<name>.json" -> size, of the files there before
@@ -332,6 +335,8 @@ class _Output:
                 # hard links to the live site's (generator/output/versions.py).
                 target.unlink(missing_ok=True)
                 target.write_bytes(data)
+                if self.written is not None:
+                    self.written(f"{SEARCH_DIR}/{relative}", data)
         return name
 
     def keep(self, sub: str, files: list[tuple[str, int]]) -> bool:
