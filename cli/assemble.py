@@ -26,20 +26,32 @@ from xietiao.rulebook import load_domain_forms
 from xietiao.store.engine import ChangeListener, Store
 
 
-def site_builder(sources: SiteSources) -> SiteBuilder:
+class ServerPublishing:
     """The generator's publish of the instance's site as the server's publisher calls it, keeping what one
     publish leaves the next (pages, converted records, the search's page cache on disk, the next build's
-    process, started and waiting)."""
-    publisher = SitePublisher(keep_ready=True)
+    process, started and waiting). As a service of the app, it stops that waiting process with the server."""
 
-    def build_site(
-        store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None], reason: str
+    def __init__(self, sources: SiteSources) -> None:
+        self.sources = sources
+        self.publisher = SitePublisher(keep_ready=True)
+
+    def __call__(
+        self, store: Store, site: Path, today: date, built_at: datetime, on_stage: Callable[[str], None], reason: str
     ) -> BuildResult:
-        return publisher.publish(
-            store, site, today, built_at=built_at, on_stage=on_stage, reason=reason, sources=sources
+        return self.publisher.publish(
+            store, site, today, built_at=built_at, on_stage=on_stage, reason=reason, sources=self.sources
         )
 
-    return build_site
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        self.publisher.close()
+
+
+def site_builder(sources: SiteSources) -> SiteBuilder:
+    """The server's site builder (see ServerPublishing)."""
+    return ServerPublishing(sources)
 
 
 def versioned_forms(store: Store, forms_dir: Path = FORMS_DIR) -> tuple[dict[str, FormDef], list[Registration]]:
@@ -123,15 +135,16 @@ def assemble_app(
     path = settings_path(store.root)
     settings, problems = notifications if notifications is not None else read_settings_file(path)
     notify = NotifyService(store, settings, problems, now, source=str(path) if notifications is None else "")
+    publishing = ServerPublishing(sources)
     app = create_app(
         store,
         site_dir=site_dir,
         today=today,
         now=now,
         forms=versioned_forms(store, sources.forms_dir)[0],
-        build_site=site_builder(sources),
+        build_site=publishing,
         upload_mb=upload_mb,
-        services=[notify],
+        services=[notify, publishing],
         notify=notify,
         idle_minutes=idle_minutes,
         allowed_hosts=allowed_hosts,

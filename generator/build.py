@@ -119,6 +119,8 @@ class SitePublisher:
         weakref.finalize(self, self._child.close)
 
     def close(self) -> None:
+        """Stop the waiting build process; a publish still running starts no other one (the server stops)."""
+        self.keep_ready = False
         self._child.close()
 
     def publish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -32,6 +33,15 @@ def _demo_district() -> Iterator[None]:
     """Each test starts with the demo district's profile installed, and whatever it installs is undone after."""
     with using(demo_profile()):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen() -> Iterator[None]:
+    """A server freezes what is alive after each publish (server/heap.py): right for one server a process,
+    but here hundreds of tests share one. What a test's servers froze is collectable again after it, so
+    their waiting build processes go with them (their publishers close them when collected)."""
+    yield
+    gc.unfreeze()
 
 
 def fixed_now() -> datetime:
