@@ -265,7 +265,9 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
             shards[rel] = pool.submit(compress_data, os.path.join(site, rel), data, True)
 
         found = build_search(site, Path(job.cache), early, built, written=written)
-        compressed = pages_done.result() + sum(1 for done in shards.values() if done.result() is None)
+        compressed = pages_done.result() + len(shards)
+        for done in shards.values():
+            done.result()  # a failed compression fails the build
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     if live:
         changed += len(relink_identical(site, live, select=_search_output))

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from generator.output.child import code_pythonpath
+
 Stat = tuple[int, int, int]  # inode, size, modification time (ns)
 TRASH = ".trash-"  # a version being deleted, in the versions folder
 
@@ -91,8 +93,6 @@ class CloneAhead:
     """
 
     def __init__(self, live: Path, out: Path) -> None:
-        from generator.output.child import code_pythonpath
-
         self.live, self.out = live, out
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "generator.output.versions", os.fspath(live), os.fspath(out)],

@@ -316,8 +316,8 @@ class _Output:
         for sub in ("s", "t"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
             with os.scandir(folder / sub) as found:
-                # Only the files themselves: their compressed copies are kept or dropped with them by the
-                # compression that follows (output/compress.py), which links a kept file's copies again.
+                # Only the files themselves: the compression that follows (output/compress.py) keeps or
+                # drops their copies with them.
                 own = (e for e in found if e.name.endswith(".json") and e.is_file())
                 self.present.update((f"{sub}/{e.name}", e.stat().st_size) for e in own)
         (folder / MATERIAL_INDEX).unlink(missing_ok=True)
