@@ -13,6 +13,7 @@ import fcntl
 import json
 import shutil
 import time
+import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from generator.output.docs import content_files, digest, sync_docs
 from generator.output.manifest import Manifest, prune_manifests, read_manifest, toolchain_fingerprint, write_manifest
 from generator.output.stamp import Stamp, write_stamp
 from generator.output.versions import (
+    NEXT,
     CloneAhead,
     LiveVersionTouched,
     check_untouched,
@@ -108,7 +110,8 @@ class SitePublisher:
     """Publishes a store's site, keeping what the next publish can reuse (the server keeps one).
 
     With `keep_ready` (the server), the MkDocs child of the next publish is started as soon as one
-    publish ends, and waits; `close()` stops it.
+    publish ends, and waits; so is the clone of the live version an incremental build starts from.
+    `close()` stops the one and removes the other.
     """
 
     def __init__(self, *, keep_ready: bool = False) -> None:
@@ -116,12 +119,16 @@ class SitePublisher:
         self.pages = PageCache()
         self.keep_ready = keep_ready
         self._child = BuildChild()
+        self._next_clone: CloneAhead | None = None
         weakref.finalize(self, self._child.close)
 
     def close(self) -> None:
         """Stop the waiting build process; a publish still running starts no other one (the server stops)."""
         self.keep_ready = False
         self._child.close()
+        if self._next_clone is not None:
+            self._next_clone.discard()
+            self._next_clone = None
 
     def publish(
         self,
@@ -152,6 +159,7 @@ class SitePublisher:
         where.cache.mkdir(parents=True, exist_ok=True)
         self._child.prepare()  # it imports MkDocs while the data is read
         ahead: CloneAhead | None = None
+        prepared, self._next_clone = self._next_clone, None
         try:
             with _exclusive(root / f".{name}-publish.lock"):
                 for stale in where.cache.glob("staging-*"):  # left by a build that was killed
@@ -161,8 +169,10 @@ class SitePublisher:
                 before = read_manifest(where.cache, live.name) if live else None
                 if full or live is None or before is None or before.fingerprint != fingerprint:
                     live = before = None
+                elif prepared is not None and prepared.live == live:  # made when the last publish ended
+                    ahead, prepared = prepared, None
                 else:  # most likely an incremental build: its clone is made while the data is read
-                    ahead = CloneAhead(live, where.versions / new_name(built_at, where.versions))
+                    ahead = _clone_ahead(live, where.versions)
                 stages.next(STAGE_READ)
                 site = read_site_data(store, today, sources.forms_dir, cache=self.records)
                 stages.next(STAGE_PAGES)
@@ -173,10 +183,12 @@ class SitePublisher:
                 built, ahead = self._build(where, inputs, live, before, built_at, started, stages, ahead), None
                 return built
         finally:
-            if ahead is not None:  # not used: nothing changed, or the publish failed before its build
-                ahead.discard()
+            for unused in (ahead, prepared):  # nothing changed, the publish failed first, or another live version
+                if unused is not None:
+                    unused.discard()
             if self.keep_ready:
                 self._child.prepare()
+                self._next_clone = _next_clone(where)
             else:
                 self._child.close()
 
@@ -211,11 +223,11 @@ class SitePublisher:
     ) -> BuildResult:
         """Build into a new version folder (`ahead`'s clone of `live` for an incremental build) and switch to it."""
         sync_docs(where.docs, inputs.files, inputs.manifest.sources)
-        out = ahead.out if ahead is not None else where.versions / new_name(built_at, where.versions)
+        out = where.versions / new_name(built_at, where.versions)
         staging = where.cache / f"staging-{out.name}"
         staging.mkdir()
         try:
-            seen = ahead.result() if ahead is not None else None
+            seen = ahead.place(out) if ahead is not None else None
             index = self._run_mkdocs(where, inputs, out, staging, live, before, stages)
             write_stamp(out, inputs.stamp)  # after the compression: served as it is (it is tiny)
             if live and seen is not None:
@@ -298,6 +310,16 @@ def publish(
     return SitePublisher().publish(
         store, site_dir, today, on_stage=on_stage, built_at=built_at, reason=reason, full=full, sources=sources
     )
+
+
+def _clone_ahead(live: Path, versions: Path) -> CloneAhead:
+    return CloneAhead(live, versions / f"{NEXT}{uuid.uuid4().hex[:12]}")
+
+
+def _next_clone(where: _Folders) -> CloneAhead | None:
+    """The clone the next incremental build will start from, made now that the machine is idle."""
+    live = live_version(where.site, where.versions)
+    return _clone_ahead(live, where.versions) if live is not None and read_manifest(where.cache, live.name) else None
 
 
 def _basis(site: SiteData) -> str:

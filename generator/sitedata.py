@@ -197,8 +197,15 @@ def _read_meetings_and_items(reader: _Reader, site: SiteData) -> None:
     views = list(reader.each("meeting", meeting_view))
     site.meetings = sorted((v.meeting for v in views), key=lambda m: (m.date, m.number), reverse=True)
     shown = {m.number for m in site.meetings}
+    # The same words give the same object as last time: what was made of it (its redaction, the pages
+    # that show it) is then known at once.
+    before = reader.cache.memo.get("discussions")
+    made: dict[tuple[str, str, str], Discussion] = {}
     for v in views:
-        site.discussions[v.meeting.number] = _discussions(v.talks, site)
+        site.discussions[v.meeting.number] = _discussions(
+            v.talks, site, before if isinstance(before, dict) else {}, made
+        )
+    reader.cache.memo["discussions"] = made
 
     def item_view(doc: Doc) -> AgreedItem | None:
         item = item_of(doc)
@@ -212,8 +219,13 @@ def _read_meetings_and_items(reader: _Reader, site: SiteData) -> None:
             site.items[item.number] = item
 
 
-def _discussions(talks: tuple[tuple[str, str, str], ...], site: SiteData) -> list[Discussion]:
-    """What was said, except on issues or projects the site does not show."""
+def _discussions(
+    talks: tuple[tuple[str, str, str], ...],
+    site: SiteData,
+    before: dict[tuple[str, str, str], Discussion],
+    made: dict[tuple[str, str, str], Discussion],
+) -> list[Discussion]:
+    """What was said, except on issues or projects the site does not show (`before`'s objects used again)."""
     out = []
     for issue, project, said in talks:
         if issue and issue in site.issues:
@@ -222,7 +234,9 @@ def _discussions(talks: tuple[tuple[str, str, str], ...], site: SiteData) -> lis
             continue
         if project and not _public_project(site, project):
             continue
-        out.append(Discussion(issue, project, said))
+        key = (issue, project, said)
+        talk = made[key] = made.get(key) or before.get(key) or Discussion(issue, project, said)
+        out.append(talk)
     return out
 
 
@@ -334,7 +348,8 @@ def _read_supervisions(reader: _Reader, site: SiteData) -> None:
         items = tuple(i for i in s.items if i in site.items)
         if s.items and not items:
             continue  # it concerns only withheld items: saying anything about it could reveal them
-        site.supervisions.append(replace(s, items=items))
+        # The converted record itself when nothing was left out: kept from one publish to the next.
+        site.supervisions.append(s if items == s.items else replace(s, items=items))
     site.supervisions.sort(key=lambda s: (s.day or date.min, s.number), reverse=True)
 
 

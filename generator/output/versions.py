@@ -24,6 +24,7 @@ from generator.output.child import code_pythonpath
 
 Stat = tuple[int, int, int]  # inode, size, modification time (ns)
 TRASH = ".trash-"  # a version being deleted, in the versions folder
+NEXT = ".next-"  # a clone made ahead for the next build (CloneAhead); a stale one is trashed at the next switch
 
 
 class LiveVersionTouched(RuntimeError):
@@ -86,10 +87,12 @@ def clone(live: Path, out: Path) -> dict[str, Stat]:
 
 
 class CloneAhead:
-    """`clone(live, out)` in a separate process, started while the publish still reads its data.
+    """`clone(live, out)` in a separate process, made before the build needs it: the server starts it
+    when a publish ends, for the next one; otherwise a publish starts it before it reads its data.
 
     In a thread of the server it competed for the interpreter lock with the reading and took longer
     than it; a process of its own uses the other core and is done by the time the build needs it.
+    `out` is a provisional name (NEXT…) until place() gives the clone its version's name.
     """
 
     def __init__(self, live: Path, out: Path) -> None:
@@ -107,6 +110,13 @@ class CloneAhead:
         if self._proc.returncode != 0:
             raise OSError(f"复制在线版本失败：{err.decode('utf-8', 'replace').strip()[-300:]}")
         return {path: (ino, size, mtime) for path, (ino, size, mtime) in json.loads(out).items()}
+
+    def place(self, out: Path) -> dict[str, Stat]:
+        """Once the clone is done, move it to `out` (a new version's folder); returns what result() does."""
+        seen = self.result()
+        os.rename(self.out, out)
+        self.out = out
+        return seen
 
     def discard(self) -> None:
         """Not needed after all (nothing changed, or the publish failed first): the clone goes."""

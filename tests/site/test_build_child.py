@@ -13,9 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import brotli
-from site_support import seed
+from site_support import add_progress, seed
 
 from generator.build import STAGE_BUILD, SitePublisher, publish
+from generator.output.versions import NEXT
 from xietiao.store.engine import Store
 
 TODAY = date(2026, 11, 28)
@@ -142,3 +143,44 @@ def test_a_build_stops_when_the_server_running_it_is_killed(tmp_path: Path) -> N
     # folder being deleted, as the crash check's was): it stops at once instead.
     _until(lambda: not _working_in(tmp_path), timeout=0.5)  # measured: 0.02 s; 1.3 s and more without the fix
     assert _working_in(tmp_path) == []
+
+
+def _prepared(versions: Path) -> list[Path]:
+    return [p for p in versions.iterdir() if p.name.startswith(NEXT)]
+
+
+def test_the_server_clones_the_live_version_for_the_next_build_once_a_publish_ends(tmp_path: Path) -> None:
+    site, versions = tmp_path / "site", tmp_path / ".site-versions"
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)
+        publisher = SitePublisher(keep_ready=True)
+        try:
+            first = publisher.publish(store, site, TODAY, built_at=BUILT)
+            assert first.ok, first.error
+            # Made while nobody waits for it: a clone of the live version, file for file the same files.
+            _until(lambda: _prepared(versions) and (_prepared(versions)[0] / "index.html").exists())
+            [ahead] = _prepared(versions)
+            assert (ahead / "index.html").stat().st_ino == (site / "index.html").stat().st_ino
+
+            add_progress(store, "R-2026-0002", "2026-11-01", "预审材料已补正完毕")
+            second = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16))
+            assert second.ok and second.mode == "incremental", second.error
+            assert Path(os.readlink(site)).name == "20261128-160000" and not ahead.exists()  # it became the version
+            assert "预审材料已补正完毕" in (site / "projects" / "P-2026-0001" / "index.html").read_text("utf-8")
+            assert (first.site / "index.html").exists()
+            _until(lambda: len(_prepared(versions)) == 1 and (_prepared(versions)[0] / "index.html").exists())
+            [again] = _prepared(versions)
+            assert (again / "index.html").stat().st_ino == (site / "index.html").stat().st_ino  # of the new version
+
+            # Another process publishes meanwhile: the clone is of a version no longer live, and is not used.
+            other = publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 17), full=True)
+            assert other.ok, other.error
+            add_progress(store, "R-2026-0003", "2026-11-01", "用地预审已经通过")
+            third = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 18))
+            assert third.ok and third.mode == "incremental", third.error
+            assert "用地预审已经通过" in (site / "projects" / "P-2026-0001" / "index.html").read_text("utf-8")
+            assert "预审材料已补正完毕" in (site / "projects" / "P-2026-0001" / "index.html").read_text("utf-8")
+            _until(lambda: len(_prepared(versions)) == 1)
+        finally:
+            publisher.close()
+    assert _prepared(versions) == []  # the server stopped: its clone went with it

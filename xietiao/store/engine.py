@@ -123,15 +123,26 @@ class Store:
                         out.append(copy_doc(doc))
             return out
 
-    def read_parts(self, kind: str, known: Mapping[str, int]) -> dict[str, tuple[int, list[Doc] | None]]:
-        """Every file (partition) of `kind` with its version, and copies of its records unless `known` has
-        that version already: a reader that keeps what it derived from a partition redoes only changed ones."""
+    def read_parts(
+        self, kind: str, known: Mapping[str, int], known_docs: Mapping[str, Mapping[str, int]] | None = None
+    ) -> dict[str, tuple[int, list[tuple[str, int, Doc | None]] | None]]:
+        """Every file (partition) of `kind` with its version and, unless `known` has that version already, its
+        records: (key, version, copy), the copy left out (None) where `known_docs[file]` has that record's
+        version. A reader that keeps what it derived from each record redoes only changed ones."""
         with self._lock:
-            out: dict[str, tuple[int, list[Doc] | None]] = {}
-            for (k, key), part in sorted(self._parts.items()):
-                if k == kind:
-                    same = known.get(key) == part.version
-                    out[key] = (part.version, None if same else [copy_doc(d) for d in part.table_data().values()])
+            out: dict[str, tuple[int, list[tuple[str, int, Doc | None]] | None]] = {}
+            for (k, name), part in sorted(self._parts.items()):
+                if k != kind:
+                    continue
+                if known.get(name) == part.version:
+                    out[name] = (part.version, None)
+                    continue
+                had = (known_docs or {}).get(name, {})
+                rows: list[tuple[str, int, Doc | None]] = []
+                for key, doc in part.table_data().items():
+                    version = part.doc_version(key)
+                    rows.append((key, version, None if had.get(key) == version else copy_doc(doc)))
+                out[name] = (part.version, rows)
             return out
 
     def count(self, kind: str | None = None) -> int:

@@ -77,14 +77,24 @@ class Partition:
     # partition on every write made CPU, not the disk, the limit under load.
     encoded: dict[str, str] = field(default_factory=dict)
     version: int = field(default_factory=lambda: next(_VERSIONS))
+    # The version of each document changed since the file was loaded; the others have the version the
+    # partition was loaded with. A reader that kept what it made of one document redoes only changed ones.
+    changed: dict[str, int] = field(default_factory=dict)
+    loaded: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.loaded = self.version
 
     def table_data(self) -> dict[str, Doc]:
         return self.storage.data.setdefault(self.kind, {})
 
+    def doc_version(self, key: str) -> int:
+        return self.changed.get(key, self.loaded)
+
     def forget(self, key: str) -> None:
-        """One document changed (or was put back): drop its cached JSON, give the partition a new version."""
+        """One document changed (or was put back): drop its cached JSON, give it and the partition a new version."""
         self.encoded.pop(key, None)
-        self.version = next(_VERSIONS)
+        self.version = self.changed[key] = next(_VERSIONS)
 
     def encode_now(self, key: str) -> None:
         """Encode one changed document at once, so that a value that cannot be stored
