@@ -217,4 +217,6 @@ def remove_trash(versions: Path) -> None:
 
 
 if __name__ == "__main__":  # CloneAhead's process: clone, then what each live file was, as JSON
-    json.dump(clone(Path(sys.argv[1]), Path(sys.argv[2])), sys.stdout)
+    # Encoded at once (json.dump encodes piece by piece in Python: 0.2 s that the publish waited for,
+    # since the pipe is read only when the build needs the clone), then written in one go.
+    sys.stdout.write(json.dumps(clone(Path(sys.argv[1]), Path(sys.argv[2]))))
