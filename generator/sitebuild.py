@@ -248,18 +248,21 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
     `built`: every file MkDocs produced.
     """
     from generator.output.compress import compress_data, precompress
-    from generator.output.versions import files_of, relink_identical
+    from generator.output.versions import listing, relink_identical
     from generator.search.stage import build_search
 
     live = Path(job.live) if job.live else None
+    # Each folder is listed once: the search folder again after the stage has written it.
+    files, live_files = listing(site), listing(live) if live else {}
+    pages = {rel: entry for rel, entry in files.items() if not _search_output(rel)}
     # Files written again with the same bytes become links to the live ones again: they keep their
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
-    changed = len(relink_identical(site, live, select=lambda rel: not _search_output(rel))) if live else -1
+    changed = len(relink_identical(site, live, lambda rel: True, pages, live_files)) if live else 0
     shards: dict[str, Future[None]] = {}
     # zlib and Brotli let go of the interpreter lock: the pages, then each shard as the stage writes it,
     # are compressed on the other core while the stage strings the next.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pages_done = pool.submit(precompress, site, live, lambda rel: not _search_output(rel), early.keys())
+        pages_done = pool.submit(precompress, site, live, lambda rel: True, early.keys(), pages, live_files)
 
         def written(rel: str, data: bytes) -> None:
             shards[rel] = pool.submit(compress_data, os.path.join(site, rel), data, True)
@@ -269,11 +272,12 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
         for done in shards.values():
             done.result()  # a failed compression fails the build
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
+    index = listing(site, SEARCH_FOLDER)
     if live:
-        changed += len(relink_identical(site, live, select=_search_output))
+        changed += len(relink_identical(site, live, lambda rel: True, index, live_files))
     # The stage's other files (texts of changed pages); also drops the copies of files the stage removed.
-    compressed += precompress(site, live, _search_output, shards.keys())
-    total = sum(1 for rel in files_of(site) if not rel.endswith(SIDECARS))
+    compressed += precompress(site, live, lambda rel: True, shards.keys(), index, live_files)
+    total = sum(1 for rel in [*pages, *index] if not rel.endswith(SIDECARS))
     return stats | {"compressed": compressed, "changed_files": changed if live else total}
 
 

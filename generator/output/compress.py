@@ -15,7 +15,7 @@ from pathlib import Path
 
 import brotli
 
-from generator.output.versions import files_of, same_file
+from generator.output.versions import Listing, listing
 
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
 SIDECARS = (".gz", ".br")
@@ -55,24 +55,29 @@ def compress_data(path: str, data: bytes, search: bool = False) -> None:
 
 
 def _link(source: str, target: str) -> None:
-    if not same_file(source, target):
-        tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.link")
-        os.link(source, tmp)
-        os.replace(tmp, target)
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.link")
+    os.link(source, tmp)
+    os.replace(tmp, target)
 
 
 def precompress(
-    site: Path, live: Path | None, select: Callable[[str], bool] = lambda rel: True, done: Collection[str] = ()
+    site: Path,
+    live: Path | None,
+    select: Callable[[str], bool] = lambda rel: True,
+    done: Collection[str] = (),
+    files: Listing | None = None,
+    live_files: Listing | None = None,
 ) -> int:
     """Give every text file of `site` (that `select` takes) its .gz and .br; returns how many were compressed.
 
     `live` is the version `site` was cloned from (None for a full build): its copies are reused for
     files that are still the same file. Files in `done` got their copies as they were written (output/early.py).
+    `files` and `live_files`: the two folders' listings (output/versions.py), if the caller has them.
     """
-    files = files_of(site)
-    base = os.fspath(live) if live is not None else None
+    files = listing(site) if files is None else files
+    live_files = ({} if live is None else listing(live)) if live_files is None else live_files
     todo: list[tuple[str, bool]] = []
-    for rel, path in files.items():
+    for rel, (path, inode) in files.items():
         own = rel[:-3] if rel.endswith(SIDECARS) else rel
         if not select(own):
             continue
@@ -82,10 +87,13 @@ def precompress(
             continue
         if not compressible(rel) or rel in done:
             continue
-        before = os.path.join(base, rel) if base is not None else ""
-        if before and same_file(path, before) and all(os.path.isfile(before + s) for s in SIDECARS):
-            for s in SIDECARS:
-                _link(before + s, path + s)
+        before = live_files.get(rel)
+        copies = [live_files.get(rel + s) for s in SIDECARS]
+        if before is not None and before[1] == inode and all(copies):
+            for suffix, copy in zip(SIDECARS, copies, strict=True):
+                assert copy is not None
+                if files.get(rel + suffix, ("", -1))[1] != copy[1]:  # a clone has them linked already
+                    _link(copy[0], path + suffix)
         else:
             todo.append((path, rel.startswith(SEARCH_FOLDER)))
     # zlib and Brotli let go of the interpreter lock while they work: two threads use both cores.

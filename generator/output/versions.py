@@ -46,6 +46,36 @@ def files_of(root: Path | str) -> dict[str, str]:
     return out
 
 
+Listing = dict[str, tuple[str, int]]  # a file's path relative to the root (posix) -> (full path, inode)
+SAMPLE = 8  # files whose directory inode is checked against lstat's
+
+
+def listing(root: Path | str, under: str = "") -> Listing:
+    """Every file under `root` (only its folder `under`, if given), with its inode; symlinks not followed.
+
+    The inode is the one the directory gives (no stat per file: a site has 11,000 files at five years,
+    listed several times a publish); hard links share it. A file system whose directories report
+    other numbers than stat (an overlay without inode mapping) is listed with lstat instead.
+    """
+    top = os.path.join(os.fspath(root), under) if under else os.fspath(root)
+    out: Listing = {}
+    if not os.path.isdir(top):
+        return out
+    stack = [(f"{under.rstrip('/')}/" if under else "", top)]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    out[prefix + entry.name] = (entry.path, entry.inode())
+    sample = list(out.values())[:SAMPLE]
+    if any(os.lstat(path).st_ino != inode for path, inode in sample):
+        return {rel: (path, os.lstat(path).st_ino) for rel, (path, _) in out.items()}
+    return out
+
+
 def _stat(path: str) -> Stat:
     st = os.lstat(path)
     return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -132,36 +162,39 @@ def check_untouched(live: Path, seen: dict[str, Stat]) -> None:
         raise LiveVersionTouched(f"构建改动了在线版本的文件（{names}），已放弃本次构建")
 
 
-def same_file(a: str, b: str) -> bool:
-    try:
-        sa, sb = os.stat(a), os.stat(b)
-    except OSError:
-        return False
-    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
-
-
-def relink_identical(out: Path, live: Path, select: Callable[[str], bool] = lambda rel: True) -> list[str]:
+def relink_identical(
+    out: Path,
+    live: Path,
+    select: Callable[[str], bool] = lambda rel: True,
+    files: Listing | None = None,
+    live_files: Listing | None = None,
+) -> list[str]:
     """Files the build wrote again with the same bytes become links to the live ones again.
 
     Returns the files (that `select` takes) that really differ from the live version: their
     precompressed copies must be made again, and readers' caches revalidate only those.
+    `files` and `live_files`: the two folders' listings, if the caller has them (`files` is kept
+    up to date with the links made).
     """
     changed: list[str] = []
-    base = os.fspath(live)
-    for rel, path in files_of(out).items():
+    files = listing(out) if files is None else files
+    live_files = listing(live) if live_files is None else live_files
+    for rel, (path, inode) in list(files.items()):
         if rel.endswith((".gz", ".br")) or not select(rel):
             continue
-        before = os.path.join(base, rel)
-        try:
-            if os.path.samefile(path, before):
-                continue
-            if os.path.getsize(before) == os.path.getsize(path) and _same_bytes(before, path):
-                link = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.link")
-                os.link(before, link)
-                os.replace(link, path)
-                continue
-        except FileNotFoundError:
-            pass
+        before = live_files.get(rel)
+        if before is not None:
+            if before[1] == inode:
+                continue  # still the live file
+            try:
+                if os.path.getsize(before[0]) == os.path.getsize(path) and _same_bytes(before[0], path):
+                    link = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.link")
+                    os.link(before[0], link)
+                    os.replace(link, path)
+                    files[rel] = (path, before[1])
+                    continue
+            except FileNotFoundError:
+                pass
         changed.append(rel)
     return sorted(changed)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import random
 import re
@@ -13,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from generator.search.index import _json_key
 from generator.search.pagetext import read_page
 from generator.search.query import SiteSearch
 from generator.search.stage import build_search
@@ -275,3 +277,12 @@ def test_links_point_where_a_browser_goes(url: str) -> None:
     assert page is not None
     found = {text: target for target, text in page.links}
     assert found == {f"L{n}": expected(h) for n, h in enumerate(hrefs) if expected(h) is not None}
+
+
+def test_shard_keys_are_written_as_json_writes_them() -> None:
+    """The shards' keys skip json.dumps when nothing in them needs escaping: every character, alone and paired."""
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000] + ["\U0001f600", "\U00020000"]
+    for c in chars:
+        assert _json_key(c) == json.dumps(c, ensure_ascii=False), hex(ord(c))
+    for pair in ('a"', "\\b", "中\n", "\x7f中", "\u2028x", "测试"):
+        assert _json_key(pair) == json.dumps(pair, ensure_ascii=False), pair
