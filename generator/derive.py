@@ -47,7 +47,7 @@ class _Derived:
 
     def assessment(self, item: AgreedItem) -> Assessment:
         old = self._items.get(item.number)
-        if old is not None and old[0] == item:
+        if old is not None and (old[0] is item or old[0] == item):
             return old[1]
         value = item_assessment(item, self.today)
         self._items[item.number] = (item, value)
@@ -56,7 +56,7 @@ class _Derived:
     def colour(self, project: Project, items: list[AgreedItem]) -> ProjectColour:
         key = tuple(items)
         old = self._projects.get(project.number)
-        if old is not None and old[0] == project and old[1] == key:
+        if old is not None and (old[0] is project or old[0] == project) and old[1] == key:
             return old[2]
         value = project_colour(project, items, self.today)
         self._projects[project.number] = (project, key, value)

@@ -30,6 +30,8 @@ from typing import Any
 from generator.output.child import WAIT_FLAG, watch_parent
 from generator.output.early import EarlyWork
 from generator.output.early import plugin as early_plugin
+from generator.output.share import HELPER, MAIN, Helper, HelperFailed, HelperResult
+from generator.output.share import plugin as share_plugin
 from generator.output.tables import TableCache
 from generator.output.tables import plugin as tables_plugin
 
@@ -101,7 +103,7 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def _incremental_plugin(changed: set[str], expected: set[str], templates: Path) -> Any:
+def _incremental_plugin(changed: set[str], expected: set[str], templates: Path, into_clone: bool) -> Any:
     from jinja2 import FileSystemBytecodeCache
     from mkdocs.plugins import BasePlugin, event_priority
 
@@ -118,7 +120,9 @@ def _incremental_plugin(changed: set[str], expected: set[str], templates: Path) 
         def on_files(self, files: Any, *, config: Any) -> Any:
             for file in files:
                 expected.add(file.dest_uri)
-                if file.src_uri in changed or file.is_modified():
+                # Only in a clone: a full build's folder starts empty, and holds the other half's files
+                # while it runs (output/share.py).
+                if into_clone and (file.src_uri in changed or file.is_modified()):
                     _unlink(Path(file.abs_dest_path))
             return files
 
@@ -132,10 +136,12 @@ def _without_jieba() -> None:
     sys.modules.setdefault("jieba", None)  # type: ignore[arg-type]
 
 
-def build_site(job: Job, early: EarlyWork | None = None) -> set[str]:
-    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files.
+def build_site(job: Job, early: EarlyWork | None = None, share: int | None = None) -> tuple[set[str], TableCache]:
+    """Run MkDocs (strict mode in mkdocs.yml turns any warning into a failure); returns its output files
+    and the table cache it used.
 
-    With `early`, each page is handed to it as MkDocs finishes it (output/early.py).
+    With `early`, each page is handed to it as MkDocs finishes it (output/early.py). With `share`, this
+    process builds only its share of a full build's pages (output/share.py).
     """
     _without_jieba()
     from material.plugins.search import plugin as search_plugin
@@ -148,19 +154,32 @@ def build_site(job: Job, early: EarlyWork | None = None) -> set[str]:
     config = load_config(config_file=job.config, docs_dir=job.docs, site_dir=job.site)
     expected: set[str] = set(config.theme.static_templates) | set(ALWAYS_WRITTEN)
     templates = Path(job.cache) / "templates"
-    config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates)
+    config.plugins["xietiao/incremental"] = _incremental_plugin(set(job.changed), expected, templates, job.incremental)
     if early is not None:
         config.plugins["xietiao/early"] = early_plugin(early)
     tables = TableCache(Path(job.cache) / TABLES_DIR, job.toolchain)
     config.plugins["xietiao/tables"] = tables_plugin(tables)
+    if share is not None:
+        config.plugins["xietiao/share"] = share_plugin(share)
     if job.incremental:
         for name in expected:  # rewritten on every build
             _unlink(site / name)
     logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
-    build(config, dirty=job.incremental)
-    if not job.incremental:
-        tables.prune()  # every page was rendered: the tables of pages that are gone go too
-    return expected
+    build(config, dirty=job.incremental or share is not None)
+    return expected, tables
+
+
+def _helper_half(job: Job, waiting: bool) -> HelperResult:
+    """The helper's share of a full build (output/share.py), with its own early work."""
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
+    early = EarlyWork(Path(job.site), Path(job.cache), watch=waiting)
+    try:
+        _, tables = build_site(job, early, HELPER)
+        return HelperResult(sorted(tables.used), early.results())
+    except BaseException as exc:
+        early.cancel()
+        raise RuntimeError("；".join([str(exc), *collect.messages[-5:]])) from exc
 
 
 def prune(site: Path, expected: set[str]) -> int:
@@ -217,23 +236,39 @@ def main(argv: list[str]) -> int:
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
     site = Path(job.site)
-    # A full build renders every page: the other core compresses and reads them meanwhile. An
-    # incremental one renders a few: not worth a second process.
+    # A full build renders every page: half of them in a helper process, and each process's pages are
+    # compressed and read for the search by a worker of its own meanwhile. An incremental one renders a
+    # few: not worth another process.
+    helper = (
+        None if job.incremental else Helper(lambda: _helper_half(job, waiting), watch_parent if waiting else _nothing)
+    )
     early = None if job.incremental else EarlyWork(site, Path(job.cache), watch=waiting)
     try:
-        expected = build_site(job, early)
+        expected, tables = build_site(job, early, None if helper is None else MAIN)
         done = early.results() if early else {}  # before the prune: its files must all be there
+        if helper is not None:
+            helped = helper.result()
+            done |= helped.early
+            tables.used.update(helped.used)
+        if not job.incremental:
+            tables.prune()  # every page was rendered: the tables of pages that are gone go too
         pruned = prune(site, expected)
         seal(site)
-    except (MkDocsException, SystemExit, NotSealed) as exc:
+    except (MkDocsException, SystemExit, NotSealed, HelperFailed) as exc:
         if early is not None:
             early.cancel()
+        if helper is not None:
+            helper.stop()
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
     _stage(STAGE_INDEX)
     stats = index_and_compress(job, site, done, expected) | {"pruned": pruned}
     print("INDEX " + json.dumps(stats), flush=True)
     return 0
+
+
+def _nothing() -> None:
+    pass
 
 
 def _search_output(rel: str) -> bool:

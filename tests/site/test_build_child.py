@@ -136,7 +136,8 @@ def test_a_build_stops_when_the_server_running_it_is_killed(tmp_path: Path) -> N
             break
     # Killed once pages are coming out: the worker that compresses them (output/early.py) is running too.
     _until(lambda: any((tmp_path / ".site-versions").rglob("*.html.br")), timeout=60)
-    assert len(_working_in(tmp_path)) == 2, "the build and its worker work in the staging folder"
+    # The build, its helper that builds the other half of the pages (output/share.py), and a worker for each.
+    assert len(_working_in(tmp_path)) == 4, "the build's processes work in the staging folder"
     server.kill()
     server.wait()
     # Its build would run on for seconds more, writing a version nobody will switch to (and into a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -23,10 +24,12 @@ from site_support import (  # noqa: F401 - test_site_safety imports them from he
     seed,
 )
 
-from generator.build import BuildResult, SitePublisher, publish
+from generator.build import STAGE_BUILD, STAGE_PAGES, STAGE_READ, BuildResult, SitePublisher, publish
+from generator.output.share import HELPER, MAIN
 from generator.output.versions import TRASH
 from generator.search.query import SiteSearch
-from xietiao.config import MKDOCS_YML
+from xietiao.config import CONTENT_DIR, MKDOCS_YML
+from xietiao.forms.definitions import FormDefinitionError
 from xietiao.instance.layout import SiteSources
 from xietiao.store.engine import Store
 
@@ -318,3 +321,57 @@ def test_only_each_items_latest_report_is_searched(tmp_path: Path) -> None:
     assert "projects/P-2026-0001/" not in exact("等待审查")  # the report it corrects stays on the page only
     shown = page(tmp_path / "site", "projects/P-2026-0001")
     assert shown.index("材料已补正") < shown.index("等待审查")  # the correction first
+
+
+def test_no_garbage_collection_while_the_data_is_read_and_the_pages_made(tmp_path: Path) -> None:
+    """The collector is paused for the two stages that allocate the most (generator/build.py), and back after."""
+    collecting: dict[str, bool] = {}
+
+    def stage(name: str) -> None:
+        collecting[name] = gc.isenabled()
+
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)
+        result = publish(store, tmp_path / "site", TODAY, built_at=BUILT, on_stage=stage)
+        assert result.ok, result.error
+        assert collecting[STAGE_READ] is False and collecting[STAGE_PAGES] is False
+        assert collecting[STAGE_BUILD] is True and gc.isenabled()
+        broken = SiteSources(forms_dir=tmp_path / "no-forms")  # the read fails: the collector is back all the same
+        with pytest.raises(FormDefinitionError):
+            publish(store, tmp_path / "other", TODAY, built_at=BUILT, sources=broken)
+        assert gc.isenabled()
+
+
+@pytest.mark.parametrize("half", [MAIN, HELPER])
+def test_a_full_build_fails_whole_when_either_half_fails(tmp_path: Path, half: int) -> None:
+    """A full build renders its pages in two processes (output/share.py): a page that fails in either
+    fails the build, with its message, and leaves the live site and no process behind."""
+    own = tmp_path / "own-pages"
+    own.mkdir()
+    filler = "\n\n".join(f"第{n}段：项目推进情况说明。" for n in range(12000))
+    # The largest page goes to the main process, the second largest to the helper.
+    big, bigger = own / "notes-a.md", own / "notes-b.md"
+    broken = bigger if half == MAIN else big
+    big.write_text(f"# 说明甲\n\n{filler}\n", "utf-8")
+    bigger.write_text(f"# 说明乙\n\n{filler}\n\n{filler}\n", "utf-8")
+    broken.write_text(broken.read_text("utf-8") + "\n[去向不明](no-such-page.md)\n", "utf-8")
+    sources = SiteSources(content=(CONTENT_DIR, own))
+    with Store(tmp_path / "data", create=True) as store:
+        seed(store)
+        first = publish(store, tmp_path / "site", TODAY, built_at=BUILT)
+        assert first.ok, first.error
+        live = os.readlink(tmp_path / "site")
+        result = publish(
+            store, tmp_path / "site", TODAY, built_at=datetime(2026, 11, 28, 17), sources=sources, full=True
+        )
+    assert not result.ok and result.mode == "full"
+    assert "站点构建失败" in result.error and broken.name in result.error and "上一版本" in result.error
+    assert os.readlink(tmp_path / "site") == live
+    assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and _in(p, tmp_path)]
+
+
+def _in(process: Path, folder: Path) -> bool:
+    try:
+        return Path(os.readlink(process / "cwd")).is_relative_to(folder)
+    except OSError:
+        return False
