@@ -223,7 +223,10 @@ async def item_action(request: Request) -> Response:
         return RedirectResponse(f"/app/ledger/{result['number']}?done=reopened", status_code=303)
     if verb == "explain":
         return RedirectResponse(f"/app/ledger/{number}?done=explain", status_code=303)
-    return RedirectResponse(_back(posted, number), status_code=303)
+    back = _back(posted, number)
+    if back == f"/app/ledger/{number}":  # the item's own page says what was done at its top
+        back += "?done=closed" if verb == "close" else "?done=rejected"
+    return RedirectResponse(back, status_code=303)
 
 
 async def ledger_xlsx_download(request: Request) -> Response:

@@ -253,3 +253,26 @@ def test_a_long_ledger_is_paged_and_the_export_keeps_every_row(app, store: Store
 
     sheet = openpyxl.load_workbook(io.BytesIO(fgj.get("/app/ledger.xlsx").content)).active
     assert sheet.max_row - 1 == count
+
+
+def test_the_items_page_says_at_its_top_what_the_bureau_just_decided(app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the item's state is below the fold: after 确认销号 or 退回 the page opens with a message."""
+    make_item(store, "2026-10-01", lead="东城街道")
+    make_item(store, "2026-10-02", lead="东城街道")
+    dc, fgj = login(app, "dc"), login(app, "fgj")
+    for item in ("2026-10-01", "2026-10-02"):
+        assert _ask_closure(dc, item).status_code == 303  # type: ignore[attr-defined]
+    r = fgj.post(
+        "/app/ledger/2026-10-01/close", data={"csrf": fgj.csrf, "reason": "批复已核实。"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/app/ledger/2026-10-01?done=closed"
+    page = fgj.get(r.headers["location"]).text
+    assert page.index("已确认销号，该事项已办结。") < page.index("<h1>")
+    r = fgj.post(
+        "/app/ledger/2026-10-02/reject", data={"csrf": fgj.csrf, "reason": "缺少批复原件。"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/app/ledger/2026-10-02?done=rejected"
+    page = fgj.get(r.headers["location"]).text
+    assert page.index("已退回销号申请：东城街道须补充后重新申请销号。") < page.index("<h1>")
+    # The marker alone says nothing: an item still open is not announced as closed.
+    assert "已确认销号" not in fgj.get("/app/ledger/2026-10-02?done=closed").text
