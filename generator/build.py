@@ -12,7 +12,9 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import logging
 import shutil
+import threading
 import time
 import uuid
 import weakref
@@ -49,6 +51,8 @@ STAGE_BUILD = "构建站点"
 STAGE_SWAP = "切换上线"
 
 FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -121,15 +125,17 @@ class SitePublisher:
         self.keep_ready = keep_ready
         self._child = BuildChild()
         self._next_clone: CloneAhead | None = None
+        self._ready_lock = threading.Lock()  # keep_ready, and what it keeps: close() may come from another thread
         weakref.finalize(self, self._child.close)
 
     def close(self) -> None:
         """Stop the waiting build process; a publish still running starts no other one (the server stops)."""
-        self.keep_ready = False
-        self._child.close()
-        if self._next_clone is not None:
-            self._next_clone.discard()
-            self._next_clone = None
+        with self._ready_lock:
+            self.keep_ready = False
+            clone, self._next_clone = self._next_clone, None
+            self._child.close()
+        if clone is not None:
+            clone.discard()
 
     def publish(
         self,
@@ -160,7 +166,8 @@ class SitePublisher:
         where.cache.mkdir(parents=True, exist_ok=True)
         self._child.prepare()  # it imports MkDocs while the data is read
         ahead: CloneAhead | None = None
-        prepared, self._next_clone = self._next_clone, None
+        with self._ready_lock:
+            prepared, self._next_clone = self._next_clone, None
         try:
             with _exclusive(root / f".{name}-publish.lock"):
                 for stale in where.cache.glob("staging-*"):  # left by a build that was killed
@@ -185,14 +192,28 @@ class SitePublisher:
                 built, ahead = self._build(where, inputs, live, before, built_at, started, stages, ahead), None
                 return built
         finally:
-            for unused in (ahead, prepared):  # nothing changed, the publish failed first, or another live version
-                if unused is not None:
-                    unused.discard()
-            if self.keep_ready:
-                self._child.prepare()
-                self._next_clone = _next_clone(where)
-            else:
-                self._child.close()
+            # Clones not used: nothing changed, the publish failed first, or of another live version.
+            self._get_ready(where, [c for c in (ahead, prepared) if c is not None])
+
+    def _get_ready(self, where: _Folders, unused: list[CloneAhead]) -> None:
+        """After a publish: in the server, a build process waiting and a clone of the live version for the next.
+
+        Whatever fails here is logged: the publish itself is done (or has failed for its own reason).
+        """
+        with self._ready_lock:
+            try:
+                if self.keep_ready:
+                    self._child.prepare()
+                    live = live_version(where.site, where.versions)
+                    spare = next((c for c in unused if _still_spare(c, live)), None)
+                    self._next_clone = spare or _next_clone(where, live)
+                    unused = [c for c in unused if c is not spare]
+                else:
+                    self._child.close()
+            except OSError:
+                _log.exception("准备下一次发布时出错（本次发布不受影响）")
+        for clone in unused:
+            clone.discard()
 
     def _inputs(
         self, site: SiteData, built_at: datetime, reason: str, sources: SiteSources, fingerprint: str
@@ -240,6 +261,8 @@ class SitePublisher:
             prune_manifests(where.cache, {out.name, previous or ""})
         except (BuildFailed, OSError, LiveVersionTouched) as exc:
             shutil.rmtree(out, ignore_errors=True)
+            if ahead is not None:  # a clone that could not be placed is still under its provisional name
+                shutil.rmtree(ahead.out, ignore_errors=True)
             stages.finish()
             why = str(exc) if isinstance(exc, (BuildFailed, LiveVersionTouched)) else f"写入文件失败（{exc}）"
             kept = "网站仍为上一版本" if where.site.exists() else "网站尚未发布"
@@ -247,6 +270,8 @@ class SitePublisher:
             return BuildResult(**(asdict(result) | {"error": f"{why}。{kept}。", "site": where.site}))
         except BaseException:
             shutil.rmtree(out, ignore_errors=True)
+            if ahead is not None:
+                shutil.rmtree(ahead.out, ignore_errors=True)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -318,9 +343,13 @@ def _clone_ahead(live: Path, versions: Path) -> CloneAhead:
     return CloneAhead(live, versions / f"{NEXT}{uuid.uuid4().hex[:12]}")
 
 
-def _next_clone(where: _Folders) -> CloneAhead | None:
+def _still_spare(clone: CloneAhead, live: Path | None) -> bool:
+    """A clone not used by a publish that can serve the next: of the live version, not placed nor removed."""
+    return clone.live == live and clone.out.name.startswith(NEXT) and clone.out.is_dir()
+
+
+def _next_clone(where: _Folders, live: Path | None) -> CloneAhead | None:
     """The clone the next incremental build will start from, made now that the machine is idle."""
-    live = live_version(where.site, where.versions)
     return _clone_ahead(live, where.versions) if live is not None and read_manifest(where.cache, live.name) else None
 
 

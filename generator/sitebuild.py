@@ -238,7 +238,8 @@ def main(argv: list[str]) -> int:
     site = Path(job.site)
     # A full build renders every page: half of them in a helper process, and each process's pages are
     # compressed and read for the search by a worker of its own meanwhile. An incremental one renders a
-    # few: not worth another process.
+    # few: not worth another process. A forked process has none of its parent's threads: the helper
+    # starts its own watch on the parent (output/child.py).
     helper = (
         None if job.incremental else Helper(lambda: _helper_half(job, waiting), watch_parent if waiting else _nothing)
     )
@@ -257,10 +258,11 @@ def main(argv: list[str]) -> int:
     except (MkDocsException, SystemExit, NotSealed, HelperFailed) as exc:
         if early is not None:
             early.cancel()
-        if helper is not None:
-            helper.stop()
         print(f"MkDocs 构建失败：{exc}；" + "；".join(collect.messages[-5:]), file=sys.stderr)
         return 1
+    finally:
+        if helper is not None:
+            helper.stop()  # unless it was waited for: the build failed in any way
     _stage(STAGE_INDEX)
     stats = index_and_compress(job, site, done, expected) | {"pruned": pruned}
     print("INDEX " + json.dumps(stats), flush=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,12 +62,14 @@ class _Started:
             stderr=self.errors,
             text=True,
             encoding="utf-8",
+            start_new_session=True,  # its own process group: what it forks can be stopped with it
         )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        end_group(self.proc.pid)
         for stream in (self.proc.stdin, self.proc.stdout, self.errors):
             if stream is not None:
                 stream.close()
@@ -107,12 +110,31 @@ class BuildChild:
             child.stop()
 
 
+def end_group(leader: int) -> None:
+    """Kill what is left of a build's process group once its first process has exited.
+
+    A build forks helpers (output/share.py, output/early.py) that hold its output pipe open: one left
+    behind by a build that died would keep the parent reading that pipe for ever.
+    """
+    try:
+        os.killpg(leader, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left
+
+
+def _reap(proc: subprocess.Popen[str]) -> None:
+    proc.wait()
+    end_group(proc.pid)
+
+
 def _drive(child: _Started, job: Path, on_stage: Callable[[str], None]) -> dict[str, int]:
     proc = child.proc
     assert proc.stdin is not None and proc.stdout is not None
     index: dict[str, int] = {}
     watchdog = threading.Timer(BUILD_TIMEOUT, proc.kill)
     watchdog.start()
+    # Once the build process exits, for whatever reason, its leftovers go: the output pipe then ends.
+    threading.Thread(target=_reap, args=(proc,), daemon=True, name="reap-build").start()
     try:
         try:
             # Kept open until the child has exited (`stop`): the child takes its end of file for our death.

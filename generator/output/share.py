@@ -86,6 +86,10 @@ class Helper:
         self.pid = os.fork()
         if self.pid == 0:  # the helper
             os.close(read)
+            # Nothing of the helper's goes to the build's output: only the main process reports.
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.close(quiet)
             _serve(run, on_start, write)
         os.close(write)
         self._read = read
@@ -107,17 +111,20 @@ class Helper:
         return HelperResult(found["used"], found["early"])
 
     def stop(self) -> None:
-        """The build failed: the helper's work is not wanted (its version folder is deleted)."""
+        """The build failed: the helper's work is not wanted (its version folder is deleted).
+
+        Its own workers are left to the build's process group, ended once the build exits
+        (output/child.py end_group): the build does not wait for them.
+        """
         if self._waited:
             return
+        self._waited = True
         try:
-            os.kill(self.pid, signal.SIGTERM)
+            os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        try:
-            self.result()
-        except HelperFailed:
-            pass
+        os.waitpid(self.pid, 0)
+        os.close(self._read)
 
 
 def _serve(run: Callable[[], HelperResult], on_start: Callable[[], None], write: int) -> None:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import brotli
 from site_support import add_progress, seed
 
+import generator.output.child as child_module
 from generator.build import STAGE_BUILD, SitePublisher, publish
 from generator.output.versions import NEXT
 from xietiao.store.engine import Store
@@ -172,6 +174,9 @@ def test_the_server_clones_the_live_version_for_the_next_build_once_a_publish_en
             _until(lambda: len(_prepared(versions)) == 1 and (_prepared(versions)[0] / "index.html").exists())
             [again] = _prepared(versions)
             assert (again / "index.html").stat().st_ino == (site / "index.html").stat().st_ino  # of the new version
+            same = publisher.publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 16, 30))
+            assert same.ok and same.mode == "unchanged", same.error
+            assert _prepared(versions) == [again]  # nothing changed: the clone made for it waits for the next
 
             # Another process publishes meanwhile: the clone is of a version no longer live, and is not used.
             other = publish(store, site, TODAY, built_at=datetime(2026, 11, 28, 17), full=True)
@@ -185,3 +190,29 @@ def test_the_server_clones_the_live_version_for_the_next_build_once_a_publish_en
         finally:
             publisher.close()
     assert _prepared(versions) == []  # the server stopped: its clone went with it
+
+
+LEAVES_A_PROCESS_BEHIND = """
+import os, time
+if os.fork() == 0:
+    time.sleep(120)  # holds the output pipe, as a build's forked worker would
+    os._exit(0)
+print("STAGE 构建站点", flush=True)
+os._exit(1)  # the build dies without waiting for it
+"""
+
+
+def test_what_a_dead_build_left_behind_does_not_keep_its_output_open() -> None:
+    """A build that dies leaves its forked workers holding its output pipe: the parent would read it for ever.
+    Its process group is ended once it has exited (output/child.py), so the output ends at once."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LEAVES_A_PROCESS_BEHIND],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    threading.Thread(target=child_module._reap, args=(proc,), daemon=True).start()
+    start = time.monotonic()
+    assert proc.stdout.read() == "STAGE 构建站点\n"
+    assert time.monotonic() - start < 30 and proc.wait() == 1
