@@ -19,6 +19,7 @@ from xietiao.store.partition import (
     RESTORE_HINT,
     CorruptDataFile,
     Partition,
+    PartRow,
     StoreError,
     load_partition,
     partition_key,
@@ -125,25 +126,12 @@ class Store:
 
     def read_parts(
         self, kind: str, known: Mapping[str, int], known_docs: Mapping[str, Mapping[str, int]] | None = None
-    ) -> dict[str, tuple[int, list[tuple[str, int, Doc | None]] | None]]:
-        """Every file (partition) of `kind` with its version and, unless `known` has that version already, its
-        records: (key, version, copy), the copy left out (None) where `known_docs[file]` has that record's
-        version. A reader that keeps what it derived from each record redoes only changed ones."""
+    ) -> dict[str, tuple[int, list[PartRow] | None]]:
+        """Each file of `kind`: Partition.read, given what the reader knows of it (it redoes only changes)."""
         with self._lock:
-            out: dict[str, tuple[int, list[tuple[str, int, Doc | None]] | None]] = {}
-            for (k, name), part in sorted(self._parts.items()):
-                if k != kind:
-                    continue
-                if known.get(name) == part.version:
-                    out[name] = (part.version, None)
-                    continue
-                had = (known_docs or {}).get(name, {})
-                rows: list[tuple[str, int, Doc | None]] = []
-                for key, doc in part.table_data().items():
-                    version = part.doc_version(key)
-                    rows.append((key, version, None if had.get(key) == version else copy_doc(doc)))
-                out[name] = (part.version, rows)
-            return out
+            had = known_docs or {}
+            parts = sorted((name, part) for (k, name), part in self._parts.items() if k == kind)
+            return {name: part.read(known.get(name), had.get(name)) for name, part in parts}
 
     def count(self, kind: str | None = None) -> int:
         with self._lock:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from xietiao.jsonvalue import Doc
+from xietiao.jsonvalue import Doc, copy_doc
 
 # How each kind of record is split into files. Kinds that grow without bound are
 # split by year or month so that a write rewrites one small file, never history.
@@ -31,6 +32,8 @@ PARTITIONING: dict[str, str] = {
     "login": "single",
     "formdef": "single",
 }
+
+PartRow = tuple[str, int, Doc | None]  # a record's key in its file, its version, a copy of it (or None)
 
 # Versions are unique across every partition object of the process: a reader that kept what it
 # derived from (kind, key, version) can never mistake a reloaded or rolled-back partition for it.
@@ -90,6 +93,17 @@ class Partition:
 
     def doc_version(self, key: str) -> int:
         return self.changed.get(key, self.loaded)
+
+    def read(self, known: int | None, had: Mapping[str, int] | None) -> tuple[int, list[PartRow] | None]:
+        """The version and, unless it is `known`, each record's key, version and a copy of it; the copy
+        left out (None) where `had` has that record's version."""
+        if known == self.version:
+            return self.version, None
+        rows: list[PartRow] = []
+        for key, doc in self.table_data().items():
+            version = self.doc_version(key)
+            rows.append((key, version, None if had and had.get(key) == version else copy_doc(doc)))
+        return self.version, rows
 
     def forget(self, key: str) -> None:
         """One document changed (or was put back): drop its cached JSON, give it and the partition a new version."""
