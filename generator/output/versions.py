@@ -33,17 +33,7 @@ class LiveVersionTouched(RuntimeError):
 
 def files_of(root: Path | str) -> dict[str, str]:
     """Every file under `root`: its path relative to `root` (posix) -> its full path. Symlinks not followed."""
-    out: dict[str, str] = {}
-    stack = [("", os.fspath(root))]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    out[prefix + entry.name] = entry.path
-    return out
+    return {rel: path for rel, (path, _) in listing(root).items()}
 
 
 Listing = dict[str, tuple[str, int]]  # a file's path relative to the root (posix) -> (full path, inode)
