@@ -294,12 +294,12 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
     pages = {rel: entry for rel, entry in files.items() if not _search_output(rel)}
     # Files written again with the same bytes become links to the live ones again: they keep their
     # precompressed copies, and readers' caches keep them (the same ETag and Last-Modified).
-    changed = len(relink_identical(site, live, lambda rel: True, pages, live_files)) if live else 0
+    changed = len(relink_identical(site, live, files=pages, live_files=live_files)) if live else 0
     shards: dict[str, Future[None]] = {}
     # zlib and Brotli let go of the interpreter lock: the pages, then each shard as the stage writes it,
     # are compressed on the other core while the stage strings the next.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pages_done = pool.submit(precompress, site, live, lambda rel: True, early.keys(), pages, live_files)
+        pages_done = pool.submit(precompress, site, live, done=early.keys(), files=pages, live_files=live_files)
 
         def written(rel: str, data: bytes) -> None:
             shards[rel] = pool.submit(compress_data, os.path.join(site, rel), data, True)
@@ -311,9 +311,9 @@ def index_and_compress(job: Job, site: Path, early: dict[str, str], built: set[s
     stats = {k: v for k, v in asdict(found).items() if isinstance(v, int)}
     index = listing(site, SEARCH_FOLDER)
     if live:
-        changed += len(relink_identical(site, live, lambda rel: True, index, live_files))
+        changed += len(relink_identical(site, live, files=index, live_files=live_files))
     # The stage's other files (texts of changed pages); also drops the copies of files the stage removed.
-    compressed += precompress(site, live, lambda rel: True, shards.keys(), index, live_files)
+    compressed += precompress(site, live, done=shards.keys(), files=index, live_files=live_files)
     total = sum(1 for rel in [*pages, *index] if not rel.endswith(SIDECARS))
     return stats | {"compressed": compressed, "changed_files": changed if live else total}
 

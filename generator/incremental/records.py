@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from xietiao.jsonvalue import Doc
+from xietiao.store.partition import PartRow
 
 T = TypeVar("T")
 
-# One file's records as converted: (record key, record version, value or None when left out).
-_Rows = tuple[tuple[str, int, object], ...]
+# One file's records: each one's version, and each one's value (None when left out), in the store's order.
+_Records = tuple[dict[str, int], dict[str, object]]
 
 
 class PartReader(Protocol):
@@ -28,7 +29,7 @@ class PartReader(Protocol):
 
     def read_parts(
         self, kind: str, known: Mapping[str, int], known_docs: Mapping[str, Mapping[str, int]] | None = None
-    ) -> dict[str, tuple[int, list[tuple[str, int, Doc | None]] | None]]: ...
+    ) -> dict[str, tuple[int, list[PartRow] | None]]: ...
 
 
 @dataclass
@@ -39,7 +40,7 @@ class RecordCache:
     forms it applies), and its values must never be changed afterwards: they are shared by publishes.
     """
 
-    _parts: dict[tuple[str, Hashable], dict[str, tuple[int, _Rows]]] = field(default_factory=dict)
+    _parts: dict[tuple[str, Hashable], dict[str, tuple[int, _Records]]] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict)  # other things worth keeping (the forms)
     converted: int = 0  # records converted afresh, over this cache's life
     reused: int = 0  # records whose values were reused (in unchanged files or not)
@@ -48,22 +49,21 @@ class RecordCache:
         """Every value `convert` makes of the records of `kind` (None is left out), in the store's order."""
         slot = self._parts.get((kind, name), {})
         known = {part: version for part, (version, _) in slot.items()}
-        known_docs = {part: {key: v for key, v, _ in rows} for part, (_, rows) in slot.items()}
-        fresh: dict[str, tuple[int, _Rows]] = {}
+        known_docs = {part: versions for part, (_, (versions, _)) in slot.items()}
+        fresh: dict[str, tuple[int, _Records]] = {}
         for part, (version, docs) in store.read_parts(kind, known, known_docs).items():
             if docs is None:
                 fresh[part] = slot[part]
-                self.reused += len(slot[part][1])
+                self.reused += len(slot[part][1][1])
                 continue
-            before = {key: value for key, _, value in slot[part][1]} if part in slot else {}
-            rows: list[tuple[str, int, object]] = []
+            before = slot[part][1][1] if part in slot else {}
+            versions: dict[str, int] = {}
+            values: dict[str, object] = {}
             for key, doc_version, doc in docs:
-                if doc is None:
-                    rows.append((key, doc_version, before[key]))
-                    self.reused += 1
-                else:
-                    rows.append((key, doc_version, convert(doc)))
-                    self.converted += 1
-            fresh[part] = (version, tuple(rows))
+                versions[key] = doc_version
+                values[key] = before[key] if doc is None else convert(doc)
+                self.reused += doc is None
+                self.converted += doc is not None
+            fresh[part] = (version, (versions, values))
         self._parts[(kind, name)] = fresh  # files and records that are gone are dropped with their values
-        return [value for _, rows in fresh.values() for _, _, value in rows if value is not None]  # type: ignore[misc]
+        return [v for _, (_, values) in fresh.values() for v in values.values() if v is not None]  # type: ignore[misc]

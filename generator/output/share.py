@@ -18,7 +18,6 @@ import json
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,7 +135,7 @@ def _serve(run: Callable[[], HelperResult], on_start: Callable[[], None], write:
         reply = {"used": done.used, "early": done.early}
     except BaseException as exc:  # whatever it is, the main process must hear of it
         code = 1
-        reply = {"error": str(exc) or type(exc).__name__, "trace": traceback.format_exc()[-2000:]}
+        reply = {"error": str(exc) or type(exc).__name__}
     try:
         with os.fdopen(write, "wb") as pipe:
             pipe.write(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
